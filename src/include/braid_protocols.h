@@ -1,0 +1,51 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file braid_protocols.h
+ * @brief Every braid message type and signature purpose, in one place.
+ *
+ * GNUnet's own types (gnunet_protocols.h) end below 2000, apart from
+ * GNUNET_MESSAGE_TYPE_ALL (65535).  braid uses 40000-41999 so that both
+ * can share one unix socket: the communicator API on the transport
+ * socket is GNUnet 0.19's (types 1200-1222, 1302) and braid's own clients
+ * speak the types below on the same socket.
+ *
+ * Ranges:
+ *   40000-40099  TRANSPORT application, HELLO and monitor API (IPC)
+ *   40100-40199  TRANSPORT peer-to-peer messages inside links
+ *   40200-40299  communicator wire formats (udp, tcp, tun)
+ *   40300-40399  NAT traversal (libbraidnat)
+ *   40400-40499  roaming daemon control socket
+ */
+#ifndef BRAID_PROTOCOLS_H
+#define BRAID_PROTOCOLS_H
+
+/* ---------------- TRANSPORT: HELLO and application API (IPC) ----------- */
+
+/**
+ * Client asks the transport service for this peer's HELLO URL.
+ * Body: uint32 scope in NBO (enum BRAID_HELLO_Scope): the scope of
+ * whoever will receive the URL.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET 40000
+
+/**
+ * Service answers #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET.
+ * Body: uint32 scope in NBO, then the URL, NUL-terminated.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_HELLO 40001
+
+
+/* ---------------- signature purposes ---------------------------------- */
+
+/**
+ * Signature over one HELLO address: creation time, scope and the hash of
+ * the address string (doc/hello.md, "Signed bytes").  Chosen far above
+ * GNUnet's purposes (gnunet_signatures.h) so a braid signature can never
+ * be mistaken for a GNUnet one.
+ */
+#define BRAID_SIGNATURE_PURPOSE_HELLO_ADDRESS 0x62720001
+
+#endif
