@@ -38,6 +38,16 @@
 #define BRAID_MESSAGE_TYPE_TRANSPORT_HELLO 40001
 
 
+/* ---------------- TRANSPORT: peer-to-peer messages inside links ------- */
+/* BEGIN transport-core block (40100-40199) */
+/* END transport-core block */
+
+
+/* ---------------- communicator wire formats ---------------------------- */
+/* BEGIN communicators block (40200-40299) */
+/* END communicators block */
+
+
 /* ---------------- signature purposes ---------------------------------- */
 
 /**
@@ -47,5 +57,9 @@
  * be mistaken for a GNUnet one.
  */
 #define BRAID_SIGNATURE_PURPOSE_HELLO_ADDRESS 0x62720001
+
+/* BEGIN other signature purposes (0x62720100 and up; nat 0x627203xx,
+   communicators 0x627202xx, transport 0x627201xx) */
+/* END other signature purposes */
 
 #endif
