@@ -40,6 +40,36 @@
 
 /* ---------------- TRANSPORT: peer-to-peer messages inside links ------- */
 /* BEGIN transport-core block (40100-40199) */
+
+/**
+ * One piece of one application message, or all of it, inside a link
+ * (doc/transport-wire.md, "Fragment").  Body: uint32 message id,
+ * uint32 order sequence, uint16 offset, uint16 total size, uint16 flags,
+ * uint16 reserved, then the payload; all in NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_FRAGMENT 40100
+
+/**
+ * Reliability box: one acknowledged transmission of one inner message
+ * (doc/transport-wire.md, "Box").  Body: uint64 sequence number, uint32
+ * floor delta, then the inner message; in NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_BOX 40101
+
+/**
+ * Selective acknowledgement of boxes (doc/transport-wire.md, "SACK").
+ * Body: uint64 cumulative ack, uint32 ack delay in microseconds, uint16
+ * number of ranges, uint16 reserved, then per range uint32 gap and
+ * uint32 length; in NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_SACK 40102
+
+/**
+ * Flow-control credit of a link (doc/transport-wire.md, "Credit").
+ * Body: uint64 limit of reliable payload bytes, in NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT 40103
+
 /* END transport-core block */
 
 
@@ -57,6 +87,13 @@
  * be mistaken for a GNUnet one.
  */
 #define BRAID_SIGNATURE_PURPOSE_HELLO_ADDRESS 0x62720001
+
+/**
+ * Signature over a HELLO's creation time alone (doc/hello.md), so that
+ * nobody but the peer can make a HELLO that looks newer, even one with
+ * no addresses.
+ */
+#define BRAID_SIGNATURE_PURPOSE_HELLO 0x62720002
 
 /* BEGIN other signature purposes (0x62720100 and up; nat 0x627203xx,
    communicators 0x627202xx, transport 0x627201xx) */
