@@ -1,0 +1,108 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_communicators.h
+ * @brief The service side of GNUnet 0.19's communicator API (reference
+ *        tng-communicator-ipc.md): who the communicators are and which
+ *        addresses they announce.
+ */
+#ifndef TRANSPORT_COMMUNICATORS_H
+#define TRANSPORT_COMMUNICATORS_H
+
+#include "transport_service.h"
+
+GNUNET_NETWORK_STRUCT_BEGIN
+
+/**
+ * NEW_COMMUNICATOR (1211), reference 2.1; followed by the address
+ * prefix, NUL-terminated.
+ */
+struct GST_NewCommunicatorMessage
+{
+  /** Type 1211. */
+  struct GNUNET_MessageHeader header;
+
+  /** Characteristics (0 unknown, 1 reliable, 2 unreliable), NBO. */
+  uint32_t cc;
+};
+
+/**
+ * ADD_ADDRESS (1200), reference 2.2; followed by the address,
+ * NUL-terminated.
+ */
+struct GST_AddAddressMessage
+{
+  /** Type 1200. */
+  struct GNUNET_MessageHeader header;
+
+  /** Address id; always 0 from the 0.19 library (quirk 6.1). */
+  uint32_t aid;
+
+  /** How long the communicator expects the address to stay valid. */
+  struct GNUNET_TIME_RelativeNBO expiration;
+
+  /** enum GNUNET_NetworkType, NBO. */
+  uint32_t nt;
+};
+
+/**
+ * DEL_ADDRESS (1201), reference 2.3.
+ */
+struct GST_DelAddressMessage
+{
+  /** Type 1201. */
+  struct GNUNET_MessageHeader header;
+
+  /** The n-th address added on this connection, from 0, NBO. */
+  uint32_t aid;
+};
+
+GNUNET_NETWORK_STRUCT_END
+
+
+/**
+ * Check a NEW_COMMUNICATOR message (zero-termination rule, reference 1.3).
+ */
+int
+check_communicator_available (void *cls,
+                                  const struct GST_NewCommunicatorMessage *m);
+
+
+/**
+ * Handle NEW_COMMUNICATOR: the client becomes a communicator.
+ */
+void
+handle_communicator_available (void *cls,
+                                   const struct GST_NewCommunicatorMessage *m);
+
+
+/**
+ * Check an ADD_ADDRESS message.
+ */
+int
+check_add_address (void *cls, const struct GST_AddAddressMessage *m);
+
+
+/**
+ * Handle ADD_ADDRESS: the address goes into this peer's HELLO.
+ */
+void
+handle_add_address (void *cls, const struct GST_AddAddressMessage *m);
+
+
+/**
+ * Handle DEL_ADDRESS.
+ */
+void
+handle_del_address (void *cls, const struct GST_DelAddressMessage *m);
+
+
+/**
+ * A communicator's connection closed: withdraw its addresses.
+ */
+void
+GST_communicators_client_gone (struct GST_Client *tc);
+
+#endif

@@ -1,0 +1,190 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_service.c
+ * @brief braid-service-transport: start-up, clients, and the dispatch
+ *        table of every IPC message the service accepts.
+ */
+#include "braid_config.h"
+#include "transport_service.h"
+#include "transport_communicators.h"
+#include "transport_identity.h"
+#include "braid_protocols.h"
+#include "braid_util.h"
+
+#define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
+
+GNUNET_NETWORK_STRUCT_BEGIN
+
+/**
+ * #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET: a client wants our HELLO.
+ */
+struct HelloGetMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET. */
+  struct GNUNET_MessageHeader header;
+
+  /** Scope of the recipient (enum BRAID_HELLO_Scope), NBO. */
+  uint32_t scope;
+};
+
+/**
+ * #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO: our HELLO; followed by the URL,
+ * NUL-terminated.
+ */
+struct HelloMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO. */
+  struct GNUNET_MessageHeader header;
+
+  /** Scope the URL was made for, NBO. */
+  uint32_t scope;
+};
+
+GNUNET_NETWORK_STRUCT_END
+
+const struct GNUNET_CONFIGURATION_Handle *GST_cfg;
+
+/** Set if start-up failed; main() then exits non-zero. */
+static int start_failed;
+
+
+/**
+ * Handle HELLO_GET: answer with our HELLO for the given scope.
+ */
+static void
+handle_hello_get (void *cls, const struct HelloGetMessage *m)
+{
+  struct GST_Client *tc = cls;
+  uint32_t scope = ntohl (m->scope);
+  struct GNUNET_MQ_Envelope *env;
+  struct HelloMessage *r;
+  char *url;
+  size_t len;
+
+  if (scope >= BRAID_HELLO_SCOPE_COUNT)
+  {
+    GNUNET_break_op (0);
+    LOG (GNUNET_ERROR_TYPE_WARNING, "HELLO_GET with unknown scope %u\n",
+         (unsigned int) scope);
+    GNUNET_SERVICE_client_drop (tc->client);
+    return;
+  }
+  url = GST_identity_hello_url ((enum BRAID_HELLO_Scope) scope);
+  len = strlen (url) + 1;
+  env = GNUNET_MQ_msg_extra (r, len, BRAID_MESSAGE_TYPE_TRANSPORT_HELLO);
+  r->scope = htonl (scope);
+  memcpy (&r[1], url, len);
+  GNUNET_free (url);
+  GNUNET_MQ_send (tc->mq, env);
+  GNUNET_SERVICE_client_continue (tc->client);
+}
+
+
+/**
+ * A client connected.
+ */
+static void *
+client_connect_cb (void *cls,
+                   struct GNUNET_SERVICE_Client *client,
+                   struct GNUNET_MQ_Handle *mq)
+{
+  struct GST_Client *tc = GNUNET_new (struct GST_Client);
+
+  tc->client = client;
+  tc->mq = mq;
+  return tc;
+}
+
+
+/**
+ * A client disconnected.
+ */
+static void
+client_disconnect_cb (void *cls,
+                      struct GNUNET_SERVICE_Client *client,
+                      void *app_ctx)
+{
+  struct GST_Client *tc = app_ctx;
+
+  if (GST_CLIENT_COMMUNICATOR == tc->role)
+    GST_communicators_client_gone (tc);
+  GNUNET_free (tc);
+}
+
+
+/**
+ * The service is shutting down.
+ */
+static void
+do_shutdown (void *cls)
+{
+  GST_identity_done ();
+  LOG (GNUNET_ERROR_TYPE_INFO, "Shut down\n");
+}
+
+
+/**
+ * Start the service.
+ */
+static void
+run (void *cls,
+     const struct GNUNET_CONFIGURATION_Handle *c,
+     struct GNUNET_SERVICE_Handle *service)
+{
+  GST_cfg = c;
+  if (GNUNET_OK != GST_identity_init (c))
+  {
+    start_failed = 1;
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
+  GNUNET_SCHEDULER_add_shutdown (&do_shutdown, NULL);
+  LOG (GNUNET_ERROR_TYPE_INFO, "braid-service-transport %s ready\n",
+       PACKAGE_VERSION);
+}
+
+
+/**
+ * Our own main() rather than GNUNET_SERVICE_MAIN, so that a refused
+ * start-up (bad key) gives a non-zero exit status.
+ */
+int
+main (int argc, char *const *argv)
+{
+  struct GNUNET_MQ_MessageHandler handlers[] = {
+    GNUNET_MQ_hd_var_size (communicator_available,
+                           GNUNET_MESSAGE_TYPE_TRANSPORT_NEW_COMMUNICATOR,
+                           struct GST_NewCommunicatorMessage,
+                           NULL),
+    GNUNET_MQ_hd_var_size (add_address,
+                           GNUNET_MESSAGE_TYPE_TRANSPORT_ADD_ADDRESS,
+                           struct GST_AddAddressMessage,
+                           NULL),
+    GNUNET_MQ_hd_fixed_size (del_address,
+                             GNUNET_MESSAGE_TYPE_TRANSPORT_DEL_ADDRESS,
+                             struct GST_DelAddressMessage,
+                             NULL),
+    GNUNET_MQ_hd_fixed_size (hello_get,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET,
+                             struct HelloGetMessage,
+                             NULL),
+    GNUNET_MQ_handler_end ()
+  };
+  int ret;
+
+  GNUNET_OS_init (BRAID_UTIL_project_data ());
+
+  ret = GNUNET_SERVICE_run_ (argc,
+                             argv,
+                             "transport",
+                             GNUNET_SERVICE_OPTION_NONE,
+                             &run,
+                             &client_connect_cb,
+                             &client_disconnect_cb,
+                             NULL,
+                             handlers);
+  return (0 != ret || start_failed) ? 1 : 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_service.h
+ * @brief What the modules of braid-service-transport share: the
+ *        configuration and the per-client record.
+ */
+#ifndef TRANSPORT_SERVICE_H
+#define TRANSPORT_SERVICE_H
+
+#include <gnunet/gnunet_config.h>
+#include <gnunet/gnunet_util_lib.h>
+
+/**
+ * What a client of the service's socket turned out to be, from its first
+ * message (reference tng-communicator-ipc.md, 9.2).
+ */
+enum GST_ClientRole
+{
+  /** Nothing yet: idle, or an application that has only asked things. */
+  GST_CLIENT_NONE = 0,
+
+  /** Sent NEW_COMMUNICATOR (1211). */
+  GST_CLIENT_COMMUNICATOR = 1
+};
+
+struct GST_Communicator;
+
+/**
+ * One client connection of the service.
+ */
+struct GST_Client
+{
+  /** The service's handle. */
+  struct GNUNET_SERVICE_Client *client;
+
+  /** Queue to send to the client. */
+  struct GNUNET_MQ_Handle *mq;
+
+  /** What the client is. */
+  enum GST_ClientRole role;
+
+  /** If @e role is #GST_CLIENT_COMMUNICATOR: its state. */
+  struct GST_Communicator *comm;
+};
+
+/** The service's configuration. */
+extern const struct GNUNET_CONFIGURATION_Handle *GST_cfg;
+
+#endif
