@@ -97,6 +97,26 @@
 
 /* BEGIN other signature purposes (0x62720100 and up; nat 0x627203xx,
    communicators 0x627202xx, transport 0x627201xx) */
+
+/**
+ * Communicator handshake: the initiator's signature in an INIT over its
+ * ephemeral key, both identities, its session id, time and AEAD offer
+ * (doc/communicator-wire.md).
+ */
+#define BRAID_SIGNATURE_PURPOSE_COMM_KX_INIT 0x62720201
+
+/**
+ * Communicator handshake: the responder's signature in a RESP over the
+ * transcript (both ephemeral keys, identities, session ids, time, offer
+ * and chosen AEAD).
+ */
+#define BRAID_SIGNATURE_PURPOSE_COMM_KX_RESP 0x62720202
+
+/**
+ * Communicator handshake: the initiator's CONFIRM signature over the
+ * same transcript as #BRAID_SIGNATURE_PURPOSE_COMM_KX_RESP.
+ */
+#define BRAID_SIGNATURE_PURPOSE_COMM_KX_CONFIRM 0x62720203
 /* END other signature purposes */
 
 #endif
