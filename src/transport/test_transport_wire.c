@@ -202,6 +202,14 @@ START_TEST (test_parse_box_bad_fields)
   buf[15] = 6;
   ck_assert_int_eq (GNUNET_SYSERR,
                     BRAID_TRANSPORT_wire_parse_box (buf, sizeof (buf), &b));
+  memcpy (buf, kat_box, sizeof (buf));
+  memset (buf + 4, 0, 8); /* seq 0 */
+  buf[15] = 0;
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_TRANSPORT_wire_parse_box (buf, sizeof (buf), &b));
+  memset (buf + 4, 0xff, 8); /* seq 2^64 - 1 */
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_TRANSPORT_wire_parse_box (buf, sizeof (buf), &b));
 }
 END_TEST
 

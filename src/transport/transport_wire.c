@@ -274,7 +274,10 @@ BRAID_TRANSPORT_wire_parse_box (const void *buf,
   floor_delta = reader_u32 (&r);
   b.payload_size = (uint16_t) (size - r.pos);
   b.payload = reader_take (&r, b.payload_size);
-  if (r.failed || (floor_delta > b.seq)
+  /* Numbers start at 1 and never reach 2^64 - 1, so that a range
+     [seq, seq + 1) always fits. */
+  if (r.failed || (0 == b.seq) || (UINT64_MAX == b.seq)
+      || (floor_delta > b.seq)
       || (! inner_message_valid (b.payload, b.payload_size)))
     return GNUNET_SYSERR;
   b.floor = b.seq - floor_delta;
@@ -290,7 +293,8 @@ BRAID_TRANSPORT_wire_write_box (const struct BRAID_TRANSPORT_Box *box,
 {
   struct Writer w = { .buf = buf, .size = buf_size };
 
-  if ((box->floor > box->seq) || (box->seq - box->floor > UINT32_MAX)
+  if ((0 == box->seq) || (UINT64_MAX == box->seq)
+      || (box->floor > box->seq) || (box->seq - box->floor > UINT32_MAX)
       || (! inner_message_valid (box->payload, box->payload_size)))
     return 0;
   writer_u16 (&w, 0);
