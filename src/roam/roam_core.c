@@ -602,6 +602,17 @@ BRAID_ROAM_core_client_gone (struct BRAID_ROAM_Core *core,
 }
 
 
+void
+BRAID_ROAM_core_interface_down (struct BRAID_ROAM_Core *core,
+                                unsigned int ifindex,
+                                struct GNUNET_TIME_Absolute now)
+{
+  for (struct Client *c = core->c_head; NULL != c; c = c->next)
+    if (c->ifindex == ifindex)
+      BRAID_ROAM_core_client_gone (core, c->mac, now);
+}
+
+
 /**
  * Remember (sender, nonce, type).
  * @return #GNUNET_YES if it was already remembered

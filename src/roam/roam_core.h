@@ -272,6 +272,19 @@ BRAID_ROAM_core_client_gone (struct BRAID_ROAM_Core *core,
 
 
 /**
+ * A client interface went down: every client on it is gone.
+ *
+ * @param core the core
+ * @param ifindex the interface
+ * @param now current time
+ */
+void
+BRAID_ROAM_core_interface_down (struct BRAID_ROAM_Core *core,
+                                unsigned int ifindex,
+                                struct GNUNET_TIME_Absolute now);
+
+
+/**
  * Process one intercom datagram.  Malformed ones are dropped and
  * counted; nothing in a datagram can make this loop or abort.
  *

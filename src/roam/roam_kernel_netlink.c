@@ -1,0 +1,490 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file roam_kernel_netlink.c
+ * @brief Netlink back-end of the kernel seam, on libnl-route-3.
+ */
+#include <gnunet/gnunet_config.h>
+#include <gnunet/gnunet_util_lib.h>
+
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
+#include <netlink/route/route.h>
+
+#include "roam_kernel_netlink.h"
+
+/* from linux/if.h, which clashes with net/if.h */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+
+#define LOG(kind, ...) GNUNET_log_from (kind, "roam", __VA_ARGS__)
+
+
+struct BRAID_ROAM_Netlink
+{
+  /** Socket for requests (routes, addresses, neighbours). */
+  struct nl_sock *req;
+  /** Socket subscribed to neighbour and link events. */
+  struct nl_sock *ev_sock;
+  /** Where events go. */
+  struct BRAID_ROAM_NetlinkEvents ev;
+  /** Routing table of our routes. */
+  uint32_t table;
+  /** Protocol number of our routes. */
+  uint8_t protocol;
+  /** Index of the loopback interface. */
+  unsigned int lo_ifindex;
+  /** UDP socket used to make the kernel resolve an address (IPv6). */
+  int probe6;
+  /** Same for IPv4. */
+  int probe4;
+};
+
+
+/**
+ * Turn an address of the seam into a libnl address of the right family
+ * and a host prefix length.
+ */
+static struct nl_addr *
+to_nl_addr (const struct in6_addr *addr)
+{
+  struct nl_addr *a;
+
+  if (BRAID_ROAM_addr_is_v4mapped (addr))
+  {
+    a = nl_addr_build (AF_INET, &addr->s6_addr[12], 4);
+    if (NULL != a)
+      nl_addr_set_prefixlen (a, 32);
+  }
+  else
+  {
+    a = nl_addr_build (AF_INET6, addr, 16);
+    if (NULL != a)
+      nl_addr_set_prefixlen (a, 128);
+  }
+  return a;
+}
+
+
+static void
+log_nl_error (const char *what, const struct in6_addr *addr, int err)
+{
+  char s[INET6_ADDRSTRLEN];
+
+  inet_ntop (AF_INET6, addr, s, sizeof (s));
+  LOG (GNUNET_ERROR_TYPE_WARNING,
+       "netlink: %s %s failed: %s\n",
+       what,
+       s,
+       nl_geterror (err));
+}
+
+
+static struct rtnl_route *
+build_route (struct BRAID_ROAM_Netlink *nl,
+             const struct in6_addr *addr,
+             unsigned int ifindex)
+{
+  struct rtnl_route *r = rtnl_route_alloc ();
+  struct rtnl_nexthop *nh = rtnl_route_nh_alloc ();
+  struct nl_addr *dst = to_nl_addr (addr);
+
+  if ((NULL == r) || (NULL == nh) || (NULL == dst))
+  {
+    if (NULL != r)
+      rtnl_route_put (r);
+    if (NULL != nh)
+      rtnl_route_nh_free (nh);
+    if (NULL != dst)
+      nl_addr_put (dst);
+    return NULL;
+  }
+  rtnl_route_set_family (r, nl_addr_get_family (dst));
+  rtnl_route_set_dst (r, dst);
+  nl_addr_put (dst);
+  rtnl_route_set_table (r, nl->table);
+  rtnl_route_set_protocol (r, nl->protocol);
+  rtnl_route_set_scope (r, RT_SCOPE_LINK);
+  rtnl_route_set_type (r, RTN_UNICAST);
+  rtnl_route_nh_set_ifindex (nh, (int) ifindex);
+  rtnl_route_add_nexthop (r, nh);
+  return r;
+}
+
+
+static int
+nl_route_add (void *cls, const struct in6_addr *addr, unsigned int ifindex)
+{
+  struct BRAID_ROAM_Netlink *nl = cls;
+  struct rtnl_route *r = build_route (nl, addr, ifindex);
+  int err;
+
+  if (NULL == r)
+    return -1;
+  /* REPLACE: a stale host route of a client must not block the new one */
+  err = rtnl_route_add (nl->req, r, NLM_F_CREATE | NLM_F_REPLACE);
+  rtnl_route_put (r);
+  if (err < 0)
+  {
+    log_nl_error ("adding route", addr, err);
+    return -1;
+  }
+  return 0;
+}
+
+
+static int
+nl_route_del (void *cls, const struct in6_addr *addr, unsigned int ifindex)
+{
+  struct BRAID_ROAM_Netlink *nl = cls;
+  struct rtnl_route *r = build_route (nl, addr, ifindex);
+  int err;
+
+  if (NULL == r)
+    return -1;
+  err = rtnl_route_delete (nl->req, r, 0);
+  rtnl_route_put (r);
+  /* already gone (interface deleted with its routes) is not an error */
+  if ((err < 0) && (-NLE_OBJ_NOTFOUND != err))
+  {
+    log_nl_error ("deleting route", addr, err);
+    return -1;
+  }
+  return 0;
+}
+
+
+static struct rtnl_addr *
+build_lo_addr (struct BRAID_ROAM_Netlink *nl, const struct in6_addr *addr)
+{
+  struct rtnl_addr *a = rtnl_addr_alloc ();
+  struct nl_addr *local = nl_addr_build (AF_INET6, addr, 16);
+
+  if ((NULL == a) || (NULL == local))
+  {
+    if (NULL != a)
+      rtnl_addr_put (a);
+    if (NULL != local)
+      nl_addr_put (local);
+    return NULL;
+  }
+  nl_addr_set_prefixlen (local, 128);
+  rtnl_addr_set_ifindex (a, (int) nl->lo_ifindex);
+  rtnl_addr_set_family (a, AF_INET6);
+  rtnl_addr_set_local (a, local);
+  rtnl_addr_set_prefixlen (a, 128);
+  rtnl_addr_set_flags (a, IFA_F_NODAD);
+  nl_addr_put (local);
+  return a;
+}
+
+
+static int
+nl_addr_add (void *cls, const struct in6_addr *addr)
+{
+  struct BRAID_ROAM_Netlink *nl = cls;
+  struct rtnl_addr *a = build_lo_addr (nl, addr);
+  int err;
+
+  if (NULL == a)
+    return -1;
+  err = rtnl_addr_add (nl->req, a, NLM_F_REPLACE);
+  rtnl_addr_put (a);
+  if (err < 0)
+  {
+    log_nl_error ("adding node-client IP", addr, err);
+    return -1;
+  }
+  return 0;
+}
+
+
+static int
+nl_addr_del (void *cls, const struct in6_addr *addr)
+{
+  struct BRAID_ROAM_Netlink *nl = cls;
+  struct rtnl_addr *a = build_lo_addr (nl, addr);
+  int err;
+
+  if (NULL == a)
+    return -1;
+  err = rtnl_addr_delete (nl->req, a, 0);
+  rtnl_addr_put (a);
+  if ((err < 0) && (-NLE_NOADDR != err) && (-NLE_OBJ_NOTFOUND != err))
+  {
+    log_nl_error ("removing node-client IP", addr, err);
+    return -1;
+  }
+  return 0;
+}
+
+
+static int
+nl_neigh_del (void *cls, const struct in6_addr *addr, unsigned int ifindex)
+{
+  struct BRAID_ROAM_Netlink *nl = cls;
+  struct rtnl_neigh *n = rtnl_neigh_alloc ();
+  struct nl_addr *dst = to_nl_addr (addr);
+
+  if ((NULL == n) || (NULL == dst))
+  {
+    if (NULL != n)
+      rtnl_neigh_put (n);
+    if (NULL != dst)
+      nl_addr_put (dst);
+    return -1;
+  }
+  rtnl_neigh_set_ifindex (n, (int) ifindex);
+  rtnl_neigh_set_family (n, nl_addr_get_family (dst));
+  rtnl_neigh_set_dst (n, dst);
+  nl_addr_put (dst);
+  /* the entry may not exist: nothing to report then */
+  (void) rtnl_neigh_delete (nl->req, n, 0);
+  rtnl_neigh_put (n);
+  return 0;
+}
+
+
+static int
+nl_probe (void *cls, const struct in6_addr *addr)
+{
+  struct BRAID_ROAM_Netlink *nl = cls;
+
+  /* a datagram to the discard port makes the kernel resolve the
+     address on the interface its route points to (NS or ARP) */
+  if (BRAID_ROAM_addr_is_v4mapped (addr))
+  {
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (9) };
+
+    memcpy (&sa.sin_addr, &addr->s6_addr[12], 4);
+    (void) sendto (nl->probe4, "", 0, 0, (struct sockaddr *) &sa, sizeof (sa));
+  }
+  else
+  {
+    struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+                               .sin6_port = htons (9) };
+
+    sa.sin6_addr = *addr;
+    (void) sendto (nl->probe6, "", 0, 0, (struct sockaddr *) &sa, sizeof (sa));
+  }
+  return 0;
+}
+
+
+void
+BRAID_ROAM_netlink_ops (struct BRAID_ROAM_Netlink *nl,
+                        struct BRAID_ROAM_KernelOps *ops)
+{
+  ops->cls = nl;
+  ops->route_add = &nl_route_add;
+  ops->route_del = &nl_route_del;
+  ops->addr_add = &nl_addr_add;
+  ops->addr_del = &nl_addr_del;
+  ops->neigh_del = &nl_neigh_del;
+  ops->probe = &nl_probe;
+}
+
+
+static void
+handle_neigh (struct BRAID_ROAM_Netlink *nl,
+              struct rtnl_neigh *n,
+              int msg_type)
+{
+  struct nl_addr *ll = rtnl_neigh_get_lladdr (n);
+  struct nl_addr *dst = rtnl_neigh_get_dst (n);
+  int family = rtnl_neigh_get_family (n);
+  unsigned int ifindex = (unsigned int) rtnl_neigh_get_ifindex (n);
+  int state = rtnl_neigh_get_state (n);
+  uint8_t mac[6];
+
+  if ((NULL == ll) || (6 != nl_addr_get_len (ll)))
+    return;
+  memcpy (mac, nl_addr_get_binary_addr (ll), 6);
+  if (AF_BRIDGE == family)
+  {
+    int master = rtnl_neigh_get_master (n);
+
+    /* routes point at the bridge, the L3 interface */
+    if ((master > 0) && nl->ev.is_client_if (nl->ev.cls, (unsigned int) master))
+      ifindex = (unsigned int) master;
+    else if (! nl->ev.is_client_if (nl->ev.cls, ifindex))
+      return;
+    if (state & NUD_PERMANENT)
+      return; /* the bridge's own addresses */
+    if (RTM_NEWNEIGH == msg_type)
+      nl->ev.client_seen (nl->ev.cls, mac, ifindex);
+    else if (RTM_DELNEIGH == msg_type)
+      nl->ev.client_gone (nl->ev.cls, mac);
+    return;
+  }
+  if (! nl->ev.is_client_if (nl->ev.cls, ifindex))
+    return;
+  if ((RTM_NEWNEIGH != msg_type) || (NULL == dst))
+    return;
+  if (0 == (state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE)))
+    return;
+  if ((AF_INET6 == family) && (16 == nl_addr_get_len (dst)))
+  {
+    struct in6_addr a;
+
+    memcpy (&a, nl_addr_get_binary_addr (dst), 16);
+    nl->ev.client_address (nl->ev.cls, mac, ifindex, &a);
+  }
+  else if ((AF_INET == family) && (4 == nl_addr_get_len (dst)))
+  {
+    struct in6_addr a;
+
+    memset (&a, 0, sizeof (a));
+    a.s6_addr[10] = a.s6_addr[11] = 0xff;
+    memcpy (&a.s6_addr[12], nl_addr_get_binary_addr (dst), 4);
+    nl->ev.client_address (nl->ev.cls, mac, ifindex, &a);
+  }
+}
+
+
+/**
+ * Context of one parsed message.
+ */
+struct ParseCtx
+{
+  /** Handle. */
+  struct BRAID_ROAM_Netlink *nl;
+  /** Netlink message type. */
+  int msg_type;
+};
+
+
+static void
+parse_obj (struct nl_object *obj, void *arg)
+{
+  struct ParseCtx *pc = arg;
+  const char *type = nl_object_get_type (obj);
+
+  if (0 == strcmp (type, "route/neigh"))
+  {
+    handle_neigh (pc->nl, (struct rtnl_neigh *) obj, pc->msg_type);
+  }
+  else if (0 == strcmp (type, "route/link"))
+  {
+    struct rtnl_link *l = (struct rtnl_link *) obj;
+    unsigned int ifindex = (unsigned int) rtnl_link_get_ifindex (l);
+    unsigned int flags = rtnl_link_get_flags (l);
+
+    if (! pc->nl->ev.is_client_if (pc->nl->ev.cls, ifindex))
+      return;
+    if ((RTM_DELLINK == pc->msg_type) || (0 == (flags & IFF_UP))
+        || (0 == (flags & IFF_LOWER_UP)))
+      pc->nl->ev.link_down (pc->nl->ev.cls, ifindex);
+  }
+}
+
+
+static int
+on_event (struct nl_msg *msg, void *arg)
+{
+  struct ParseCtx pc = { .nl = arg, .msg_type = nlmsg_hdr (msg)->nlmsg_type };
+
+  /* libnl checks the message against its own attribute policy; a
+     message it cannot parse is skipped */
+  (void) nl_msg_parse (msg, &parse_obj, &pc);
+  return NL_OK;
+}
+
+
+struct BRAID_ROAM_Netlink *
+BRAID_ROAM_netlink_open (uint32_t table,
+                         uint8_t protocol,
+                         const struct BRAID_ROAM_NetlinkEvents *ev)
+{
+  struct BRAID_ROAM_Netlink *nl = GNUNET_new (struct BRAID_ROAM_Netlink);
+  int err;
+
+  nl->table = table;
+  nl->protocol = protocol;
+  nl->ev = *ev;
+  nl->probe4 = nl->probe6 = -1;
+  nl->lo_ifindex = if_nametoindex ("lo");
+  nl->req = nl_socket_alloc ();
+  nl->ev_sock = nl_socket_alloc ();
+  if ((NULL == nl->req) || (NULL == nl->ev_sock) || (0 == nl->lo_ifindex))
+    goto fail;
+  if ((err = nl_connect (nl->req, NETLINK_ROUTE)) < 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR, "netlink: connect: %s\n", nl_geterror (err));
+    goto fail;
+  }
+  nl_socket_disable_seq_check (nl->ev_sock);
+  nl_socket_modify_cb (nl->ev_sock, NL_CB_VALID, NL_CB_CUSTOM, &on_event, nl);
+  if (((err = nl_connect (nl->ev_sock, NETLINK_ROUTE)) < 0)
+      || ((err = nl_socket_add_memberships (nl->ev_sock, RTNLGRP_NEIGH,
+                                            RTNLGRP_LINK, 0)) < 0)
+      || ((err = nl_socket_set_nonblocking (nl->ev_sock)) < 0))
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR,
+         "netlink: cannot subscribe to neighbour events: %s\n",
+         nl_geterror (err));
+    goto fail;
+  }
+  (void) nl_socket_set_buffer_size (nl->ev_sock, 1024 * 1024, 0);
+  nl->probe6 = socket (AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  nl->probe4 = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if ((nl->probe6 < 0) || (nl->probe4 < 0))
+    goto fail;
+  return nl;
+fail:
+  BRAID_ROAM_netlink_close (nl);
+  return NULL;
+}
+
+
+int
+BRAID_ROAM_netlink_event_fd (struct BRAID_ROAM_Netlink *nl)
+{
+  return nl_socket_get_fd (nl->ev_sock);
+}
+
+
+void
+BRAID_ROAM_netlink_process (struct BRAID_ROAM_Netlink *nl)
+{
+  /* bounded: a flood of events cannot hold the event loop */
+  for (int i = 0; i < 64; i++)
+  {
+    int err = nl_recvmsgs_default (nl->ev_sock);
+
+    if (err < 0)
+    {
+      if (-NLE_AGAIN != err)
+        LOG (GNUNET_ERROR_TYPE_DEBUG, "netlink: %s\n", nl_geterror (err));
+      return;
+    }
+  }
+}
+
+
+void
+BRAID_ROAM_netlink_close (struct BRAID_ROAM_Netlink *nl)
+{
+  if (NULL != nl->req)
+    nl_socket_free (nl->req);
+  if (NULL != nl->ev_sock)
+    nl_socket_free (nl->ev_sock);
+  if (nl->probe4 >= 0)
+    (void) close (nl->probe4);
+  if (nl->probe6 >= 0)
+    (void) close (nl->probe6);
+  GNUNET_free (nl);
+}

@@ -1,0 +1,93 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file roam_kernel_netlink.h
+ * @brief Netlink back-end of the kernel seam (libnl-route-3): host
+ *        routes, node-client IPs, neighbour and bridge FDB events.
+ */
+#ifndef ROAM_KERNEL_NETLINK_H
+#define ROAM_KERNEL_NETLINK_H
+
+#include "roam_kernel.h"
+
+/**
+ * What the kernel reports about clients.
+ */
+struct BRAID_ROAM_NetlinkEvents
+{
+  /** Closure. */
+  void *cls;
+  /** Is @a ifindex a client interface?  Only those are reported. */
+  int (*is_client_if) (void *cls, unsigned int ifindex);
+  /** A neighbour entry: @a mac uses @a addr on @a ifindex. */
+  void (*client_address) (void *cls,
+                          const uint8_t mac[6],
+                          unsigned int ifindex,
+                          const struct in6_addr *addr);
+  /** A bridge FDB entry appeared for @a mac behind bridge @a ifindex. */
+  void (*client_seen) (void *cls, const uint8_t mac[6], unsigned int ifindex);
+  /** A bridge FDB entry disappeared. */
+  void (*client_gone) (void *cls, const uint8_t mac[6]);
+  /** A client interface lost its carrier or went down. */
+  void (*link_down) (void *cls, unsigned int ifindex);
+};
+
+/** Netlink back-end handle. */
+struct BRAID_ROAM_Netlink;
+
+
+/**
+ * Open the netlink sockets.
+ *
+ * @param table routing table for host routes
+ * @param protocol route protocol number of our routes
+ * @param ev where events go
+ * @return handle, NULL on error (logged)
+ */
+struct BRAID_ROAM_Netlink *
+BRAID_ROAM_netlink_open (uint32_t table,
+                         uint8_t protocol,
+                         const struct BRAID_ROAM_NetlinkEvents *ev);
+
+
+/**
+ * The kernel operations backed by @a nl.
+ *
+ * @param nl the handle
+ * @param[out] ops the operations
+ */
+void
+BRAID_ROAM_netlink_ops (struct BRAID_ROAM_Netlink *nl,
+                        struct BRAID_ROAM_KernelOps *ops);
+
+
+/**
+ * File descriptor that becomes readable when events wait.
+ *
+ * @param nl the handle
+ * @return the descriptor
+ */
+int
+BRAID_ROAM_netlink_event_fd (struct BRAID_ROAM_Netlink *nl);
+
+
+/**
+ * Read and dispatch pending events (non-blocking).
+ *
+ * @param nl the handle
+ */
+void
+BRAID_ROAM_netlink_process (struct BRAID_ROAM_Netlink *nl);
+
+
+/**
+ * Close the sockets.
+ *
+ * @param nl the handle
+ */
+void
+BRAID_ROAM_netlink_close (struct BRAID_ROAM_Netlink *nl);
+
+#endif
