@@ -519,6 +519,14 @@ BRAID_COMM_session_open (struct BRAID_COMM_Session *s,
   int pi;
 
   memset (res, 0, sizeof (*res));
+  /* Erase the previous epoch's key once its grace time is over (forward
+     secrecy); this depends only on time, not on the packet. */
+  if ( (0 != s->rx.old_until.abs_value_us) &&
+       GNUNET_TIME_absolute_cmp (now, >=, s->rx.old_until) )
+  {
+    sodium_memzero (&s->rx.old, sizeof (s->rx.old));
+    s->rx.old_until = GNUNET_TIME_UNIT_ZERO_ABS;
+  }
   *why = parse_header (s, pkt, pkt_len, &h);
   if (BRAID_COMM_DROP_NONE != *why)
     return GNUNET_NO;
