@@ -84,7 +84,7 @@ fuzz_sack (const struct BRAID_TRANSPORT_Sack *sack)
 
   for (unsigned int i = 0; i < 40; i++)
   {
-    BRAID_TRANSPORT_rel_sender_queue (s, &m, i);
+    BRAID_TRANSPORT_rel_sender_queue (s, &m, i, i % 3, i);
     BRAID_TRANSPORT_rel_sender_next (s, i % 2, GNUNET_TIME_UNIT_SECONDS,
                                      GNUNET_TIME_UNIT_ZERO_ABS, out,
                                      sizeof (out));

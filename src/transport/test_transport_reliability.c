@@ -34,6 +34,9 @@ struct Events
 
   /** msg_acked calls, per tag (tags < 64). */
   unsigned int msg[64];
+
+  /** msg_dropped calls, per tag (tags < 64). */
+  unsigned int dropped[64];
 };
 
 
@@ -85,7 +88,18 @@ ev_msg_acked (void *cls, uint64_t tag)
 }
 
 
+static void
+ev_msg_dropped (void *cls, uint64_t tag)
+{
+  struct Events *e = cls;
+
+  ck_assert_uint_lt (tag, 64);
+  e->dropped[tag]++;
+}
+
+
 static const struct BRAID_TRANSPORT_RelEvents events = {
+  .msg_dropped = &ev_msg_dropped,
   .box_acked = &ev_box_acked,
   .box_lost = &ev_box_lost,
   .path_timeout = &ev_path_timeout,
@@ -119,7 +133,9 @@ queue_n (struct BRAID_TRANSPORT_RelSender *s, unsigned int n)
   for (unsigned int i = 0; i < n; i++)
   {
     buf[99] = (char) i;
-    ck_assert_int_eq (GNUNET_OK, BRAID_TRANSPORT_rel_sender_queue (s, m, i));
+    ck_assert_int_eq (GNUNET_OK,
+                      BRAID_TRANSPORT_rel_sender_queue (s, m, i, GNUNET_YES,
+                                                        0));
   }
 }
 
@@ -162,9 +178,9 @@ START_TEST (test_rel_sender_next_boxes)
   struct BRAID_TRANSPORT_Box b;
   size_t n;
 
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_peek (s));
+  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
   queue_n (s, 2);
-  ck_assert_uint_eq (116, BRAID_TRANSPORT_rel_sender_peek (s));
+  ck_assert_uint_eq (116, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
   /* A buffer too small leaves the message queued. */
   ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_next (s, 1, ms (300),
                                                          at_ms (0), buf, 100));
@@ -181,7 +197,7 @@ START_TEST (test_rel_sender_next_boxes)
   ck_assert_uint_eq (2, b.seq);
   ck_assert_uint_eq (1, b.floor); /* box 1 still in flight */
   ck_assert_uint_eq (1, ((const char *) b.payload)[99]);
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_peek (s));
+  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
   BRAID_TRANSPORT_rel_sender_destroy (s);
 }
 END_TEST
@@ -241,7 +257,7 @@ START_TEST (test_rel_sender_handle_sack_reorder_loss)
   BRAID_TRANSPORT_rel_sender_handle_sack (s, &sk, at_ms (51), &events, &e);
   ck_assert_uint_eq (1, e.lost[BRAID_TRANSPORT_LOSS_REORDER]);
   ck_assert_uint_eq (7, e.lost_path);
-  ck_assert_uint_eq (116, BRAID_TRANSPORT_rel_sender_peek (s));
+  ck_assert_uint_eq (116, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
   n = BRAID_TRANSPORT_rel_sender_next (s, 7, ms (300), at_ms (52), buf,
                                        sizeof (buf));
   ck_assert_int_eq (GNUNET_OK, BRAID_TRANSPORT_wire_parse_box (buf, n, &b));
@@ -272,7 +288,7 @@ START_TEST (test_rel_sender_handle_sack_multipath_no_spurious)
   BRAID_TRANSPORT_rel_sender_handle_sack (s, &sk, at_ms (20), &events, &e);
   ck_assert_uint_eq (5, e.acked);
   ck_assert_uint_eq (0, e.lost[BRAID_TRANSPORT_LOSS_REORDER]);
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_peek (s));
+  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
   BRAID_TRANSPORT_rel_sender_destroy (s);
 }
 END_TEST
@@ -354,6 +370,69 @@ START_TEST (test_rel_sender_abandon_path_resends)
   BRAID_TRANSPORT_rel_sender_handle_sack (s, &sk, at_ms (30), &events, &e);
   ck_assert_uint_eq (1, e.msg[0]);
   ck_assert_uint_eq (1, e.msg[1]);
+  BRAID_TRANSPORT_rel_sender_destroy (s);
+}
+END_TEST
+
+
+START_TEST (test_rel_sender_queue_unreliable_never_resent)
+{
+  struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
+  struct BRAID_TRANSPORT_RelSenderStats st;
+  struct GNUNET_MessageHeader m = { .size = htons (sizeof (m)) };
+  struct BRAID_TRANSPORT_Sack sk;
+  struct Events e = { 0 };
+  uint32_t user = 0;
+
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_rel_sender_queue (s, &m, 1, GNUNET_NO,
+                                                      77));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_rel_sender_queue (s, &m, 2, GNUNET_NO, 0));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_rel_sender_queue (s, &m, 3, GNUNET_YES,
+                                                      0));
+  ck_assert_uint_eq (20, BRAID_TRANSPORT_rel_sender_peek (s, &user));
+  ck_assert_uint_eq (77, user);
+  for (unsigned int i = 0; i < 3; i++)
+    send_one (s, 1, i);
+  /* Timeout: the reliable one comes back, the unreliable ones never. */
+  BRAID_TRANSPORT_rel_sender_timeout (s, at_ms (1000), &events, &e);
+  ck_assert_uint_eq (1, e.dropped[1]);
+  ck_assert_uint_eq (1, e.dropped[2]);
+  ck_assert_uint_eq (0, e.dropped[3]);
+  ck_assert_uint_eq (20, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
+  send_one (s, 1, 1001);
+  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
+  sk = sack1 (5, 0, 0);
+  BRAID_TRANSPORT_rel_sender_handle_sack (s, &sk, at_ms (1010), &events, &e);
+  ck_assert_uint_eq (1, e.msg[3]);
+  ck_assert_uint_eq (0, e.msg[1]);
+  BRAID_TRANSPORT_rel_sender_stats (s, &st);
+  ck_assert_uint_eq (0, st.unacked);
+  ck_assert_uint_eq (0, st.unacked_bytes);
+  BRAID_TRANSPORT_rel_sender_destroy (s);
+}
+END_TEST
+
+
+START_TEST (test_rel_sender_next_unboxed_delivers)
+{
+  struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
+  struct BRAID_TRANSPORT_RelSenderStats st;
+  struct Events e = { 0 };
+  char buf[256];
+
+  queue_n (s, 2);
+  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_next_unboxed (s, buf, 99,
+                                                                 &events, &e));
+  ck_assert_uint_eq (100, BRAID_TRANSPORT_rel_sender_next_unboxed (
+                       s, buf, sizeof (buf), &events, &e));
+  ck_assert_uint_eq (0, buf[99]);
+  ck_assert_uint_eq (1, e.msg[0]);
+  BRAID_TRANSPORT_rel_sender_stats (s, &st);
+  ck_assert_uint_eq (1, st.unacked);
+  ck_assert_uint_eq (0, st.in_flight);
   BRAID_TRANSPORT_rel_sender_destroy (s);
 }
 END_TEST
@@ -556,6 +635,10 @@ main (void)
   add_case (s, "rel_sender_timeout", test_rel_sender_timeout_whole_path);
   add_case (s, "rel_sender_abandon_path",
             test_rel_sender_abandon_path_resends);
+  add_case (s, "rel_sender_queue_unreliable",
+            test_rel_sender_queue_unreliable_never_resent);
+  add_case (s, "rel_sender_next_unboxed",
+            test_rel_sender_next_unboxed_delivers);
   add_case (s, "rel_receiver_box", test_rel_receiver_box_duplicates);
   add_case (s, "rel_receiver_box_limit", test_rel_receiver_box_range_limit);
   add_case (s, "rel_receiver_build_sack", test_rel_receiver_build_sack_ranges);

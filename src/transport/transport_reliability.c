@@ -51,8 +51,14 @@ struct Item
   /** Which list it is in. */
   enum ItemPlace place;
 
-  /** Acknowledged already? */
+  /** Acknowledged, or dropped (no retransmission), already? */
   int acked;
+
+  /** Resend when lost? */
+  int retransmit;
+
+  /** Caller's data. */
+  uint32_t user;
 
   /** Size of the message, which follows this struct. */
   uint16_t size;
@@ -212,7 +218,9 @@ BRAID_TRANSPORT_rel_sender_destroy (struct BRAID_TRANSPORT_RelSender *s)
 enum GNUNET_GenericReturnValue
 BRAID_TRANSPORT_rel_sender_queue (struct BRAID_TRANSPORT_RelSender *s,
                                   const struct GNUNET_MessageHeader *msg,
-                                  uint64_t tag)
+                                  uint64_t tag,
+                                  int retransmit,
+                                  uint32_t user)
 {
   uint16_t size = ntohs (msg->size);
   struct Item *it;
@@ -222,6 +230,8 @@ BRAID_TRANSPORT_rel_sender_queue (struct BRAID_TRANSPORT_RelSender *s,
     return GNUNET_SYSERR;
   it = GNUNET_malloc (sizeof (*it) + size);
   it->tag = tag;
+  it->retransmit = retransmit;
+  it->user = user;
   it->size = size;
   it->place = ITEM_NEW;
   GNUNET_memcpy (&it[1], msg, size);
@@ -234,11 +244,56 @@ BRAID_TRANSPORT_rel_sender_queue (struct BRAID_TRANSPORT_RelSender *s,
 
 
 size_t
-BRAID_TRANSPORT_rel_sender_peek (const struct BRAID_TRANSPORT_RelSender *s)
+BRAID_TRANSPORT_rel_sender_peek (const struct BRAID_TRANSPORT_RelSender *s,
+                                 uint32_t *user)
 {
   const struct Item *it = (NULL != s->rtx_head) ? s->rtx_head : s->new_head;
 
-  return (NULL == it) ? 0 : BRAID_TRANSPORT_BOX_HEADER_SIZE + it->size;
+  if (NULL == it)
+    return 0;
+  if (NULL != user)
+    *user = it->user;
+  return BRAID_TRANSPORT_BOX_HEADER_SIZE + it->size;
+}
+
+
+/** @a it is done: delivered (@a acked) or dropped; report it once. */
+static void
+item_done (struct BRAID_TRANSPORT_RelSender *s,
+           struct Item *it,
+           int acked,
+           const struct BRAID_TRANSPORT_RelEvents *ev,
+           void *ev_cls)
+{
+  it->acked = GNUNET_YES;
+  s->st.unacked--;
+  s->st.unacked_bytes -= it->size;
+  if (acked && (NULL != ev->msg_acked))
+    ev->msg_acked (ev_cls, it->tag);
+  if ((! acked) && (NULL != ev->msg_dropped))
+    ev->msg_dropped (ev_cls, it->tag);
+}
+
+
+size_t
+BRAID_TRANSPORT_rel_sender_next_unboxed (
+  struct BRAID_TRANSPORT_RelSender *s,
+  void *buf,
+  size_t buf_size,
+  const struct BRAID_TRANSPORT_RelEvents *ev,
+  void *ev_cls)
+{
+  struct Item *it = (NULL != s->rtx_head) ? s->rtx_head : s->new_head;
+  uint16_t size;
+
+  if ((NULL == it) || (it->size > buf_size))
+    return 0;
+  size = it->size;
+  GNUNET_memcpy (buf, &it[1], size);
+  item_unlink (s, it);
+  item_done (s, it, GNUNET_YES, ev, ev_cls);
+  item_release (s, it);
+  return size;
 }
 
 
@@ -313,13 +368,10 @@ box_finish (struct BRAID_TRANSPORT_RelSender *s,
   s->st.in_flight--;
   it->boxes--;
   if (acked && (! it->acked))
-  {
-    it->acked = GNUNET_YES;
-    s->st.unacked--;
-    s->st.unacked_bytes -= it->size;
-    if (NULL != ev->msg_acked)
-      ev->msg_acked (ev_cls, it->tag);
-  }
+    item_done (s, it, GNUNET_YES, ev, ev_cls);
+  /* An unreliable message is dropped when its last copy is lost. */
+  if ((! it->acked) && (! it->retransmit) && (0 == it->boxes))
+    item_done (s, it, GNUNET_NO, ev, ev_cls);
   if ((! it->acked) && (ITEM_NOWHERE == it->place) && (0 == it->boxes))
   {
     GNUNET_CONTAINER_DLL_insert_tail (s->rtx_head, s->rtx_tail, it);

@@ -12,8 +12,8 @@
  *
  * One sender and one receiver per link and direction.  No I/O, no timers:
  * the caller passes the time and asks for deadlines.  Only reliable
- * messages enter here; unreliable ones are sent as bare fragments and so
- * can never be retransmitted.
+ * and unreliable messages enter here; unreliable ones are queued without
+ * retransmission and so are never sent twice.
  */
 #ifndef TRANSPORT_RELIABILITY_H
 #define TRANSPORT_RELIABILITY_H
@@ -99,6 +99,15 @@ struct BRAID_TRANSPORT_RelEvents
    * @param tag the tag given to BRAID_TRANSPORT_rel_sender_queue()
    */
   void (*msg_acked) (void *cls, uint64_t tag);
+
+  /**
+   * A message queued without retransmission was lost and is dropped
+   * (it is never sent again).
+   *
+   * @param cls closure
+   * @param tag the tag given to BRAID_TRANSPORT_rel_sender_queue()
+   */
+  void (*msg_dropped) (void *cls, uint64_t tag);
 };
 
 
@@ -125,18 +134,28 @@ BRAID_TRANSPORT_rel_sender_destroy (struct BRAID_TRANSPORT_RelSender *s);
 
 
 /**
- * Queue a message (normally one FRAGMENT) for reliable delivery.
+ * Queue a message (normally one FRAGMENT) for acknowledged delivery.
+ *
+ * A message queued with @a retransmit #GNUNET_NO (an UNRELIABLE one)
+ * still travels in a box, so that congestion control and RTT see it
+ * (as QUIC's DATAGRAM frames, RFC 9221 5), but it is never sent again:
+ * when its box is lost, the msg_dropped event reports it.
  *
  * @param s the sender
  * @param msg the message, copied; a valid GNUnet message of at most
  *        65535 - #BRAID_TRANSPORT_BOX_HEADER_SIZE bytes
- * @param tag returned by the msg_acked event
+ * @param tag returned by the msg_acked or msg_dropped event
+ * @param retransmit #GNUNET_YES to resend until acknowledged
+ * @param user caller's data returned by BRAID_TRANSPORT_rel_sender_peek()
+ *        (e.g. the message's preferences, to pick its path)
  * @return #GNUNET_OK, #GNUNET_SYSERR if @a msg is too large or invalid
  */
 enum GNUNET_GenericReturnValue
 BRAID_TRANSPORT_rel_sender_queue (struct BRAID_TRANSPORT_RelSender *s,
                                   const struct GNUNET_MessageHeader *msg,
-                                  uint64_t tag);
+                                  uint64_t tag,
+                                  int retransmit,
+                                  uint32_t user);
 
 
 /**
@@ -144,10 +163,33 @@ BRAID_TRANSPORT_rel_sender_queue (struct BRAID_TRANSPORT_RelSender *s,
  * retransmissions first, then queued messages in order.
  *
  * @param s the sender
+ * @param[out] user if not NULL, the user value of that message
  * @return box size in bytes, 0 if nothing waits
  */
 size_t
-BRAID_TRANSPORT_rel_sender_peek (const struct BRAID_TRANSPORT_RelSender *s);
+BRAID_TRANSPORT_rel_sender_peek (const struct BRAID_TRANSPORT_RelSender *s,
+                                 uint32_t *user);
+
+
+/**
+ * Hand out the next message without a box, for a queue that is
+ * reliable itself (TCP): it counts as delivered at once (msg_acked), so
+ * there is no second acknowledgement on top of the queue's (issue 3).
+ *
+ * @param s the sender
+ * @param[out] buf where to write the message
+ * @param buf_size size of @a buf
+ * @param ev event callbacks
+ * @param ev_cls closure for @a ev
+ * @return message size, 0 if nothing waits or @a buf is too small
+ */
+size_t
+BRAID_TRANSPORT_rel_sender_next_unboxed (
+  struct BRAID_TRANSPORT_RelSender *s,
+  void *buf,
+  size_t buf_size,
+  const struct BRAID_TRANSPORT_RelEvents *ev,
+  void *ev_cls);
 
 
 /**
