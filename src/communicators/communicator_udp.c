@@ -1,0 +1,1342 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file communicator_udp.c
+ * @brief braid-communicator-udp: the unreliable communicator.  It speaks
+ *        GNUnet 0.19's communicator API (libgnunettransportcommunicator),
+ *        so it works with braid-service-transport and with GNUnet's
+ *        gnunet-service-tng alike, and encrypts everything on the wire
+ *        with the security core (braid_comm.h, doc/communicator-wire.md).
+ *
+ * One UDP socket (BINDTO; dual stack unless DISABLE_V6).  A *session* is
+ * one completed handshake with a peer; a *queue* is what TRANSPORT sees:
+ * one per (peer, address).  All queues to a peer share its newest
+ * session, each with its own path id, so each has its own nonce space and
+ * replay window.  Datagrams are demultiplexed by their first 8 bytes
+ * (the receiver's session id); anything else that has the length of an
+ * INIT is rate limited per source, then tried as an INIT.
+ */
+#include <gnunet/gnunet_config.h>
+#include <gnunet/gnunet_util_lib.h>
+#include <gnunet/gnunet_statistics_service.h>
+#include <gnunet/gnunet_transport_communication_service.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <errno.h>
+#include <unistd.h>
+#include "braid_comm.h"
+#include "comm_udp_addr.h"
+
+#define LOG(kind, ...) GNUNET_log_from (kind, "communicator-udp", __VA_ARGS__)
+
+/** Configuration section. */
+#define SECTION "communicator-udp"
+
+/** Largest datagram we read. */
+#define MAX_DGRAM 65536
+
+/** How often an unanswered INIT is sent again (new ephemeral key). */
+#define KX_RETRY GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 1)
+
+/** INITs sent before a handshake is abandoned. */
+#define KX_MAX_TRIES 10
+
+/** A session without any authentic packet for this long is dropped. */
+#define IDLE_TIMEOUT GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, \
+                                                    60)
+
+/** Keepalive (PROBE) interval on an otherwise silent session. */
+#define KEEPALIVE GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 15)
+
+/** How long TRANSPORT may expect an address that sent to us to work. */
+#define ADDRESS_VALIDITY GNUNET_TIME_UNIT_HOURS
+
+/** Half-open handshakes at once (both roles). */
+#define MAX_HALF_OPEN 128
+
+/** Handshake attempts per second and source address, and burst. */
+#define KX_RATE 5.0
+#define KX_BURST 10.0
+
+/** Sources tracked by the rate limiter, peers by the replay cache. */
+#define MAX_SOURCES 4096
+
+/** An INIT whose time is further than this from ours is stale. */
+#define KX_MAX_AGE GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MINUTES, 10)
+
+/** Headers below our payload: IPv4 20 or IPv6 40, UDP 8. */
+#define MTU_V4 (1500 - 20 - 8 - BRAID_COMM_DATA_OVERHEAD)
+#define MTU_V6 (1500 - 40 - 8 - BRAID_COMM_DATA_OVERHEAD)
+
+struct Queue;
+
+/**
+ * Where a session stands.
+ */
+enum SessionState
+{
+  /** We sent an INIT and wait for the RESP. */
+  SS_KX_SENT,
+  /** We answered an INIT and wait for the CONFIRM. */
+  SS_AWAIT_CONFIRM,
+  /** Keys agreed and confirmed. */
+  SS_ESTABLISHED
+};
+
+
+/**
+ * One handshake and, once it completed, its keys.
+ */
+struct Session
+{
+  /** All sessions. */
+  struct Session *next;
+  /** All sessions. */
+  struct Session *prev;
+  /** The peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** Our session id (key in #sessions_by_sid). */
+  struct GNUNET_ShortHashCode sid_key;
+  /** State. */
+  enum SessionState state;
+  /** Initiator state while #SS_KX_SENT. */
+  struct BRAID_COMM_KxInitiator kx;
+  /** The keys (not while #SS_KX_SENT). */
+  struct BRAID_COMM_Session *s;
+  /** Address of the handshake. */
+  struct sockaddr_storage addr;
+  /** Length of @e addr. */
+  socklen_t addr_len;
+  /** INIT retransmission. */
+  struct GNUNET_SCHEDULER_Task *kx_task;
+  /** Idle timeout and keepalive. */
+  struct GNUNET_SCHEDULER_Task *timer_task;
+  /** INITs sent. */
+  unsigned int kx_tries;
+  /** #GNUNET_YES while holding a half-open slot. */
+  int half_open;
+  /** Last authentic packet. */
+  struct GNUNET_TIME_Absolute last_rx;
+  /** Last packet sent. */
+  struct GNUNET_TIME_Absolute last_tx;
+  /** Next path id to give a queue. */
+  uint32_t next_path_id;
+};
+
+
+/**
+ * A queue TRANSPORT can send on: one (peer, address).
+ */
+struct Queue
+{
+  /** All queues. */
+  struct Queue *next;
+  /** All queues. */
+  struct Queue *prev;
+  /** The peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** The address string (`udp-...`). */
+  char *address;
+  /** Where to send. */
+  struct sockaddr_storage addr;
+  /** Length of @e addr. */
+  socklen_t addr_len;
+  /** The session used (NULL: none yet). */
+  struct Session *session;
+  /** Our path id in that session. */
+  uint32_t path_id;
+  /** #GNUNET_YES once @e path_id belongs to @e session (after
+      queue_bind()); a queue may wait on a handshake unbound. */
+  int bound;
+  /** Handle at the communicator library. */
+  struct GNUNET_TRANSPORT_QueueHandle *qh;
+  /** Our MQ (owned by the library after mq_add). */
+  struct GNUNET_MQ_Handle *mq;
+  /** Message waiting for the handshake, or NULL. */
+  const struct GNUNET_MessageHeader *pending;
+  /** MTU reported. */
+  uint32_t mtu;
+};
+
+
+/** Configuration. */
+static const struct GNUNET_CONFIGURATION_Handle *cfg;
+
+/** Our keys. */
+static struct BRAID_COMM_Identity self;
+
+/** Session tunables from the configuration. */
+static struct BRAID_COMM_SessionConfig sess_cfg;
+
+/** Our AEAD offer. */
+static uint8_t aead_offer;
+
+/** The socket. */
+static struct GNUNET_NETWORK_Handle *sock;
+
+/** Family of the socket. */
+static int sock_af;
+
+/** Read task. */
+static struct GNUNET_SCHEDULER_Task *read_task;
+
+/** Communicator library handle. */
+static struct GNUNET_TRANSPORT_CommunicatorHandle *ch;
+
+/** Statistics. */
+static struct GNUNET_STATISTICS_Handle *stats;
+
+/** Sessions by our session id. */
+static struct GNUNET_CONTAINER_MultiShortmap *sessions_by_sid;
+
+/** Newest established session per peer. */
+static struct GNUNET_CONTAINER_MultiPeerMap *session_by_peer;
+
+/** All sessions. */
+static struct Session *sess_head;
+
+/** All sessions. */
+static struct Session *sess_tail;
+
+/** All queues. */
+static struct Queue *q_head;
+
+/** All queues. */
+static struct Queue *q_tail;
+
+/** Handshake admission. */
+static struct BRAID_COMM_RateLimit *ratelimit;
+
+/** Handshake replay cache. */
+static struct BRAID_COMM_KxReplayCache *kx_cache;
+
+/** Half-open cap. */
+static struct BRAID_COMM_HalfOpen half_open = { 0, MAX_HALF_OPEN };
+
+/** Last handshake time we used (strictly increasing). */
+static uint64_t last_kx_us;
+
+/** Shared packet buffers (single-threaded). */
+static uint8_t rbuf[MAX_DGRAM];
+static uint8_t obuf[MAX_DGRAM];
+static uint8_t sbuf[MAX_DGRAM];
+
+
+/**
+ * Count a dropped datagram by reason.
+ */
+static void
+count_drop (enum BRAID_COMM_Drop why)
+{
+  char *name;
+
+  GNUNET_asprintf (&name, "# datagrams dropped: %s",
+                   BRAID_COMM_drop_name (why));
+  GNUNET_STATISTICS_update (stats, name, 1, GNUNET_NO);
+  LOG (GNUNET_ERROR_TYPE_DEBUG, "dropped a datagram: %s\n",
+       BRAID_COMM_drop_name (why));
+  GNUNET_free (name);
+}
+
+
+/**
+ * Send @a len bytes to @a sa.
+ */
+static void
+send_dgram (const struct sockaddr_storage *sa,
+            socklen_t sa_len,
+            const uint8_t *buf,
+            size_t len)
+{
+  struct sockaddr_in6 mapped;
+  const struct sockaddr *to = (const struct sockaddr *) sa;
+  socklen_t to_len = sa_len;
+
+  if ( (AF_INET6 == sock_af) && (AF_INET == sa->ss_family) )
+  {
+    const struct sockaddr_in *v4 = (const struct sockaddr_in *) sa;
+
+    /* Dual-stack socket: IPv4 peers as v4-mapped addresses. */
+    memset (&mapped, 0, sizeof (mapped));
+    mapped.sin6_family = AF_INET6;
+    mapped.sin6_port = v4->sin_port;
+    mapped.sin6_addr.s6_addr[10] = 0xff;
+    mapped.sin6_addr.s6_addr[11] = 0xff;
+    memcpy (&mapped.sin6_addr.s6_addr[12], &v4->sin_addr, 4);
+    to = (const struct sockaddr *) &mapped;
+    to_len = sizeof (mapped);
+  }
+  if (len != (size_t) sendto (GNUNET_NETWORK_get_fd (sock), buf, len, 0, to,
+                              to_len))
+  {
+    GNUNET_STATISTICS_update (stats, "# send errors", 1, GNUNET_NO);
+    LOG (GNUNET_ERROR_TYPE_DEBUG, "sendto failed: %s\n", strerror (errno));
+    return;
+  }
+  GNUNET_STATISTICS_update (stats, "# bytes sent", len, GNUNET_NO);
+}
+
+
+/**
+ * The key for #sessions_by_sid.
+ */
+static void
+sid_key (const uint8_t sid[BRAID_COMM_SID_LEN],
+         struct GNUNET_ShortHashCode *key)
+{
+  memset (key, 0, sizeof (*key));
+  memcpy (key, sid, BRAID_COMM_SID_LEN);
+}
+
+
+static void
+do_session_timer (void *cls);
+
+
+/**
+ * Seal and send one packet of @a type on queue @a q.
+ */
+static void
+session_send (struct Session *ses,
+              uint32_t path_id,
+              const struct sockaddr_storage *to,
+              socklen_t to_len,
+              enum BRAID_COMM_InnerType type,
+              const void *payload,
+              size_t payload_len)
+{
+  struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
+  size_t len;
+
+  if (GNUNET_OK != BRAID_COMM_session_seal (ses->s, path_id, type, payload,
+                                            payload_len, now, sbuf,
+                                            sizeof (sbuf), &len))
+  {
+    GNUNET_STATISTICS_update (stats, "# seal failures", 1, GNUNET_NO);
+    return;
+  }
+  ses->last_tx = now;
+  send_dgram (to, to_len, sbuf, len);
+}
+
+
+/**
+ * Send what @a q has pending (after the CONFIRM while the responder has
+ * not yet shown it got one).
+ */
+static void
+queue_flush (struct Queue *q)
+{
+  struct Session *ses = q->session;
+  const struct GNUNET_MessageHeader *msg = q->pending;
+
+  if ( (NULL == msg) || (NULL == ses) || (SS_ESTABLISHED != ses->state) )
+    return;
+  if ( (GNUNET_YES == ses->s->initiator) &&
+       (GNUNET_YES != ses->s->peer_confirmed) )
+    session_send (ses, q->path_id, &q->addr, q->addr_len,
+                  BRAID_COMM_INNER_CONFIRM, ses->s->confirm_sig,
+                  sizeof (ses->s->confirm_sig));
+  session_send (ses, q->path_id, &q->addr, q->addr_len,
+                BRAID_COMM_INNER_DATA, msg, ntohs (msg->size));
+  GNUNET_STATISTICS_update (stats, "# messages sent", 1, GNUNET_NO);
+  q->pending = NULL;
+  GNUNET_MQ_impl_send_continue (q->mq);
+}
+
+
+static void
+queue_ensure_session (struct Queue *q);
+
+
+/**
+ * MQ: TRANSPORT gives us a message for the queue.
+ */
+static void
+mq_send (struct GNUNET_MQ_Handle *mq,
+         const struct GNUNET_MessageHeader *msg,
+         void *impl_state)
+{
+  struct Queue *q = impl_state;
+
+  if (ntohs (msg->size) > q->mtu)
+  {
+    /* TRANSPORT must fragment to our MTU; drop, do not kill the queue. */
+    GNUNET_break (0);
+    GNUNET_STATISTICS_update (stats, "# messages over MTU dropped", 1,
+                              GNUNET_NO);
+    GNUNET_MQ_impl_send_continue (mq);
+    return;
+  }
+  q->pending = msg;
+  queue_ensure_session (q);
+  queue_flush (q);
+}
+
+
+/**
+ * MQ: the library destroys the queue's MQ (in mq_del).
+ */
+static void
+mq_destroy (struct GNUNET_MQ_Handle *mq,
+            void *impl_state)
+{
+  struct Queue *q = impl_state;
+
+  q->mq = NULL;
+  q->pending = NULL;
+}
+
+
+/**
+ * MQ: the pending message is cancelled.
+ */
+static void
+mq_cancel (struct GNUNET_MQ_Handle *mq,
+           void *impl_state)
+{
+  struct Queue *q = impl_state;
+
+  q->pending = NULL;
+}
+
+
+static void
+mq_error (void *cls,
+          enum GNUNET_MQ_Error error)
+{
+  GNUNET_break (0);
+}
+
+
+/**
+ * Tell TRANSPORT the queue is gone and free it.
+ */
+static void
+queue_destroy (struct Queue *q)
+{
+  GNUNET_CONTAINER_DLL_remove (q_head, q_tail, q);
+  if (NULL != q->qh)
+    GNUNET_TRANSPORT_communicator_mq_del (q->qh); /* destroys q->mq too */
+  else if (NULL != q->mq)
+    GNUNET_MQ_destroy (q->mq);
+  GNUNET_free (q->address);
+  GNUNET_free (q);
+}
+
+
+/**
+ * Find the queue for (@a peer, @a address).
+ */
+static struct Queue *
+queue_find (const struct GNUNET_PeerIdentity *peer,
+            const char *address)
+{
+  for (struct Queue *q = q_head; NULL != q; q = q->next)
+    if ( (0 == GNUNET_memcmp (&q->peer, peer)) &&
+         (0 == strcmp (q->address, address)) )
+      return q;
+  return NULL;
+}
+
+
+/**
+ * Network type of an address, by its class.
+ */
+static enum GNUNET_NetworkType
+address_nt (const struct sockaddr_storage *ss)
+{
+  if (AF_INET == ss->ss_family)
+  {
+    uint32_t a = ntohl (((const struct sockaddr_in *) ss)->sin_addr.s_addr);
+
+    if ((a >> 24) == 127)
+      return GNUNET_NT_LOOPBACK;
+    if ( ((a >> 24) == 10) || ((a >> 20) == 0xac1) || ((a >> 16) == 0xc0a8) )
+      return GNUNET_NT_LAN;
+    return GNUNET_NT_WAN;
+  }
+  if (AF_INET6 == ss->ss_family)
+  {
+    const struct in6_addr *a = &((const struct sockaddr_in6 *) ss)->sin6_addr;
+
+    if (IN6_IS_ADDR_LOOPBACK (a))
+      return GNUNET_NT_LOOPBACK;
+    if ( IN6_IS_ADDR_LINKLOCAL (a) || (0xfc == (a->s6_addr[0] & 0xfe)) )
+      return GNUNET_NT_LAN;
+    return GNUNET_NT_WAN;
+  }
+  return GNUNET_NT_UNSPECIFIED;
+}
+
+
+/**
+ * Make a queue and announce it to TRANSPORT.
+ */
+static struct Queue *
+queue_create (const struct GNUNET_PeerIdentity *peer,
+              const char *address,
+              const struct sockaddr_storage *ss,
+              socklen_t ss_len,
+              enum GNUNET_TRANSPORT_ConnectionStatus cs)
+{
+  struct Queue *q = GNUNET_new (struct Queue);
+
+  q->peer = *peer;
+  q->address = GNUNET_strdup (address);
+  q->addr = *ss;
+  q->addr_len = ss_len;
+  q->mtu = (AF_INET == ss->ss_family) ? MTU_V4 : MTU_V6;
+  q->mq = GNUNET_MQ_queue_for_callbacks (&mq_send, &mq_destroy, &mq_cancel, q,
+                                         NULL, &mq_error, q);
+  GNUNET_CONTAINER_DLL_insert (q_head, q_tail, q);
+  q->qh = GNUNET_TRANSPORT_communicator_mq_add (
+    ch, peer, address, q->mtu, GNUNET_TRANSPORT_QUEUE_LENGTH_UNLIMITED,
+    0, address_nt (ss), cs, q->mq);
+  LOG (GNUNET_ERROR_TYPE_INFO, "queue to %s at %s (%s)\n",
+       GNUNET_i2s (peer), address,
+       (GNUNET_TRANSPORT_CS_INBOUND == cs) ? "inbound" : "outbound");
+  return q;
+}
+
+
+/**
+ * Attach @a q to session @a ses with a fresh path id.
+ */
+static void
+queue_bind (struct Queue *q,
+            struct Session *ses)
+{
+  q->session = ses;
+  q->path_id = ses->next_path_id++;
+  q->bound = GNUNET_YES;
+  queue_flush (q);
+}
+
+
+/**
+ * Free a session; queues using it lose it (and are torn down if
+ * @a kill_queues).
+ */
+static void
+session_destroy (struct Session *ses,
+                 int kill_queues)
+{
+  struct Queue *next;
+
+  for (struct Queue *q = q_head; NULL != q; q = next)
+  {
+    next = q->next;
+    if (q->session != ses)
+      continue;
+    if (kill_queues)
+      queue_destroy (q);
+    else
+    {
+      q->session = NULL;
+      q->bound = GNUNET_NO;
+    }
+  }
+  GNUNET_CONTAINER_DLL_remove (sess_head, sess_tail, ses);
+  GNUNET_assert (GNUNET_YES ==
+                 GNUNET_CONTAINER_multishortmap_remove (sessions_by_sid,
+                                                        &ses->sid_key, ses));
+  if (ses == GNUNET_CONTAINER_multipeermap_get (session_by_peer, &ses->peer))
+    GNUNET_assert (GNUNET_YES ==
+                   GNUNET_CONTAINER_multipeermap_remove (session_by_peer,
+                                                         &ses->peer, ses));
+  if (GNUNET_YES == ses->half_open)
+    BRAID_COMM_halfopen_release (&half_open);
+  if (NULL != ses->kx_task)
+    GNUNET_SCHEDULER_cancel (ses->kx_task);
+  if (NULL != ses->timer_task)
+    GNUNET_SCHEDULER_cancel (ses->timer_task);
+  if (NULL != ses->s)
+  {
+    BRAID_COMM_session_wipe (ses->s);
+    GNUNET_free (ses->s);
+  }
+  BRAID_COMM_kx_initiator_wipe (&ses->kx);
+  GNUNET_free (ses);
+}
+
+
+/**
+ * Register a new session (state set by the caller).
+ */
+static struct Session *
+session_new (const struct GNUNET_PeerIdentity *peer,
+             const uint8_t sid[BRAID_COMM_SID_LEN],
+             const struct sockaddr_storage *ss,
+             socklen_t ss_len)
+{
+  struct Session *ses = GNUNET_new (struct Session);
+
+  ses->peer = *peer;
+  sid_key (sid, &ses->sid_key);
+  ses->addr = *ss;
+  ses->addr_len = ss_len;
+  ses->last_rx = GNUNET_TIME_absolute_get ();
+  if (GNUNET_OK !=
+      GNUNET_CONTAINER_multishortmap_put (
+        sessions_by_sid, &ses->sid_key, ses,
+        GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY))
+  {
+    /* 2^-64: a random session id collided; refuse this handshake. */
+    GNUNET_free (ses);
+    return NULL;
+  }
+  GNUNET_CONTAINER_DLL_insert (sess_head, sess_tail, ses);
+  ses->timer_task = GNUNET_SCHEDULER_add_delayed (KEEPALIVE,
+                                                  &do_session_timer, ses);
+  return ses;
+}
+
+
+/**
+ * A session is now usable: make it the peer's current one and move the
+ * peer's queues onto it.
+ */
+static void
+session_established (struct Session *ses)
+{
+  struct Session *old = GNUNET_CONTAINER_multipeermap_get (session_by_peer,
+                                                           &ses->peer);
+
+  ses->state = SS_ESTABLISHED;
+  if (GNUNET_YES == ses->half_open)
+  {
+    BRAID_COMM_halfopen_release (&half_open);
+    ses->half_open = GNUNET_NO;
+  }
+  if (NULL != old)
+    GNUNET_assert (GNUNET_YES ==
+                   GNUNET_CONTAINER_multipeermap_remove (session_by_peer,
+                                                         &ses->peer, old));
+  GNUNET_assert (GNUNET_OK ==
+                 GNUNET_CONTAINER_multipeermap_put (
+                   session_by_peer, &ses->peer, ses,
+                   GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY));
+  /* Every queue of this peer moves to the newest session (a fresh path
+     id there, so a fresh nonce space). */
+  for (struct Queue *q = q_head; NULL != q; q = q->next)
+    if ( (0 == GNUNET_memcmp (&q->peer, &ses->peer)) &&
+         ( (q->session != ses) || (GNUNET_YES != q->bound) ) )
+      queue_bind (q, ses);
+  LOG (GNUNET_ERROR_TYPE_INFO, "session with %s established (%s)\n",
+       GNUNET_i2s (&ses->peer),
+       (BRAID_COMM_AEAD_AES256_GCM == ses->s->aead)
+       ? "AES-256-GCM" : "ChaCha20-Poly1305");
+  GNUNET_STATISTICS_update (stats, "# sessions established", 1, GNUNET_NO);
+}
+
+
+/**
+ * Keepalive and idle timeout of a session.
+ */
+static void
+do_session_timer (void *cls)
+{
+  struct Session *ses = cls;
+  struct GNUNET_TIME_Relative idle
+    = GNUNET_TIME_absolute_get_duration (ses->last_rx);
+
+  ses->timer_task = NULL;
+  if (GNUNET_TIME_relative_cmp (idle, >=, IDLE_TIMEOUT))
+  {
+    LOG (GNUNET_ERROR_TYPE_INFO, "session with %s timed out\n",
+         GNUNET_i2s (&ses->peer));
+    session_destroy (ses, GNUNET_YES);
+    return;
+  }
+  if ( (SS_ESTABLISHED == ses->state) &&
+       GNUNET_TIME_relative_cmp (GNUNET_TIME_absolute_get_duration (
+                                   ses->last_tx), >=, KEEPALIVE) )
+    session_send (ses, 0, &ses->addr, ses->addr_len, BRAID_COMM_INNER_PROBE,
+                  NULL, 0);
+  ses->timer_task = GNUNET_SCHEDULER_add_delayed (KEEPALIVE,
+                                                  &do_session_timer, ses);
+}
+
+
+/**
+ * Send (again) the INIT of an initiator session, with a new ephemeral
+ * key and time each try.
+ */
+static void
+do_send_init (void *cls)
+{
+  struct Session *ses = cls;
+  struct BRAID_COMM_KxRandom rnd;
+  struct GNUNET_TIME_Absolute ts = GNUNET_TIME_absolute_get ();
+  struct GNUNET_ShortHashCode key;
+  size_t len;
+
+  ses->kx_task = NULL;
+  if (ses->kx_tries++ >= KX_MAX_TRIES)
+  {
+    LOG (GNUNET_ERROR_TYPE_INFO, "no answer from %s, giving up\n",
+         GNUNET_i2s (&ses->peer));
+    session_destroy (ses, GNUNET_YES);
+    return;
+  }
+  /* The handshake time must grow (replay protection at the responder). */
+  if (ts.abs_value_us <= last_kx_us)
+    ts.abs_value_us = last_kx_us + 1;
+  last_kx_us = ts.abs_value_us;
+  BRAID_COMM_kx_random (&rnd);
+  /* Keep the session id the session is registered under. */
+  memcpy (rnd.sid, &ses->sid_key, BRAID_COMM_SID_LEN);
+  sid_key (rnd.sid, &key);
+  GNUNET_assert (0 == GNUNET_memcmp (&key, &ses->sid_key));
+  BRAID_COMM_kx_initiator_wipe (&ses->kx);
+  if (GNUNET_OK != BRAID_COMM_kx_initiate (&self, &ses->peer, ts, aead_offer,
+                                           &rnd, &ses->kx, sbuf, sizeof (sbuf),
+                                           &len))
+  {
+    GNUNET_break_op (0); /* not an Ed25519 point: TRANSPORT's peer */
+    session_destroy (ses, GNUNET_YES);
+    return;
+  }
+  sodium_memzero (&rnd, sizeof (rnd));
+  send_dgram (&ses->addr, ses->addr_len, sbuf, len);
+  ses->kx_task = GNUNET_SCHEDULER_add_delayed (KX_RETRY, &do_send_init, ses);
+}
+
+
+/**
+ * Start a handshake with @a peer at @a ss.
+ */
+static struct Session *
+kx_start (const struct GNUNET_PeerIdentity *peer,
+          const struct sockaddr_storage *ss,
+          socklen_t ss_len)
+{
+  uint8_t sid[BRAID_COMM_SID_LEN];
+  struct Session *ses;
+
+  if (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open))
+  {
+    count_drop (BRAID_COMM_DROP_HALF_OPEN_FULL);
+    return NULL;
+  }
+  randombytes_buf (sid, sizeof (sid));
+  ses = session_new (peer, sid, ss, ss_len);
+  if (NULL == ses)
+  {
+    BRAID_COMM_halfopen_release (&half_open);
+    return NULL;
+  }
+  ses->half_open = GNUNET_YES;
+  ses->state = SS_KX_SENT;
+  do_send_init (ses);
+  return ses;
+}
+
+
+/**
+ * Give @a q a session: the peer's current one, a handshake already
+ * running, or a new handshake to the queue's address.
+ */
+static void
+queue_ensure_session (struct Queue *q)
+{
+  struct Session *ses;
+
+  if (NULL != q->session)
+    return;
+  ses = GNUNET_CONTAINER_multipeermap_get (session_by_peer, &q->peer);
+  if (NULL != ses)
+  {
+    queue_bind (q, ses);
+    return;
+  }
+  for (ses = sess_head; NULL != ses; ses = ses->next)
+    if ( (SS_KX_SENT == ses->state) &&
+         (0 == GNUNET_memcmp (&ses->peer, &q->peer)) )
+      break;
+  if (NULL == ses)
+    ses = kx_start (&q->peer, &q->addr, q->addr_len);
+  q->session = ses; /* bound for real once established */
+}
+
+
+/**
+ * TRANSPORT asks for a queue to @a peer at @a address.
+ */
+static int
+mq_init (void *cls,
+         const struct GNUNET_PeerIdentity *peer,
+         const char *address)
+{
+  struct sockaddr_storage ss;
+  socklen_t ss_len;
+  struct Queue *q;
+
+  if (GNUNET_OK != BRAID_COMM_udp_address_parse (address, &ss, &ss_len))
+  {
+    LOG (GNUNET_ERROR_TYPE_INFO, "refusing address `%s'\n", address);
+    return GNUNET_SYSERR;
+  }
+  if ( (AF_INET6 == ss.ss_family) && (AF_INET == sock_af) )
+    return GNUNET_SYSERR; /* DISABLE_V6 or an IPv4 BINDTO */
+  if (0 == GNUNET_memcmp (peer, &self.pid))
+    return GNUNET_SYSERR;
+  if (NULL != queue_find (peer, address))
+    return GNUNET_OK;
+  q = queue_create (peer, address, &ss, ss_len, GNUNET_TRANSPORT_CS_OUTBOUND);
+  queue_ensure_session (q);
+  return GNUNET_OK;
+}
+
+
+/**
+ * An INIT arrived (responder).
+ */
+static void
+handle_init (const uint8_t *pkt,
+             size_t len,
+             const struct sockaddr_storage *from,
+             socklen_t from_len)
+{
+  struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
+  struct BRAID_COMM_KxInit init;
+  struct BRAID_COMM_KxRandom rnd;
+  struct BRAID_COMM_Session *s;
+  struct Session *ses;
+  enum BRAID_COMM_Drop why;
+  size_t out_len;
+
+  if (GNUNET_YES != BRAID_COMM_ratelimit_allow (ratelimit, from, from_len,
+                                                now))
+  {
+    count_drop (BRAID_COMM_DROP_RATE_LIMITED);
+    return;
+  }
+  if (GNUNET_OK != BRAID_COMM_kx_parse_init (&self, pkt, len, &init, &why))
+  {
+    count_drop (why);
+    return;
+  }
+  why = BRAID_COMM_kx_replay_accept (kx_cache, &init.initiator, init.ts_us,
+                                     now);
+  if (BRAID_COMM_DROP_NONE != why)
+  {
+    count_drop (why);
+    return;
+  }
+  if (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open))
+  {
+    count_drop (BRAID_COMM_DROP_HALF_OPEN_FULL);
+    return;
+  }
+  BRAID_COMM_kx_random (&rnd);
+  s = GNUNET_new (struct BRAID_COMM_Session);
+  if (GNUNET_OK != BRAID_COMM_kx_respond (&self, &init, aead_offer, &rnd,
+                                          &sess_cfg, now, s, obuf,
+                                          sizeof (obuf), &out_len, &why))
+  {
+    GNUNET_free (s);
+    BRAID_COMM_halfopen_release (&half_open);
+    count_drop (why);
+    return;
+  }
+  ses = session_new (&init.initiator, rnd.sid, from, from_len);
+  sodium_memzero (&rnd, sizeof (rnd));
+  sodium_memzero (&init, sizeof (init));
+  if (NULL == ses)
+  {
+    BRAID_COMM_session_wipe (s);
+    GNUNET_free (s);
+    BRAID_COMM_halfopen_release (&half_open);
+    return;
+  }
+  ses->s = s;
+  ses->state = SS_AWAIT_CONFIRM;
+  ses->half_open = GNUNET_YES;
+  send_dgram (from, from_len, obuf, out_len);
+}
+
+
+/**
+ * The RESP to our INIT arrived (initiator).
+ */
+static void
+handle_resp (struct Session *ses,
+             const uint8_t *pkt,
+             size_t len)
+{
+  struct BRAID_COMM_Session *s = GNUNET_new (struct BRAID_COMM_Session);
+  enum BRAID_COMM_Drop why;
+
+  if (GNUNET_OK != BRAID_COMM_kx_finish (&self, &ses->kx, pkt, len, &sess_cfg,
+                                         GNUNET_TIME_absolute_get (), s, &why))
+  {
+    GNUNET_free (s);
+    count_drop (why);
+    return;
+  }
+  BRAID_COMM_kx_initiator_wipe (&ses->kx);
+  if (NULL != ses->kx_task)
+  {
+    GNUNET_SCHEDULER_cancel (ses->kx_task);
+    ses->kx_task = NULL;
+  }
+  ses->s = s;
+  ses->last_rx = GNUNET_TIME_absolute_get ();
+  /* CONFIRM at once, even without data, so the responder's queue
+     appears; queued data follows (each preceded by a CONFIRM until the
+     responder answers). */
+  session_send (ses, ses->next_path_id++, &ses->addr, ses->addr_len,
+                BRAID_COMM_INNER_CONFIRM, ses->s->confirm_sig,
+                sizeof (ses->s->confirm_sig));
+  session_established (ses);
+}
+
+
+/**
+ * Hand one authenticated message to TRANSPORT.
+ */
+static void
+deliver (const struct Session *ses,
+         const uint8_t *payload,
+         size_t len)
+{
+  struct GNUNET_MessageHeader hdr;
+
+  /* The payload must be exactly one GNUnet message (the BX rule). */
+  if (len < sizeof (hdr))
+  {
+    GNUNET_break_op (0);
+    count_drop (BRAID_COMM_DROP_MALFORMED);
+    return;
+  }
+  memcpy (&hdr, payload, sizeof (hdr));
+  if (ntohs (hdr.size) != len)
+  {
+    GNUNET_break_op (0);
+    count_drop (BRAID_COMM_DROP_MALFORMED);
+    return;
+  }
+  GNUNET_STATISTICS_update (stats, "# messages received", 1, GNUNET_NO);
+  LOG (GNUNET_ERROR_TYPE_DEBUG, "message of type %u from %s\n",
+       (unsigned int) ntohs (hdr.type), GNUNET_i2s (&ses->peer));
+  (void) GNUNET_TRANSPORT_communicator_receive (
+    ch, &ses->peer, (const struct GNUNET_MessageHeader *) payload,
+    ADDRESS_VALIDITY, NULL, NULL);
+}
+
+
+/**
+ * The responder's session got its CONFIRM: acknowledge it and give
+ * TRANSPORT a queue back to the initiator.
+ */
+static void
+confirmed (struct Session *ses)
+{
+  char *address;
+
+  session_established (ses);
+  session_send (ses, 0, &ses->addr, ses->addr_len, BRAID_COMM_INNER_PROBE,
+                NULL, 0);
+  address = BRAID_COMM_udp_address_print ((const struct sockaddr *) &ses->addr,
+                                          ses->addr_len);
+  if ( (NULL != address) && (NULL == queue_find (&ses->peer, address)) )
+  {
+    struct sockaddr_storage ss;
+    socklen_t ss_len;
+
+    /* Normalise v4-mapped sources to IPv4 (the address string is). */
+    GNUNET_assert (GNUNET_OK ==
+                   BRAID_COMM_udp_address_parse (address, &ss, &ss_len));
+    queue_bind (queue_create (&ses->peer, address, &ss, ss_len,
+                              GNUNET_TRANSPORT_CS_INBOUND), ses);
+  }
+  GNUNET_free (address);
+}
+
+
+/**
+ * A packet for an existing session.
+ */
+static void
+handle_session_packet (struct Session *ses,
+                       const uint8_t *pkt,
+                       size_t len)
+{
+  struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
+  struct BRAID_COMM_Opened res;
+  enum BRAID_COMM_Drop why;
+
+  if (SS_KX_SENT == ses->state)
+  {
+    handle_resp (ses, pkt, len);
+    return;
+  }
+  if (GNUNET_OK != BRAID_COMM_session_open (ses->s, pkt, len, now, obuf,
+                                            sizeof (obuf), &res, &why))
+  {
+    count_drop (why);
+    return;
+  }
+  ses->last_rx = now;
+  GNUNET_STATISTICS_update (stats, "# bytes received", len, GNUNET_NO);
+  if (GNUNET_YES == res.rekeyed)
+    GNUNET_STATISTICS_update (stats, "# rekeys received", 1, GNUNET_NO);
+  if (GNUNET_YES == res.confirmed_now)
+    confirmed (ses);
+  if (BRAID_COMM_INNER_DATA == res.type)
+    deliver (ses, obuf, res.payload_len);
+}
+
+
+/**
+ * Read datagrams.
+ */
+static void
+do_read (void *cls)
+{
+  struct sockaddr_storage from;
+  socklen_t from_len = sizeof (from);
+  ssize_t n;
+  uint8_t sid[BRAID_COMM_SID_LEN];
+  struct GNUNET_ShortHashCode key;
+  struct Session *ses;
+
+  read_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
+                                             sock, &do_read, NULL);
+  n = recvfrom (GNUNET_NETWORK_get_fd (sock), rbuf, sizeof (rbuf),
+                MSG_DONTWAIT, (struct sockaddr *) &from, &from_len);
+  if (n < 0)
+    return;
+  GNUNET_STATISTICS_update (stats, "# datagrams received", 1, GNUNET_NO);
+  if (GNUNET_OK != BRAID_COMM_packet_sid (rbuf, (size_t) n, sid))
+  {
+    count_drop (BRAID_COMM_DROP_TRUNCATED);
+    return;
+  }
+  sid_key (sid, &key);
+  ses = GNUNET_CONTAINER_multishortmap_get (sessions_by_sid, &key);
+  if (NULL != ses)
+  {
+    handle_session_packet (ses, rbuf, (size_t) n);
+    return;
+  }
+  if ( ((size_t) n >= BRAID_COMM_INIT_MIN_LEN) &&
+       ((size_t) n <= BRAID_COMM_KX_MAX_LEN) )
+  {
+    handle_init (rbuf, (size_t) n, &from, from_len);
+    return;
+  }
+  count_drop (BRAID_COMM_DROP_UNKNOWN_SESSION);
+}
+
+
+/**
+ * Backchannel messages: this communicator uses none.
+ */
+static void
+notify_cb (void *cls,
+           const struct GNUNET_PeerIdentity *sender,
+           const struct GNUNET_MessageHeader *msg)
+{
+  GNUNET_break_op (0);
+  GNUNET_STATISTICS_update (stats, "# backchannel messages ignored", 1,
+                            GNUNET_NO);
+}
+
+
+/**
+ * Announce one local address of an interface (wildcard BINDTO).
+ */
+static enum GNUNET_GenericReturnValue
+announce_if (void *cls,
+             const char *name,
+             int isDefault,
+             const struct sockaddr *addr,
+             const struct sockaddr *broadcast_addr,
+             const struct sockaddr *netmask,
+             socklen_t addrlen)
+{
+  const uint16_t *port = cls;
+  struct sockaddr_storage ss;
+  char *s;
+
+  if ( (NULL == addr) || (addrlen > sizeof (ss)) )
+    return GNUNET_OK;
+  if ( (AF_INET6 == addr->sa_family) && (AF_INET == sock_af) )
+    return GNUNET_OK;
+  memset (&ss, 0, sizeof (ss));
+  memcpy (&ss, addr, addrlen);
+  if (AF_INET == ss.ss_family)
+    ((struct sockaddr_in *) &ss)->sin_port = htons (*port);
+  else if (AF_INET6 == ss.ss_family)
+  {
+    /* Link-local addresses need a scope; not announced. */
+    if (IN6_IS_ADDR_LINKLOCAL (&((struct sockaddr_in6 *) &ss)->sin6_addr))
+      return GNUNET_OK;
+    ((struct sockaddr_in6 *) &ss)->sin6_port = htons (*port);
+  }
+  else
+    return GNUNET_OK;
+  s = BRAID_COMM_udp_address_print ((const struct sockaddr *) &ss, addrlen);
+  if (NULL != s)
+  {
+    LOG (GNUNET_ERROR_TYPE_INFO, "announcing %s\n", s);
+    GNUNET_TRANSPORT_communicator_address_add (ch, s, address_nt (&ss),
+                                               GNUNET_TIME_UNIT_FOREVER_REL);
+    GNUNET_free (s);
+  }
+  return GNUNET_OK;
+}
+
+
+/**
+ * Announce our addresses: the bound one, or every interface's for a
+ * wildcard.
+ */
+static void
+announce_addresses (const struct sockaddr_storage *bound,
+                    socklen_t bound_len)
+{
+  uint16_t port;
+  int wildcard;
+
+  if (AF_INET == bound->ss_family)
+  {
+    const struct sockaddr_in *v4 = (const struct sockaddr_in *) bound;
+
+    port = ntohs (v4->sin_port);
+    wildcard = (INADDR_ANY == ntohl (v4->sin_addr.s_addr));
+  }
+  else
+  {
+    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *) bound;
+
+    port = ntohs (v6->sin6_port);
+    wildcard = IN6_IS_ADDR_UNSPECIFIED (&v6->sin6_addr);
+  }
+  if (wildcard)
+  {
+    GNUNET_OS_network_interfaces_list (&announce_if, &port);
+    return;
+  }
+  {
+    char *s = BRAID_COMM_udp_address_print ((const struct sockaddr *) bound,
+                                            bound_len);
+
+    LOG (GNUNET_ERROR_TYPE_INFO, "announcing %s\n", s);
+    GNUNET_TRANSPORT_communicator_address_add (ch, s, address_nt (bound),
+                                               GNUNET_TIME_UNIT_FOREVER_REL);
+    GNUNET_free (s);
+  }
+}
+
+
+static void
+do_shutdown (void *cls)
+{
+  while (NULL != q_head)
+    queue_destroy (q_head);
+  while (NULL != sess_head)
+    session_destroy (sess_head, GNUNET_NO);
+  if (NULL != read_task)
+  {
+    GNUNET_SCHEDULER_cancel (read_task);
+    read_task = NULL;
+  }
+  if (NULL != ch)
+  {
+    GNUNET_TRANSPORT_communicator_disconnect (ch);
+    ch = NULL;
+  }
+  if (NULL != sock)
+  {
+    GNUNET_NETWORK_socket_close (sock);
+    sock = NULL;
+  }
+  if (NULL != stats)
+  {
+    GNUNET_STATISTICS_destroy (stats, GNUNET_NO);
+    stats = NULL;
+  }
+  if (NULL != sessions_by_sid)
+    GNUNET_CONTAINER_multishortmap_destroy (sessions_by_sid);
+  if (NULL != session_by_peer)
+    GNUNET_CONTAINER_multipeermap_destroy (session_by_peer);
+  if (NULL != ratelimit)
+    BRAID_COMM_ratelimit_destroy (ratelimit);
+  if (NULL != kx_cache)
+    BRAID_COMM_kx_replay_destroy (kx_cache);
+  BRAID_COMM_identity_wipe (&self);
+}
+
+
+/**
+ * Read the options of [communicator-udp] and bind the socket.
+ *
+ * @return #GNUNET_OK, or #GNUNET_SYSERR after logging what to fix
+ */
+static enum GNUNET_GenericReturnValue
+setup_socket (struct sockaddr_storage *bound,
+              socklen_t *bound_len)
+{
+  char *bindto;
+  int disable_v6 = GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION,
+                                                         "DISABLE_V6");
+  int fd;
+  int off = 0;
+
+  if (GNUNET_OK != GNUNET_CONFIGURATION_get_value_string (cfg, SECTION,
+                                                          "BINDTO", &bindto))
+  {
+    GNUNET_log_config_missing (GNUNET_ERROR_TYPE_ERROR, SECTION, "BINDTO");
+    return GNUNET_SYSERR;
+  }
+  if (GNUNET_OK != BRAID_COMM_udp_bindto_parse (bindto, disable_v6, bound,
+                                                bound_len))
+  {
+    GNUNET_log_config_invalid (GNUNET_ERROR_TYPE_ERROR, SECTION, "BINDTO",
+                               "expected PORT, IPv4:PORT or [IPv6]:PORT");
+    GNUNET_free (bindto);
+    return GNUNET_SYSERR;
+  }
+  GNUNET_free (bindto);
+  sock_af = bound->ss_family;
+  fd = socket (sock_af, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+  if ( (fd < 0) && (AF_INET6 == sock_af) && (GNUNET_YES != disable_v6) )
+  {
+    LOG (GNUNET_ERROR_TYPE_WARNING,
+         "no IPv6 (%s); set DISABLE_V6 = YES in [%s] to silence this\n",
+         strerror (errno), SECTION);
+    return GNUNET_SYSERR;
+  }
+  if (fd < 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR, "socket: %s\n", strerror (errno));
+    return GNUNET_SYSERR;
+  }
+  /* A bare port serves IPv4 too through one dual-stack socket. */
+  if (AF_INET6 == sock_af)
+    (void) setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof (off));
+  if (0 != bind (fd, (const struct sockaddr *) bound, *bound_len))
+  {
+    char *s = BRAID_COMM_udp_address_print ((const struct sockaddr *) bound,
+                                            *bound_len);
+
+    LOG (GNUNET_ERROR_TYPE_ERROR,
+         "cannot bind %s: %s (change [%s] BINDTO)\n", s, strerror (errno),
+         SECTION);
+    GNUNET_free (s);
+    close (fd);
+    return GNUNET_SYSERR;
+  }
+  *bound_len = sizeof (*bound);
+  (void) getsockname (fd, (struct sockaddr *) bound, bound_len);
+  sock = GNUNET_NETWORK_socket_box_native (fd);
+  return GNUNET_OK;
+}
+
+
+/**
+ * Rekey options of [communicator-udp].
+ */
+static void
+read_rekey_options (void)
+{
+  struct GNUNET_TIME_Relative interval;
+  unsigned long long bytes;
+
+  BRAID_COMM_session_config_default (&sess_cfg);
+  if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_time (cfg, SECTION,
+                                                        "REKEY_INTERVAL",
+                                                        &interval))
+    sess_cfg.rekey_interval = interval;
+  if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_size (cfg, SECTION,
+                                                        "REKEY_MAX_BYTES",
+                                                        &bytes))
+    sess_cfg.rekey_max_bytes = bytes;
+  aead_offer = BRAID_COMM_aead_local_offer (
+    (GNUNET_YES == GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION,
+                                                         "DISABLE_AES"))
+    ? GNUNET_NO : GNUNET_YES);
+}
+
+
+static void
+run (void *cls,
+     char *const *args,
+     const char *cfgfile,
+     const struct GNUNET_CONFIGURATION_Handle *c)
+{
+  struct GNUNET_CRYPTO_EddsaPrivateKey *key;
+  struct sockaddr_storage bound;
+  socklen_t bound_len;
+
+  cfg = c;
+  if (sodium_init () < 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR, "libsodium failed to initialise\n");
+    return;
+  }
+  key = GNUNET_CRYPTO_eddsa_key_create_from_configuration (cfg);
+  if (NULL == key)
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR,
+         "cannot load the peer key: check [PEER] PRIVATE_KEY\n");
+    return;
+  }
+  if (GNUNET_OK != BRAID_COMM_identity_init (&self, key))
+  {
+    GNUNET_free (key);
+    LOG (GNUNET_ERROR_TYPE_ERROR, "the peer key is unusable\n");
+    return;
+  }
+  GNUNET_CRYPTO_eddsa_key_clear (key);
+  GNUNET_free (key);
+  read_rekey_options ();
+  GNUNET_SCHEDULER_add_shutdown (&do_shutdown, NULL);
+  if (GNUNET_OK != setup_socket (&bound, &bound_len))
+  {
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
+  stats = GNUNET_STATISTICS_create ("communicator-udp", cfg);
+  sessions_by_sid = GNUNET_CONTAINER_multishortmap_create (64, GNUNET_NO);
+  session_by_peer = GNUNET_CONTAINER_multipeermap_create (64, GNUNET_NO);
+  ratelimit = BRAID_COMM_ratelimit_create (KX_RATE, KX_BURST, MAX_SOURCES);
+  kx_cache = BRAID_COMM_kx_replay_create (MAX_SOURCES, KX_MAX_AGE);
+  ch = GNUNET_TRANSPORT_communicator_connect (cfg, SECTION,
+                                             BRAID_COMM_UDP_PREFIX,
+                                             GNUNET_TRANSPORT_CC_UNRELIABLE,
+                                             &mq_init, NULL, &notify_cb, NULL);
+  if (NULL == ch)
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR,
+         "cannot reach TRANSPORT: check [transport] UNIXPATH\n");
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
+  read_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
+                                             sock, &do_read, NULL);
+  announce_addresses (&bound, bound_len);
+  LOG (GNUNET_ERROR_TYPE_INFO, "peer %s, AEAD offer %u\n",
+       GNUNET_i2s_full (&self.pid), (unsigned int) aead_offer);
+}
+
+
+int
+main (int argc,
+      char *const *argv)
+{
+  static const struct GNUNET_GETOPT_CommandLineOption options[] = {
+    GNUNET_GETOPT_OPTION_END
+  };
+
+  return (GNUNET_OK ==
+          GNUNET_PROGRAM_run (argc, argv, "braid-communicator-udp",
+                              "braid's encrypted UDP communicator", options,
+                              &run, NULL)) ? 0 : 1;
+}

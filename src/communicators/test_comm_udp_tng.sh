@@ -1,0 +1,125 @@
+#!/bin/sh
+# braid - one secure, self-tuning link over every path
+# SPDX-License-Identifier: AGPL-3.0-or-later
+#
+# Two braid-communicator-udp processes, each attached to its own Debian
+# gnunet-service-tng (GNUnet 0.19.3 TRANSPORT-NG), on loopback.  Peer A's
+# TRANSPORT is asked to validate B's address; that makes it open a queue
+# through our communicator, which runs the handshake; the validation
+# challenge (type 1303) must then reach B and B's response (1304) reach A,
+# both through the encrypted UDP channel.  Afterwards hostile datagrams
+# (random bytes of INIT length, a flood) must be dropped and counted while
+# the link keeps working.
+set -u
+
+TNG=${TNG:-/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-tng}
+COMM=./braid-communicator-udp
+VALIDATE=./test_comm_udp_validate
+[ -x "$TNG" ] || { echo "missing $TNG: apt-get install gnunet" >&2; exit 1; }
+
+DIR=$(mktemp -d /tmp/braid-comm-udp-test.XXXXXX)
+PIDS=""
+cleanup () {
+  for p in $PIDS; do kill "$p" 2>/dev/null; done
+  sleep 0.2
+  for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+  rm -rf "$DIR"
+}
+trap cleanup EXIT INT TERM
+
+BASE=$((20000 + ($$ % 20000) * 2))
+PORT_A=$BASE
+PORT_B=$((BASE + 1))
+
+mkcfg () {
+  n=$1; port=$2
+  mkdir -p "$DIR/$n/rt" "$DIR/$n/home"
+  head -c 32 /dev/urandom > "$DIR/$n/key"
+  cat > "$DIR/$n/cfg" <<EOC
+[PATHS]
+GNUNET_HOME = $DIR/$n/home
+GNUNET_RUNTIME_DIR = $DIR/$n/rt/
+GNUNET_USER_RUNTIME_DIR = $DIR/$n/rt/
+GNUNET_DATA_HOME = $DIR/$n/home/data
+GNUNET_CONFIG_HOME = $DIR/$n/home/config
+GNUNET_CACHE_HOME = $DIR/$n/home/cache
+[PEER]
+PRIVATE_KEY = $DIR/$n/key
+[transport]
+UNIXPATH = $DIR/$n/rt/transport.sock
+[communicator-udp]
+BINDTO = 127.0.0.1:$port
+REKEY_INTERVAL = 1 h
+REKEY_MAX_BYTES = 4 GiB
+[arm]
+UNIXPATH = $DIR/$n/rt/arm.sock
+EOC
+}
+
+mkcfg a $PORT_A
+mkcfg b $PORT_B
+for n in a b; do
+  "$TNG" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/tng.log" &
+  PIDS="$PIDS $!"
+done
+for n in a b; do
+  "$COMM" -c "$DIR/$n/cfg" -L DEBUG -l "$DIR/$n/comm.log" &
+  PIDS="$PIDS $!"
+done
+sleep 1
+PID_B=$(gnunet-ecc -p "$DIR/b/key")
+PID_A=$(gnunet-ecc -p "$DIR/a/key")
+
+fail () {
+  echo "FAIL: $*" >&2
+  for f in "$DIR"/*/comm.log "$DIR"/*/tng.log; do
+    echo "--- $f" >&2; tail -n 30 "$f" >&2
+  done
+  exit 1
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for () {
+  i=0
+  while [ $i -lt $(($3 * 10)) ]; do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+  return 1
+}
+
+wait_for "$DIR/a/comm.log" "announcing udp-127.0.0.1:$PORT_A" 5 \
+  || fail "A did not announce its address"
+"$VALIDATE" -c "$DIR/a/cfg" "$PID_B" "udp-127.0.0.1:$PORT_B" \
+  || fail "validation request refused"
+wait_for "$DIR/a/comm.log" "session with $(echo $PID_B | cut -c1-4) established" 10 \
+  || fail "no session at A"
+wait_for "$DIR/b/comm.log" "message of type 1303 from $(echo $PID_A | cut -c1-4)" 10 \
+  || fail "challenge did not reach B"
+wait_for "$DIR/a/comm.log" "message of type 1304 from $(echo $PID_B | cut -c1-4)" 10 \
+  || fail "response did not reach A"
+grep -q "queue to $(echo $PID_A | cut -c1-4) at udp-127.0.0.1:$PORT_A (inbound)" \
+  "$DIR/b/comm.log" || fail "B made no inbound queue"
+
+# Hostile input: random datagrams of INIT length, then a flood.
+python3 - "$PORT_B" <<'EOPY' || fail "could not send hostile datagrams"
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(200):
+    s.sendto(os.urandom(170), ('127.0.0.1', int(sys.argv[1])))
+for n in (0, 3, 7, 36):
+    s.sendto(os.urandom(n), ('127.0.0.1', int(sys.argv[1])))
+EOPY
+wait_for "$DIR/b/comm.log" "dropped a datagram: bad-mac" 5 \
+  || fail "forged INIT not dropped as bad-mac"
+wait_for "$DIR/b/comm.log" "dropped a datagram: rate-limited" 5 \
+  || fail "INIT flood not rate limited"
+wait_for "$DIR/b/comm.log" "dropped a datagram: bad-length" 5 \
+  || fail "short datagram not dropped"
+# Still alive after all that.
+for n in a b; do
+  grep -q "ERROR" "$DIR/$n/comm.log" && fail "$n logged an error"
+done
+kill -0 $PIDS 2>/dev/null || fail "a process died"
+echo "udp communicator: link up through gnunet-service-tng, hostile input dropped"
+exit 0
