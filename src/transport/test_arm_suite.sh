@@ -76,6 +76,9 @@ left=$(pgrep -af "$T/" || true)
 [ -z "$left" ] || fail "processes left after stop: $left"
 socks=$(find "$T" -type s 2>/dev/null)
 [ -z "$socks" ] || fail "socket files left after stop: $socks"
+timeout 10 "$ARM_WRAPPER" -c "$T/user.conf" status >/dev/null
+st=$?
+[ $st = 3 ] || fail "status of a stopped suite exited $st, expected 3"
 # A second start reuses the key: same identity.
 out2=$("$ARM_WRAPPER" -c "$T/user.conf" start) || fail "second start"
 echo "$out2" | grep -q "^peer identity: $peer\$" || fail "identity changed across restarts"
