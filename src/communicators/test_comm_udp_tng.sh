@@ -7,7 +7,10 @@
 # TRANSPORT is asked to validate B's address; that makes it open a queue
 # through our communicator, which runs the handshake; the validation
 # challenge (type 1303) must then reach B and B's response (1304) reach A,
-# both through the encrypted UDP channel.  Afterwards hostile datagrams
+# both through the encrypted UDP channel.  A capture on the loopback
+# interface (a raw AF_PACKET socket; the test runs as root) must show no
+# peer identity in any datagram, although TRANSPORT's own messages (DV
+# learn, 1218) carry them.  Afterwards hostile datagrams
 # (random bytes of INIT length, a flood) must be dropped and counted while
 # the link keeps working.
 set -u
@@ -19,8 +22,9 @@ VALIDATE=./test_comm_udp_validate
 
 DIR=$(mktemp -d /tmp/braid-comm-udp-test.XXXXXX)
 PIDS=""
+SNIFF=""
 cleanup () {
-  for p in $PIDS; do kill "$p" 2>/dev/null; done
+  for p in $PIDS $SNIFF; do kill "$p" 2>/dev/null; done
   sleep 0.2
   for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
   rm -rf "$DIR"
@@ -90,6 +94,45 @@ wait_for () {
 
 wait_for "$DIR/a/comm.log" "announcing udp-127.0.0.1:$PORT_A" 5 \
   || fail "A did not announce its address"
+
+# Capture every datagram between the two ports while the link comes up.
+python3 - "$PORT_A" "$PORT_B" "$DIR/a/key" "$DIR/b/key" "$DIR/capturing" \
+  > "$DIR/capture.out" 2>&1 <<'EOPY' &
+import os, socket, struct, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+s.bind(('lo', 0))
+s.settimeout(0.2)
+open(sys.argv[5], 'w').close()  # capturing now
+ports = {int(sys.argv[1]), int(sys.argv[2])}
+end = time.time() + 6
+payloads = []
+while time.time() < end:
+    try:
+        frame = s.recv(70000)
+    except socket.timeout:
+        continue
+    ip = frame[14:]
+    if len(ip) < 28 or ip[0] >> 4 != 4 or ip[9] != 17:
+        continue
+    ihl = (ip[0] & 15) * 4
+    sport, dport = struct.unpack('>HH', ip[ihl:ihl + 4])
+    if sport in ports and dport in ports:
+        payloads.append(ip[ihl + 8:])
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives import serialization
+ids = []
+for f in sys.argv[3:5]:
+    pk = Ed25519PrivateKey.from_private_bytes(open(f, 'rb').read())
+    ids.append(pk.public_key().public_bytes(serialization.Encoding.Raw,
+                                            serialization.PublicFormat.Raw))
+# Each datagram shows up twice on lo (sent and received).
+leaks = sum(1 for p in payloads if any(i[:16] in p for i in ids))
+print('datagrams', len(payloads) // 2, 'leaks', leaks // 2)
+EOPY
+SNIFF=$!
+i=0
+while [ ! -e "$DIR/capturing" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -e "$DIR/capturing" ] || fail "cannot capture on lo: $(cat "$DIR/capture.out")"
 "$VALIDATE" -c "$DIR/a/cfg" "$PID_B" "udp-127.0.0.1:$PORT_B" \
   || fail "validation request refused"
 wait_for "$DIR/a/comm.log" "session with $(echo $PID_B | cut -c1-4) established" 10 \
@@ -100,6 +143,13 @@ wait_for "$DIR/a/comm.log" "message of type 1304 from $(echo $PID_B | cut -c1-4)
   || fail "response did not reach A"
 grep -q "queue to $(echo $PID_A | cut -c1-4) at udp-127.0.0.1:$PORT_A (inbound)" \
   "$DIR/b/comm.log" || fail "B made no inbound queue"
+
+wait $SNIFF
+SNIFF=""
+cat "$DIR/capture.out"
+read -r _ ndgram _ nleak < "$DIR/capture.out" || fail "no capture result"
+[ "$ndgram" -ge 6 ] || fail "capture saw only $ndgram datagrams"
+[ "$nleak" -eq 0 ] || fail "$nleak datagrams showed a peer identity in clear"
 
 # Hostile input: random datagrams of INIT length, then a flood.
 python3 - "$PORT_B" <<'EOPY' || fail "could not send hostile datagrams"
