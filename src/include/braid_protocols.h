@@ -18,6 +18,8 @@
  *   40200-40299  communicator wire formats (udp, tcp, tun)
  *   40300-40399  NAT traversal (libbraidnat)
  *   40400-40499  roaming daemon control socket
+ *   40500-40599  TRANSPORT service peer-to-peer control: validation,
+ *                link data, ping, backchannel
  */
 #ifndef BRAID_PROTOCOLS_H
 #define BRAID_PROTOCOLS_H
@@ -36,6 +38,89 @@
  * Body: uint32 scope in NBO, then the URL, NUL-terminated.
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_HELLO 40001
+
+
+/**
+ * Application registers: from now on it is told about links (LINK_UP /
+ * LINK_DOWN) and receives messages.  No body.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_START 40002
+
+/**
+ * Application asks for a link from a HELLO URL.  Body: the URL,
+ * NUL-terminated.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_CONNECT 40003
+
+/**
+ * Service tells an application that a link is confirmed.  Body: peer
+ * identity (32), uint32 MTU of the best path, uint32 reserved, uint64
+ * smoothed RTT in microseconds; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_UP 40004
+
+/**
+ * Service tells an application that a link went down.  Body: peer
+ * identity (32).
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_DOWN 40005
+
+/**
+ * Application sends a message over a link.  Body: peer identity (32),
+ * uint32 priority, uint32 preferences, uint64 request id (opaque, echoed),
+ * then one whole GNUnet message; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND 40006
+
+/**
+ * Service answers APP_SEND once the message was handed to a queue (or
+ * failed).  Body: peer (32), int32 status (1 ok, 0 no link, -1 error),
+ * uint32 reserved, uint64 request id; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE 40007
+
+/**
+ * Service delivers a message from a peer.  Body: peer (32), then the
+ * message.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV 40008
+
+/**
+ * Application has consumed one APP_RECV (receive flow control).  Body:
+ * peer (32).
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK 40009
+
+/**
+ * Monitor asks for a snapshot of peers, links and queues.  No body.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_GET 40010
+
+/**
+ * One queue (path) to a peer in a monitor snapshot.  Body: peer (32),
+ * uint32 link state (0 validating, 1 up), uint32 nt, uint32 mtu,
+ * uint32 cs, uint64 rtt microseconds, uint64 bytes sent, uint64 bytes
+ * received, uint32 priority, uint32 reserved, then the address,
+ * NUL-terminated; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_QUEUE 40011
+
+/**
+ * End of a monitor snapshot.  No body.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_END 40012
+
+/**
+ * Ask the service to measure the RTT of the link to a peer.  Body: peer
+ * (32), uint32 count, uint32 reserved; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_PING 40013
+
+/**
+ * Result of one ping.  Body: peer (32), uint32 sequence, int32 status
+ * (1 answered, 0 timeout, -1 no link), uint64 RTT in microseconds; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT 40014
 
 
 /* ---------------- TRANSPORT: peer-to-peer messages inside links ------- */
@@ -70,7 +155,57 @@
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT 40103
 
+/**
+ * Path probe: sent in a box on a path believed DEAD, so that its
+ * acknowledgement shows the path works again (doc/transport-wire.md,
+ * "Probe").  No body.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_PROBE 40104
+
 /* END transport-core block */
+
+
+/* ---------------- TRANSPORT service: validation and link control ------- */
+
+/**
+ * Address validation challenge (doc/transport-wire.md, "Challenge"),
+ * TRANSPORT-NG step 2.  Body: 32-byte random challenge, uint64 sender
+ * monotonic time in microseconds, then the sender's HELLO URL,
+ * NUL-terminated (so the receiver can open a queue back).
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE 40500
+
+/**
+ * Signed answer to a challenge, TRANSPORT-NG step 3.  Body: 32-byte
+ * echoed challenge, uint64 responder monotonic time, uint64 validity in
+ * microseconds, 64-byte EdDSA signature; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_RESPONSE 40501
+
+/**
+ * Application payload over a confirmed link.  Body: one whole GNUnet
+ * message.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_LINK_DATA 40502
+
+/**
+ * Link-level ping.  Body: uint32 sequence, uint32 reserved, uint64
+ * sender time in microseconds; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_LINK_PING 40503
+
+/**
+ * Answer to a link-level ping: the ping's body echoed.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_LINK_PONG 40504
+
+/**
+ * A communicator's backchannel message for the communicator of the same
+ * kind on the peer (reference tng-communicator-ipc.md, section 3).
+ * Body: the inner message, then the target communicator name,
+ * NUL-terminated.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_BACKCHANNEL 40505
 
 
 /* ---------------- communicator wire formats ---------------------------- */
@@ -117,6 +252,11 @@
  * same transcript as #BRAID_SIGNATURE_PURPOSE_COMM_KX_RESP.
  */
 #define BRAID_SIGNATURE_PURPOSE_COMM_KX_CONFIRM 0x62720203
+/**
+ * Validation response: the responder proves it received our challenge
+ * on this path (doc/transport-wire.md, "Response").
+ */
+#define BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION 0x62720101
 /* END other signature purposes */
 
 #endif

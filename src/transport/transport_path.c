@@ -194,8 +194,22 @@ BRAID_TRANSPORT_path_update_state (struct BRAID_TRANSPORT_Path *p,
     loss_limit /= 2;
   if (BRAID_TRANSPORT_PATH_LAGGY == p->state)
     rtt_limit = rtt_limit * 9 / 10;
+  if (BRAID_TRANSPORT_PATH_DEAD == p->state)
+  {
+    if (p->last_heard.abs_value_us <= p->dead_since.abs_value_us)
+      return p->state; /* nothing heard since: still DEAD */
+    /* Back from the dead: what it lost while dead was an outage, not
+       its loss rate, and its RTO back-off belongs to the outage too. */
+    p->loss_ppm = 0;
+    p->consecutive_rtos = 0;
+    p->rtt.backoff = 0;
+  }
   if (path_dead (p, lim, now))
+  {
+    if (BRAID_TRANSPORT_PATH_DEAD != p->state)
+      p->dead_since = now;
     p->state = BRAID_TRANSPORT_PATH_DEAD;
+  }
   else if (p->loss_ppm > loss_limit)
     p->state = BRAID_TRANSPORT_PATH_LOSSY;
   else if ((p->rtt.samples > 0) && (p->rtt.srtt.rel_value_us > rtt_limit))

@@ -103,6 +103,10 @@ struct BRAID_TRANSPORT_Path
   /** Last loss sample or decay step. */
   struct GNUNET_TIME_Absolute loss_time;
 
+  /** When the path was last declared DEAD; it stays DEAD until
+      something is heard on it after that (probes, see transport_conn.c). */
+  struct GNUNET_TIME_Absolute dead_since;
+
   /** RTOs in a row. */
   unsigned int consecutive_rtos;
 

@@ -351,6 +351,51 @@ BRAID_TRANSPORT_rel_sender_next (struct BRAID_TRANSPORT_RelSender *s,
 }
 
 
+size_t
+BRAID_TRANSPORT_rel_sender_probe (struct BRAID_TRANSPORT_RelSender *s,
+                                  uint32_t path_id,
+                                  struct GNUNET_TIME_Relative rto,
+                                  uint64_t tag,
+                                  struct GNUNET_TIME_Absolute now,
+                                  void *buf,
+                                  size_t buf_size)
+{
+  struct GNUNET_MessageHeader probe = {
+    .size = htons (sizeof (probe)),
+    .type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_PROBE)
+  };
+  struct Item *saved_rtx_head = s->rtx_head;
+  struct Item *saved_rtx_tail = s->rtx_tail;
+  size_t n;
+
+  /* Queue it alone in the retransmission list so next() takes it. */
+  s->rtx_head = NULL;
+  s->rtx_tail = NULL;
+  BRAID_TRANSPORT_rel_sender_queue (s, &probe, tag, GNUNET_NO, 0);
+  /* queue() put it into the new list: move it. */
+  {
+    struct Item *it = s->new_tail;
+
+    GNUNET_CONTAINER_DLL_remove (s->new_head, s->new_tail, it);
+    GNUNET_CONTAINER_DLL_insert (s->rtx_head, s->rtx_tail, it);
+    it->place = ITEM_RTX;
+  }
+  n = BRAID_TRANSPORT_rel_sender_next (s, path_id, rto, now, buf, buf_size);
+  if (0 == n)
+  {
+    struct Item *it = s->rtx_head;
+
+    item_unlink (s, it);
+    s->st.unacked--;
+    s->st.unacked_bytes -= it->size;
+    GNUNET_free (it);
+  }
+  s->rtx_head = saved_rtx_head;
+  s->rtx_tail = saved_rtx_tail;
+  return n;
+}
+
+
 /**
  * Finish @a b, already unlinked from the flight: its item is
  * acknowledged if @a acked, else queued for retransmission unless

@@ -213,6 +213,31 @@ BRAID_TRANSPORT_rel_sender_next (struct BRAID_TRANSPORT_RelSender *s,
 
 
 /**
+ * Send a probe on @a path_id now: a box holding a
+ * #BRAID_MESSAGE_TYPE_TRANSPORT_PROBE message, acknowledged like any box
+ * and never resent, so that a DEAD path shows when it works again.
+ * Its events carry @a tag.
+ *
+ * @param s the sender
+ * @param path_id the path to probe
+ * @param rto how long to wait for its acknowledgement
+ * @param tag reported by msg_acked or msg_dropped
+ * @param now current time
+ * @param[out] buf where to write the box
+ * @param buf_size size of @a buf
+ * @return box size, 0 if @a buf is too small
+ */
+size_t
+BRAID_TRANSPORT_rel_sender_probe (struct BRAID_TRANSPORT_RelSender *s,
+                                  uint32_t path_id,
+                                  struct GNUNET_TIME_Relative rto,
+                                  uint64_t tag,
+                                  struct GNUNET_TIME_Absolute now,
+                                  void *buf,
+                                  size_t buf_size);
+
+
+/**
  * Process a SACK from the peer.
  *
  * @param s the sender

@@ -1,0 +1,582 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file test_transport_conn.c
+ * @brief Two peers' data planes over a simulated network on virtual time:
+ *        two paths of different RTT with random loss, jitter (reordering),
+ *        a rate limit and a drop-tail queue.  Checks what a user relies
+ *        on: exactly-once in-order delivery of 64 KiB messages, unreliable
+ *        messages never resent, LOW_LATENCY on the lowest-RTT path,
+ *        surviving a path cut and using the path again when it returns.
+ */
+#include "transport_conn.h"
+#include <check.h>
+
+/** Most packets in flight in the simulated network. */
+#define SIM_MAX_EV 65536
+
+/** Paths in the simulation. */
+#define SIM_PATHS 2
+
+
+/** One direction of one path. */
+struct Wire
+{
+  /** One-way delay in microseconds. */
+  uint64_t owd_us;
+
+  /** Loss probability in parts per million. */
+  uint32_t loss_ppm;
+
+  /** Rate in bytes per second. */
+  uint64_t rate;
+
+  /** Time the queue drains, microseconds. */
+  uint64_t busy_until;
+
+  /** Longest queueing delay before tail drop, microseconds. */
+  uint64_t queue_us;
+
+  /** Everything dropped while set. */
+  int cut;
+
+  /** Packets sent into it. */
+  uint64_t packets;
+};
+
+
+/** A packet on its way. */
+struct Ev
+{
+  /** Arrival, microseconds. */
+  uint64_t at;
+
+  /** Index of the receiving peer. */
+  unsigned int to;
+
+  /** Path id. */
+  uint32_t path;
+
+  /** Size. */
+  size_t size;
+
+  /** Bytes. */
+  char *data;
+};
+
+
+struct Sim;
+
+/** One peer. */
+struct Peer
+{
+  /** Its data plane. */
+  struct BRAID_TRANSPORT_Conn *conn;
+
+  /** The simulation. */
+  struct Sim *sim;
+
+  /** Index (0 or 1). */
+  unsigned int idx;
+};
+
+
+/** The simulation. */
+struct Sim
+{
+  /** Both peers. */
+  struct Peer peer[2];
+
+  /** wire[from][path-1]. */
+  struct Wire wire[2][SIM_PATHS];
+
+  /** Min-heap of packets by arrival. */
+  struct Ev ev[SIM_MAX_EV];
+
+  /** Entries in @e ev. */
+  unsigned int nev;
+
+  /** Virtual time, microseconds. */
+  uint64_t now;
+
+  /** Random state. */
+  uint64_t rng;
+
+  /** Messages peer 1 received, in order: their index. */
+  uint32_t got[4096];
+
+  /** How many times each index arrived. */
+  unsigned int got_count[4096];
+
+  /** Entries in @e got. */
+  unsigned int ngot;
+
+  /** Done callbacks at peer 0, per tag: 1 delivered, 2 lost. */
+  unsigned int done[4096];
+
+  /** Transmissions of each unreliable (msg_id, offset) from peer 0. */
+  struct GNUNET_CONTAINER_MultiHashMap *unrel_seen;
+
+  /** Boxes peer 0 sent per path (index path-1) carrying LOW_LATENCY
+      payload (marked by message type 4243). */
+  unsigned int lowlat_boxes[SIM_PATHS];
+};
+
+
+static uint64_t
+sim_rand (struct Sim *s)
+{
+  s->rng ^= s->rng >> 12;
+  s->rng ^= s->rng << 25;
+  s->rng ^= s->rng >> 27;
+  return s->rng * 0x2545F4914F6CDD1DULL;
+}
+
+
+static struct GNUNET_TIME_Absolute
+sim_time (uint64_t us)
+{
+  struct GNUNET_TIME_Absolute t = { .abs_value_us = 1000000000ULL + us };
+
+  return t;
+}
+
+
+static void
+heap_push (struct Sim *s, struct Ev e)
+{
+  unsigned int i = s->nev++;
+
+  ck_assert_uint_lt (s->nev, SIM_MAX_EV);
+  while ((i > 0) && (s->ev[(i - 1) / 2].at > e.at))
+  {
+    s->ev[i] = s->ev[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  s->ev[i] = e;
+}
+
+
+static struct Ev
+heap_pop (struct Sim *s)
+{
+  struct Ev top = s->ev[0];
+  struct Ev last = s->ev[--s->nev];
+  unsigned int i = 0;
+
+  for (;;)
+  {
+    unsigned int l = 2 * i + 1;
+    unsigned int m;
+
+    if (l >= s->nev)
+      break;
+    m = ((l + 1 < s->nev) && (s->ev[l + 1].at < s->ev[l].at)) ? l + 1 : l;
+    if (s->ev[m].at >= last.at)
+      break;
+    s->ev[i] = s->ev[m];
+    i = m;
+  }
+  if (s->nev > 0)
+    s->ev[i] = last;
+  return top;
+}
+
+
+/** Look into what peer 0 sends: unreliable resends, LOW_LATENCY paths. */
+static void
+inspect (struct Sim *s, uint32_t path, const void *msg, size_t size)
+{
+  struct BRAID_TRANSPORT_Box box;
+  struct BRAID_TRANSPORT_Fragment f;
+  struct GNUNET_HashCode key;
+  uint64_t id[2];
+
+  if ((GNUNET_OK != BRAID_TRANSPORT_wire_parse_box (msg, size, &box))
+      || (GNUNET_OK != BRAID_TRANSPORT_wire_parse_fragment (box.payload,
+                                                            box.payload_size,
+                                                            &f)))
+    return;
+  if ((0 == f.offset) && (f.payload_size >= 4)
+      && (4243 == ((((const uint8_t *) f.payload)[2] << 8)
+                   | ((const uint8_t *) f.payload)[3])))
+    s->lowlat_boxes[path - 1]++;
+  if (0 == (f.flags & BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE))
+    return;
+  id[0] = f.msg_id;
+  id[1] = f.offset;
+  GNUNET_CRYPTO_hash (id, sizeof (id), &key);
+  ck_assert_msg (GNUNET_OK ==
+                 GNUNET_CONTAINER_multihashmap_put (
+                   s->unrel_seen, &key, s,
+                   GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY),
+                 "unreliable fragment %u/%u sent twice",
+                 (unsigned int) f.msg_id, (unsigned int) f.offset);
+}
+
+
+static void
+transmit_cb (void *cls, uint32_t path_id, const void *msg, size_t size)
+{
+  struct Peer *p = cls;
+  struct Sim *s = p->sim;
+  struct Wire *w;
+  uint64_t start;
+  struct Ev e;
+
+  ck_assert_uint_ge (path_id, 1);
+  ck_assert_uint_le (path_id, SIM_PATHS);
+  ck_assert_uint_le (size, 1200);
+  w = &s->wire[p->idx][path_id - 1];
+  w->packets++;
+  if (0 == p->idx)
+    inspect (s, path_id, msg, size);
+  if (w->cut || (sim_rand (s) % 1000000 < w->loss_ppm))
+    return;
+  start = GNUNET_MAX (s->now, w->busy_until);
+  if (start - s->now > w->queue_us)
+    return; /* tail drop */
+  w->busy_until = start + size * 1000000ULL / w->rate;
+  e.at = w->busy_until + w->owd_us + sim_rand (s) % 3000; /* jitter */
+  e.to = 1 - p->idx;
+  e.path = path_id;
+  e.size = size;
+  e.data = GNUNET_memdup (msg, size);
+  heap_push (s, e);
+}
+
+
+static void
+deliver_cb (void *cls,
+            const struct GNUNET_MessageHeader *msg,
+            enum GNUNET_MQ_PriorityPreferences pp)
+{
+  struct Peer *p = cls;
+  struct Sim *s = p->sim;
+  uint16_t size = ntohs (msg->size);
+  const uint8_t *b = (const uint8_t *) msg;
+  uint32_t idx;
+
+  ck_assert_uint_eq (1, p->idx);
+  ck_assert_uint_ge (size, 8);
+  idx = ((uint32_t) b[4] << 24) | ((uint32_t) b[5] << 16)
+        | ((uint32_t) b[6] << 8) | b[7];
+  ck_assert_uint_lt (idx, 4096);
+  {
+    unsigned int bad = 0;
+
+    /* one ck_assert per message: each one costs Check a write () */
+    for (unsigned int i = 8; i < size; i++)
+      bad += (b[i] != (uint8_t) (idx + i));
+    ck_assert_uint_eq (0, bad);
+  }
+  s->got[s->ngot++] = idx;
+  s->got_count[idx]++;
+  BRAID_TRANSPORT_conn_consumed (p->conn, size, sim_time (s->now));
+}
+
+
+static void
+done_cb (void *cls, uint64_t tag, int delivered)
+{
+  struct Peer *p = cls;
+
+  ck_assert_uint_lt (tag, 4096);
+  p->sim->done[tag] = delivered ? 1 : 2;
+}
+
+
+/** Message @a idx of @a size bytes; type 4243 marks LOW_LATENCY ones. */
+static struct GNUNET_MessageHeader *
+make_msg (uint32_t idx, uint16_t size, uint16_t type)
+{
+  uint8_t *b = GNUNET_malloc (size);
+  struct GNUNET_MessageHeader *m = (struct GNUNET_MessageHeader *) b;
+
+  m->size = htons (size);
+  m->type = htons (type);
+  b[4] = (uint8_t) (idx >> 24);
+  b[5] = (uint8_t) (idx >> 16);
+  b[6] = (uint8_t) (idx >> 8);
+  b[7] = (uint8_t) idx;
+  for (unsigned int i = 8; i < size; i++)
+    b[i] = (uint8_t) (idx + i);
+  return m;
+}
+
+
+/** Paths: 1 with 20 ms RTT, 2 with 80 ms RTT, both @a loss_ppm lossy,
+    1.25 MB/s each, 50 ms of queue. */
+static struct Sim *
+sim_new (uint32_t loss_ppm, uint64_t seed)
+{
+  struct Sim *s = GNUNET_new (struct Sim);
+  struct BRAID_TRANSPORT_ConnConfig cfg;
+
+  s->rng = seed;
+  s->unrel_seen = GNUNET_CONTAINER_multihashmap_create (1024, GNUNET_NO);
+  BRAID_TRANSPORT_conn_config_default (&cfg);
+  cfg.seed = seed;
+  for (unsigned int i = 0; i < 2; i++)
+  {
+    s->peer[i].sim = s;
+    s->peer[i].idx = i;
+    s->peer[i].conn = BRAID_TRANSPORT_conn_create (&cfg, &transmit_cb,
+                                                   &deliver_cb, &done_cb,
+                                                   &s->peer[i], sim_time (0));
+    for (uint32_t p = 0; p < SIM_PATHS; p++)
+    {
+      s->wire[i][p].owd_us = (0 == p) ? 10000 : 40000;
+      s->wire[i][p].loss_ppm = loss_ppm;
+      s->wire[i][p].rate = 1250000;
+      s->wire[i][p].queue_us = 50000;
+      ck_assert_int_eq (GNUNET_OK,
+                        BRAID_TRANSPORT_conn_add_path (s->peer[i].conn, p + 1,
+                                                       1200, GNUNET_NO,
+                                                       sim_time (0)));
+    }
+  }
+  return s;
+}
+
+
+static void
+sim_free (struct Sim *s)
+{
+  while (s->nev > 0)
+  {
+    struct Ev e = heap_pop (s);
+
+    GNUNET_free (e.data);
+  }
+  for (unsigned int i = 0; i < 2; i++)
+    BRAID_TRANSPORT_conn_destroy (s->peer[i].conn);
+  GNUNET_CONTAINER_multihashmap_destroy (s->unrel_seen);
+  GNUNET_free (s);
+}
+
+
+/** Run until virtual time @a until_us. */
+static void
+sim_run (struct Sim *s, uint64_t until_us)
+{
+  while (s->now < until_us)
+  {
+    uint64_t next = until_us;
+
+    for (unsigned int i = 0; i < 2; i++)
+    {
+      struct GNUNET_TIME_Absolute d =
+        BRAID_TRANSPORT_conn_next_deadline (s->peer[i].conn);
+      uint64_t t = (d.abs_value_us <= sim_time (0).abs_value_us)
+                   ? 0 : d.abs_value_us - sim_time (0).abs_value_us;
+
+      next = GNUNET_MIN (next, GNUNET_MAX (t, s->now));
+    }
+    if ((s->nev > 0) && (s->ev[0].at < next))
+      next = GNUNET_MAX (s->ev[0].at, s->now);
+    s->now = next;
+    while ((s->nev > 0) && (s->ev[0].at <= s->now))
+    {
+      struct Ev e = heap_pop (s);
+
+      BRAID_TRANSPORT_conn_receive (s->peer[e.to].conn, e.path, e.data,
+                                    e.size, sim_time (s->now));
+      GNUNET_free (e.data);
+    }
+    for (unsigned int i = 0; i < 2; i++)
+      BRAID_TRANSPORT_conn_tick (s->peer[i].conn, sim_time (s->now));
+    /* Deadlines in the past would spin: tick moved them. */
+    s->now = GNUNET_MAX (s->now, next);
+    if (s->now == next && next < until_us)
+      s->now++;
+  }
+}
+
+
+/** Send message @a idx from peer 0, retrying while the queue is full. */
+static void
+send_msg (struct Sim *s, uint32_t idx, uint16_t size, uint16_t type,
+          enum GNUNET_MQ_PriorityPreferences pp)
+{
+  struct GNUNET_MessageHeader *m = make_msg (idx, size, type);
+
+  while (GNUNET_NO == BRAID_TRANSPORT_conn_send (s->peer[0].conn, m, pp, idx,
+                                                  sim_time (s->now)))
+    sim_run (s, s->now + 10000);
+  GNUNET_free (m);
+}
+
+
+START_TEST (test_conn_send_64k_exactly_once_in_order)
+{
+  struct Sim *s = sim_new (50000, 7); /* 5 % loss on both paths */
+  struct BRAID_TRANSPORT_ConnStats st;
+
+  for (uint32_t i = 0; i < 48; i++)
+    send_msg (s, i, 65535 - (i % 3), 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, s->now + 60 * 1000000ULL);
+  ck_assert_uint_eq (48, s->ngot);
+  for (uint32_t i = 0; i < 48; i++)
+  {
+    ck_assert_uint_eq (i, s->got[i]);
+    ck_assert_uint_eq (1, s->got_count[i]);
+    ck_assert_uint_eq (1, s->done[i]);
+  }
+  BRAID_TRANSPORT_conn_stats (s->peer[0].conn, &st);
+  ck_assert_uint_gt (st.rel.boxes_lost, 0); /* loss did happen */
+  ck_assert_uint_eq (0, st.rel.unacked);
+  /* Both paths carried data. */
+  ck_assert_uint_gt (s->wire[0][0].packets, 100);
+  ck_assert_uint_gt (s->wire[0][1].packets, 100);
+  sim_free (s);
+}
+END_TEST
+
+
+START_TEST (test_conn_send_unreliable_never_resent)
+{
+  struct Sim *s = sim_new (50000, 11);
+  unsigned int delivered = 0;
+  unsigned int lost = 0;
+
+  for (uint32_t i = 0; i < 600; i++)
+    send_msg (s, i, 1000 + (i % 2000), 4242,
+              GNUNET_MQ_PRIO_BEST_EFFORT | GNUNET_MQ_PREF_UNRELIABLE);
+  sim_run (s, s->now + 10 * 1000000ULL);
+  for (uint32_t i = 0; i < 600; i++)
+  {
+    ck_assert_uint_le (s->got_count[i], 1);
+    delivered += s->got_count[i];
+    lost += (2 == s->done[i]);
+    ck_assert_uint_ne (0, s->done[i]);
+  }
+  /* With 5 % loss per fragment, most arrive and some do not; none
+     twice (inspect() fails on any resent unreliable fragment). */
+  ck_assert_uint_gt (delivered, 480);
+  ck_assert_uint_lt (delivered, 600);
+  ck_assert_uint_gt (lost, 0);
+  sim_free (s);
+}
+END_TEST
+
+
+START_TEST (test_conn_send_low_latency_path)
+{
+  struct Sim *s = sim_new (0, 3);
+
+  for (uint32_t i = 0; i < 200; i++)
+  {
+    send_msg (s, i, 500, 4243,
+              GNUNET_MQ_PRIO_URGENT | GNUNET_MQ_PREF_LOW_LATENCY);
+    sim_run (s, s->now + 5000);
+  }
+  sim_run (s, s->now + 2 * 1000000ULL);
+  ck_assert_uint_eq (200, s->ngot);
+  /* Once RTTs are measured, LOW_LATENCY takes the 20 ms path. */
+  ck_assert_uint_ge (s->lowlat_boxes[0], 190);
+  ck_assert_uint_le (s->lowlat_boxes[1], 10);
+  sim_free (s);
+}
+END_TEST
+
+
+START_TEST (test_conn_remove_path_cut_and_restore)
+{
+  struct Sim *s = sim_new (10000, 5);
+  const struct BRAID_TRANSPORT_Path *p2;
+  uint64_t before;
+
+  for (uint32_t i = 0; i < 30; i++)
+    send_msg (s, i, 30000, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  /* Cut path 2 both ways while data is in flight on it. */
+  s->wire[0][1].cut = GNUNET_YES;
+  s->wire[1][1].cut = GNUNET_YES;
+  for (uint32_t i = 30; i < 60; i++)
+    send_msg (s, i, 30000, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, s->now + 10 * 1000000ULL);
+  ck_assert_uint_eq (60, s->ngot);
+  for (uint32_t i = 0; i < 60; i++)
+    ck_assert_uint_eq (i, s->got[i]);
+  p2 = BRAID_TRANSPORT_conn_path (s->peer[0].conn, 1);
+  ck_assert_uint_eq (2, p2->id);
+  ck_assert_int_eq (BRAID_TRANSPORT_PATH_DEAD, p2->state);
+  /* Restore it: probes revive it within a second and it carries data. */
+  s->wire[0][1].cut = GNUNET_NO;
+  s->wire[1][1].cut = GNUNET_NO;
+  sim_run (s, s->now + 1000000ULL);
+  ck_assert_int_ne (BRAID_TRANSPORT_PATH_DEAD, p2->state);
+  before = p2->bytes_acked;
+  for (uint32_t i = 60; i < 120; i++)
+    send_msg (s, i, 30000, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, s->now + 10 * 1000000ULL);
+  ck_assert_uint_eq (120, s->ngot);
+  ck_assert_uint_gt (p2->bytes_acked, before + 100000);
+  sim_free (s);
+}
+END_TEST
+
+
+START_TEST (test_conn_receive_garbage)
+{
+  struct Sim *s = sim_new (0, 9);
+  struct BRAID_TRANSPORT_ConnStats st;
+  uint8_t junk[64];
+
+  for (unsigned int n = 0; n < sizeof (junk); n++)
+  {
+    for (unsigned int i = 0; i < n; i++)
+      junk[i] = (uint8_t) sim_rand (s);
+    if (n >= 4)
+    {
+      junk[0] = 0;
+      junk[1] = (uint8_t) n;
+      junk[2] = 0x9c;
+      junk[3] = (uint8_t) (0xa4 + n % 5);
+    }
+    BRAID_TRANSPORT_conn_receive (s->peer[1].conn, 1, junk, n, sim_time (0));
+  }
+  BRAID_TRANSPORT_conn_stats (s->peer[1].conn, &st);
+  ck_assert_uint_gt (st.bad, 0);
+  ck_assert_uint_eq (0, s->ngot);
+  /* The link still works afterwards. */
+  send_msg (s, 1, 5000, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, 2 * 1000000ULL);
+  ck_assert_uint_eq (1, s->ngot);
+  sim_free (s);
+}
+END_TEST
+
+
+static void
+add_case (Suite *s, const char *name, const TTest *t)
+{
+  TCase *tc = tcase_create (name);
+
+  tcase_add_test (tc, t);
+  tcase_set_timeout (tc, 60);
+  suite_add_tcase (s, tc);
+}
+
+
+int
+main (void)
+{
+  Suite *s = suite_create ("transport_conn");
+  SRunner *sr;
+  int failed;
+
+  GNUNET_log_setup ("test_transport_conn", "ERROR", NULL);
+  add_case (s, "conn_send_64k", test_conn_send_64k_exactly_once_in_order);
+  add_case (s, "conn_send_unreliable", test_conn_send_unreliable_never_resent);
+  add_case (s, "conn_send_low_latency", test_conn_send_low_latency_path);
+  add_case (s, "conn_remove_path_cut", test_conn_remove_path_cut_and_restore);
+  add_case (s, "conn_receive_garbage", test_conn_receive_garbage);
+  sr = srunner_create (s);
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return (0 == failed) ? 0 : 1;
+}

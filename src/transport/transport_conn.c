@@ -1,0 +1,912 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_conn.c
+ * @brief One link's data plane: the I/O-free modules wired together the
+ *        way the service uses them (issue 3, "Delivery").
+ */
+#include "transport_conn.h"
+
+#define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
+
+/** Bit in a rel item's user value: second copy of a REDUNDANT message. */
+#define USER_COPY (1U << 31)
+
+/** Bit in a rel item's tag: second copy, not counted for completion. */
+#define TAG_COPY (1ULL << 32)
+
+/** Bit in a rel item's tag: a path probe. */
+#define TAG_PROBE (1ULL << 33)
+
+/** How often a DEAD path is probed (issue 7: rejoin within a second). */
+#define CONN_PROBE_INTERVAL_MS 500
+
+/** Fragments waiting in reliability before more messages are cut. */
+#define CONN_MAX_WAITING 512
+
+/** Largest within-link message. */
+#define CONN_BUF_SIZE UINT16_MAX
+
+
+/**
+ * An application message waiting for flow control and fragmentation.
+ */
+struct Pending
+{
+  /** FIFO. */
+  struct Pending *next;
+
+  /** FIFO. */
+  struct Pending *prev;
+
+  /** Caller's tag. */
+  uint64_t tag;
+
+  /** Priority and preferences. */
+  enum GNUNET_MQ_PriorityPreferences pp;
+
+  /** Size of the message, which follows this struct. */
+  uint16_t size;
+};
+
+
+/**
+ * A message cut into fragments and not yet done.
+ */
+struct Outgoing
+{
+  /** Caller's tag. */
+  uint64_t tag;
+
+  /** Message id. */
+  uint32_t msg_id;
+
+  /** Fragments not yet acknowledged or dropped. */
+  unsigned int remaining;
+
+  /** Was a fragment dropped? */
+  int lost;
+};
+
+
+/**
+ * One path of the link.
+ */
+struct ConnPath
+{
+  /** Measurements and state. */
+  struct BRAID_TRANSPORT_Path p;
+
+  /** Is the queue reliable itself? */
+  int reliable;
+
+  /** When it was probed last. */
+  struct GNUNET_TIME_Absolute last_probe;
+};
+
+
+/**
+ * Data plane of one link.
+ */
+struct BRAID_TRANSPORT_Conn
+{
+  /** Tuning. */
+  struct BRAID_TRANSPORT_ConnConfig cfg;
+
+  /** Sends within-link messages. */
+  BRAID_TRANSPORT_ConnTransmit transmit;
+
+  /** Receives application messages. */
+  BRAID_TRANSPORT_ConnDeliver deliver;
+
+  /** Reports done messages. */
+  BRAID_TRANSPORT_ConnDone done;
+
+  /** Closure of the callbacks. */
+  void *cls;
+
+  /** Paths. */
+  struct ConnPath paths[BRAID_TRANSPORT_CONN_MAX_PATHS];
+
+  /** Pointers into @e paths, for the scheduler. */
+  struct BRAID_TRANSPORT_Path *pp[BRAID_TRANSPORT_CONN_MAX_PATHS];
+
+  /** Number of paths. */
+  unsigned int num_paths;
+
+  /** Path scheduler. */
+  struct BRAID_TRANSPORT_Scheduler sched;
+
+  /** Send queue, oldest first. */
+  struct Pending *q_head;
+
+  /** Send queue, oldest first. */
+  struct Pending *q_tail;
+
+  /** Bytes in the send queue. */
+  size_t q_bytes;
+
+  /** msg_id -> struct Outgoing. */
+  struct GNUNET_CONTAINER_MultiHashMap32 *outgoing;
+
+  /** Next message id. */
+  uint32_t next_msg_id;
+
+  /** Next in-order sequence number. */
+  uint32_t next_order_seq;
+
+  /** Reliability, sending side. */
+  struct BRAID_TRANSPORT_RelSender *rel_tx;
+
+  /** Flow control, sending side. */
+  struct BRAID_TRANSPORT_FcSender fc_tx;
+
+  /** Reliability, receiving side. */
+  struct BRAID_TRANSPORT_RelReceiver *rel_rx;
+
+  /** Reassembly. */
+  struct BRAID_TRANSPORT_Reassembly *ra;
+
+  /** Reorder buffer. */
+  struct BRAID_TRANSPORT_Reorder *ro;
+
+  /** Flow control, receiving side. */
+  struct BRAID_TRANSPORT_FcReceiver fc_rx;
+
+  /** Counters. */
+  struct BRAID_TRANSPORT_ConnStats st;
+
+  /** Time of the current call into the conn (events carry none). */
+  struct GNUNET_TIME_Absolute now;
+
+  /** Scratch buffer for one outgoing message. */
+  char buf[CONN_BUF_SIZE];
+};
+
+
+void
+BRAID_TRANSPORT_conn_config_default (struct BRAID_TRANSPORT_ConnConfig *cfg)
+{
+  memset (cfg, 0, sizeof (*cfg));
+  BRAID_TRANSPORT_reassembly_config_default (&cfg->reassembly);
+  BRAID_TRANSPORT_rel_receiver_config_default (&cfg->ack);
+  BRAID_TRANSPORT_reorder_config_default (&cfg->reorder);
+  BRAID_TRANSPORT_fc_config_default (&cfg->fc);
+  BRAID_TRANSPORT_path_limits_default (&cfg->path);
+  cfg->default_policy = BRAID_TRANSPORT_SCHED_WEIGHTED;
+  cfg->seed = 1;
+  cfg->max_queue_bytes = 1024 * 1024;
+}
+
+
+struct BRAID_TRANSPORT_Conn *
+BRAID_TRANSPORT_conn_create (const struct BRAID_TRANSPORT_ConnConfig *cfg,
+                             BRAID_TRANSPORT_ConnTransmit transmit,
+                             BRAID_TRANSPORT_ConnDeliver deliver,
+                             BRAID_TRANSPORT_ConnDone done,
+                             void *cls,
+                             struct GNUNET_TIME_Absolute now)
+{
+  struct BRAID_TRANSPORT_Conn *c;
+
+  c = GNUNET_new (struct BRAID_TRANSPORT_Conn);
+  c->cfg = *cfg;
+  c->transmit = transmit;
+  c->deliver = deliver;
+  c->done = done;
+  c->cls = cls;
+  BRAID_TRANSPORT_sched_init (&c->sched, cfg->default_policy, cfg->seed);
+  c->outgoing = GNUNET_CONTAINER_multihashmap32_create (64);
+  c->rel_tx = BRAID_TRANSPORT_rel_sender_create ();
+  BRAID_TRANSPORT_fc_sender_init (&c->fc_tx);
+  c->rel_rx = BRAID_TRANSPORT_rel_receiver_create (&cfg->ack);
+  c->ra = BRAID_TRANSPORT_reassembly_create (&cfg->reassembly);
+  c->ro = BRAID_TRANSPORT_reorder_create (&cfg->reorder);
+  BRAID_TRANSPORT_fc_receiver_init (&c->fc_rx, &cfg->fc, now);
+  return c;
+}
+
+
+static enum GNUNET_GenericReturnValue
+free_outgoing (void *cls, uint32_t key, void *value)
+{
+  GNUNET_free (value);
+  return GNUNET_OK;
+}
+
+
+void
+BRAID_TRANSPORT_conn_destroy (struct BRAID_TRANSPORT_Conn *c)
+{
+  struct Pending *p;
+
+  while (NULL != (p = c->q_head))
+  {
+    GNUNET_CONTAINER_DLL_remove (c->q_head, c->q_tail, p);
+    GNUNET_free (p);
+  }
+  GNUNET_CONTAINER_multihashmap32_iterate (c->outgoing, &free_outgoing, NULL);
+  GNUNET_CONTAINER_multihashmap32_destroy (c->outgoing);
+  BRAID_TRANSPORT_rel_sender_destroy (c->rel_tx);
+  BRAID_TRANSPORT_rel_receiver_destroy (c->rel_rx);
+  BRAID_TRANSPORT_reassembly_destroy (c->ra);
+  BRAID_TRANSPORT_reorder_destroy (c->ro);
+  GNUNET_free (c);
+}
+
+
+static struct ConnPath *
+path_find (struct BRAID_TRANSPORT_Conn *c, uint32_t path_id)
+{
+  for (unsigned int i = 0; i < c->num_paths; i++)
+    if (c->paths[i].p.id == path_id)
+      return &c->paths[i];
+  return NULL;
+}
+
+
+/* ---------------- events of the reliability sender ---------------- */
+
+static void
+ev_box_acked (void *cls, uint32_t path_id, size_t bytes,
+              struct GNUNET_TIME_Absolute sent,
+              const struct GNUNET_TIME_Relative *rtt,
+              struct GNUNET_TIME_Relative ack_delay)
+{
+  struct BRAID_TRANSPORT_Conn *c = cls;
+  struct ConnPath *cp = path_find (c, path_id);
+
+  /* The path may be gone; its flight no longer matters. */
+  if (NULL != cp)
+    BRAID_TRANSPORT_path_on_acked (&cp->p, bytes, sent, rtt, ack_delay,
+                                   c->now);
+}
+
+
+static void
+ev_box_lost (void *cls, uint32_t path_id, size_t bytes,
+             struct GNUNET_TIME_Absolute sent,
+             enum BRAID_TRANSPORT_LossReason reason)
+{
+  struct BRAID_TRANSPORT_Conn *c = cls;
+  struct ConnPath *cp = path_find (c, path_id);
+
+  if (NULL != cp)
+    BRAID_TRANSPORT_path_on_lost (&cp->p, bytes, sent, reason, c->now);
+}
+
+
+static void
+ev_path_timeout (void *cls, uint32_t path_id)
+{
+  struct BRAID_TRANSPORT_Conn *c = cls;
+  struct ConnPath *cp = path_find (c, path_id);
+
+  if (NULL != cp)
+    BRAID_TRANSPORT_path_on_timeout (&cp->p, c->now);
+}
+
+
+/** A fragment of message @a tag (a msg_id) is done. */
+static void
+fragment_done (struct BRAID_TRANSPORT_Conn *c, uint64_t tag, int delivered)
+{
+  struct Outgoing *o;
+
+  if (0 != (tag & (TAG_COPY | TAG_PROBE)))
+    return;
+  o = GNUNET_CONTAINER_multihashmap32_get (c->outgoing, (uint32_t) tag);
+  if (NULL == o)
+  {
+    GNUNET_break (0);
+    return;
+  }
+  if (! delivered)
+    o->lost = GNUNET_YES;
+  if (0 != --o->remaining)
+    return;
+  GNUNET_assert (GNUNET_YES ==
+                 GNUNET_CONTAINER_multihashmap32_remove (c->outgoing,
+                                                         o->msg_id, o));
+  if (NULL != c->done)
+    c->done (c->cls, o->tag, ! o->lost);
+  GNUNET_free (o);
+}
+
+
+static void
+ev_msg_acked (void *cls, uint64_t tag)
+{
+  fragment_done (cls, tag, GNUNET_YES);
+}
+
+
+static void
+ev_msg_dropped (void *cls, uint64_t tag)
+{
+  fragment_done (cls, tag, GNUNET_NO);
+}
+
+
+/** Events of the reliability sender; closure: the conn. */
+static const struct BRAID_TRANSPORT_RelEvents conn_events = {
+  .box_acked = &ev_box_acked,
+  .box_lost = &ev_box_lost,
+  .path_timeout = &ev_path_timeout,
+  .msg_acked = &ev_msg_acked,
+  .msg_dropped = &ev_msg_dropped
+};
+
+
+/* ---------------- paths ---------------- */
+
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_conn_add_path (struct BRAID_TRANSPORT_Conn *c,
+                               uint32_t path_id,
+                               uint32_t mtu,
+                               int reliable,
+                               struct GNUNET_TIME_Absolute now)
+{
+  struct ConnPath *cp;
+
+  if ((NULL != path_find (c, path_id))
+      || (c->num_paths == BRAID_TRANSPORT_CONN_MAX_PATHS)
+      || (mtu < 64) || (mtu > UINT16_MAX))
+    return GNUNET_SYSERR;
+  cp = &c->paths[c->num_paths];
+  BRAID_TRANSPORT_path_init (&cp->p, path_id, mtu, now);
+  cp->reliable = reliable;
+  c->num_paths++;
+  for (unsigned int i = 0; i < c->num_paths; i++)
+    c->pp[i] = &c->paths[i].p;
+  return GNUNET_OK;
+}
+
+
+void
+BRAID_TRANSPORT_conn_remove_path (struct BRAID_TRANSPORT_Conn *c,
+                                  uint32_t path_id,
+                                  struct GNUNET_TIME_Absolute now)
+{
+  struct ConnPath *cp = path_find (c, path_id);
+  unsigned int i;
+
+  if (NULL == cp)
+    return;
+  c->now = now;
+  i = (unsigned int) (cp - c->paths);
+  c->paths[i] = c->paths[--c->num_paths];
+  for (unsigned int j = 0; j < c->num_paths; j++)
+    c->pp[j] = &c->paths[j].p;
+  /* After removal, so the lost boxes do not touch the gone path. */
+  BRAID_TRANSPORT_rel_sender_abandon_path (c->rel_tx, path_id, &conn_events,
+                                           c);
+  BRAID_TRANSPORT_conn_tick (c, now);
+}
+
+
+unsigned int
+BRAID_TRANSPORT_conn_num_paths (const struct BRAID_TRANSPORT_Conn *c)
+{
+  return c->num_paths;
+}
+
+
+const struct BRAID_TRANSPORT_Path *
+BRAID_TRANSPORT_conn_path (const struct BRAID_TRANSPORT_Conn *c,
+                           unsigned int i)
+{
+  GNUNET_assert (i < c->num_paths);
+  return &c->paths[i].p;
+}
+
+
+/* ---------------- sending ---------------- */
+
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_conn_send (struct BRAID_TRANSPORT_Conn *c,
+                           const struct GNUNET_MessageHeader *msg,
+                           enum GNUNET_MQ_PriorityPreferences pp,
+                           uint64_t tag,
+                           struct GNUNET_TIME_Absolute now)
+{
+  uint16_t size = ntohs (msg->size);
+  struct Pending *p;
+
+  if (size < sizeof (*msg))
+    return GNUNET_SYSERR;
+  if (c->q_bytes + size > c->cfg.max_queue_bytes)
+    return GNUNET_NO;
+  p = GNUNET_malloc (sizeof (*p) + size);
+  p->tag = tag;
+  p->pp = pp;
+  p->size = size;
+  GNUNET_memcpy (&p[1], msg, size);
+  GNUNET_CONTAINER_DLL_insert_tail (c->q_head, c->q_tail, p);
+  c->q_bytes += size;
+  BRAID_TRANSPORT_conn_tick (c, now);
+  return GNUNET_OK;
+}
+
+
+/** Largest fragment every usable path can carry in a box; 0: none. */
+static size_t
+fragment_size (const struct BRAID_TRANSPORT_Conn *c)
+{
+  size_t mtu = SIZE_MAX;
+
+  for (unsigned int i = 0; i < c->num_paths; i++)
+    if (BRAID_TRANSPORT_PATH_DEAD != c->paths[i].p.state)
+      mtu = GNUNET_MIN (mtu, c->paths[i].p.mtu);
+  if (SIZE_MAX == mtu)
+    return 0;
+  return mtu - BRAID_TRANSPORT_BOX_HEADER_SIZE;
+}
+
+
+/** Context while cutting one message into reliability items. */
+struct CutCtx
+{
+  /** The conn. */
+  struct BRAID_TRANSPORT_Conn *c;
+
+  /** Tag of the items. */
+  uint64_t tag;
+
+  /** Resend when lost? */
+  int retransmit;
+
+  /** User value of the items (the message's preferences). */
+  uint32_t user;
+
+  /** Queue a second copy of each fragment (REDUNDANT). */
+  int copy;
+};
+
+
+static void
+cut_cb (void *cls, const void *frag, size_t frag_size)
+{
+  struct CutCtx *cc = cls;
+  const struct GNUNET_MessageHeader *m = frag;
+
+  BRAID_TRANSPORT_rel_sender_queue (cc->c->rel_tx, m, cc->tag,
+                                    cc->retransmit, cc->user);
+  if (cc->copy)
+    BRAID_TRANSPORT_rel_sender_queue (cc->c->rel_tx, m, cc->tag | TAG_COPY,
+                                      cc->retransmit, cc->user | USER_COPY);
+}
+
+
+/** Cut the oldest queued message into fragments for reliability. */
+static void
+cut_message (struct BRAID_TRANSPORT_Conn *c, struct Pending *p, size_t fsize)
+{
+  int unreliable = (0 != (p->pp & GNUNET_MQ_PREF_UNRELIABLE));
+  int ordered = (! unreliable) && (0 == (p->pp & GNUNET_MQ_PREF_OUT_OF_ORDER));
+  uint16_t flags = unreliable ? BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE
+                   : (ordered ? BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED : 0);
+  struct Outgoing *o = GNUNET_new (struct Outgoing);
+  struct CutCtx cc = {
+    .c = c,
+    .retransmit = ! unreliable,
+    .user = (uint32_t) p->pp,
+    .copy = (BRAID_TRANSPORT_SCHED_REDUNDANT
+             == BRAID_TRANSPORT_sched_policy_for (&c->sched, p->pp))
+  };
+
+  o->tag = p->tag;
+  o->msg_id = c->next_msg_id++;
+  cc.tag = o->msg_id;
+  o->remaining = BRAID_TRANSPORT_fragment_count (p->size, fsize);
+  if (GNUNET_OK != GNUNET_CONTAINER_multihashmap32_put (
+        c->outgoing, o->msg_id, o,
+        GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY))
+  {
+    /* 2^32 messages still in flight cannot happen; refuse to mix them. */
+    GNUNET_break (0);
+    GNUNET_free (o);
+    return;
+  }
+  if (! unreliable)
+    BRAID_TRANSPORT_fc_sender_sent (&c->fc_tx, p->size);
+  BRAID_TRANSPORT_fragment_split ((const struct GNUNET_MessageHeader *) &p[1],
+                                  o->msg_id,
+                                  ordered ? c->next_order_seq++ : 0,
+                                  flags, fsize, &cut_cb, &cc);
+}
+
+
+/** Move queued messages into reliability while flow control allows. */
+static void
+cut_pending (struct BRAID_TRANSPORT_Conn *c)
+{
+  size_t fsize = fragment_size (c);
+  struct Pending *p;
+  struct BRAID_TRANSPORT_RelSenderStats st;
+
+  if (0 == fsize)
+    return;
+  while (NULL != (p = c->q_head))
+  {
+    BRAID_TRANSPORT_rel_sender_stats (c->rel_tx, &st);
+    if (st.waiting >= CONN_MAX_WAITING)
+      break;
+    /* Only reliable messages count against the peer's window. */
+    if ((0 == (p->pp & GNUNET_MQ_PREF_UNRELIABLE))
+        && (GNUNET_YES != BRAID_TRANSPORT_fc_sender_may_send (&c->fc_tx,
+                                                              p->size)))
+      break;
+    GNUNET_CONTAINER_DLL_remove (c->q_head, c->q_tail, p);
+    c->q_bytes -= p->size;
+    cut_message (c, p, fsize);
+    GNUNET_free (p);
+  }
+}
+
+
+/** Send one waiting fragment on @a cp; NO if nothing went out. */
+static enum GNUNET_GenericReturnValue
+send_on (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp)
+{
+  size_t n;
+
+  if (cp->reliable)
+  {
+    n = BRAID_TRANSPORT_rel_sender_next_unboxed (c->rel_tx, c->buf,
+                                                 sizeof (c->buf),
+                                                 &conn_events, c);
+    if (0 == n)
+      return GNUNET_NO;
+    c->transmit (c->cls, cp->p.id, c->buf, n);
+    return GNUNET_OK;
+  }
+  n = BRAID_TRANSPORT_rel_sender_next (c->rel_tx, cp->p.id,
+                                       BRAID_TRANSPORT_rtt_rto (&cp->p.rtt),
+                                       c->now, c->buf, sizeof (c->buf));
+  if (0 == n)
+    return GNUNET_NO;
+  BRAID_TRANSPORT_path_on_sent (&cp->p, n);
+  c->transmit (c->cls, cp->p.id, c->buf, n);
+  return GNUNET_OK;
+}
+
+
+/** Send waiting fragments while the scheduler finds paths for them. */
+static void
+send_fragments (struct BRAID_TRANSPORT_Conn *c)
+{
+  uint32_t user;
+  size_t size;
+
+  while (0 != (size = BRAID_TRANSPORT_rel_sender_peek (c->rel_tx, &user)))
+  {
+    enum GNUNET_MQ_PriorityPreferences pp =
+      (enum GNUNET_MQ_PriorityPreferences) (user & ~USER_COPY);
+    struct BRAID_TRANSPORT_Path *out[2];
+    unsigned int n;
+    struct ConnPath *cp;
+
+    n = BRAID_TRANSPORT_sched_pick (&c->sched, c->pp, c->num_paths,
+                                    BRAID_TRANSPORT_sched_policy_for (&c->sched,
+                                                                      pp),
+                                    size, out);
+    if (0 == n)
+      break;
+    /* The second copy of a REDUNDANT fragment takes the second path. */
+    cp = (struct ConnPath *) ((0 != (user & USER_COPY)) && (2 == n)
+                              ? out[1] : out[0]);
+    if (GNUNET_OK != send_on (c, cp))
+      break;
+  }
+}
+
+
+/** The alive, unreliable-queue path with the lowest RTT, for control. */
+static struct ConnPath *
+control_path (struct BRAID_TRANSPORT_Conn *c)
+{
+  struct ConnPath *best = NULL;
+
+  for (unsigned int i = 0; i < c->num_paths; i++)
+  {
+    struct ConnPath *cp = &c->paths[i];
+
+    if (BRAID_TRANSPORT_PATH_DEAD == cp->p.state)
+      continue;
+    if ((NULL == best)
+        || (cp->p.state < best->p.state)
+        || ((cp->p.state == best->p.state)
+            && (cp->p.rtt.srtt.rel_value_us < best->p.rtt.srtt.rel_value_us)))
+      best = cp;
+  }
+  if (NULL != best)
+    return best;
+  /* All DEAD: still try one, a SACK or CREDIT may revive it. */
+  return (c->num_paths > 0) ? &c->paths[0] : NULL;
+}
+
+
+/** Send a SACK if one is due, and a CREDIT if one is due. */
+static void
+send_control (struct BRAID_TRANSPORT_Conn *c)
+{
+  struct ConnPath *cp = control_path (c);
+  struct BRAID_TRANSPORT_Sack sack;
+  uint64_t limit;
+  size_t n;
+
+  if (NULL == cp)
+    return;
+  if (BRAID_TRANSPORT_rel_receiver_ack_deadline (c->rel_rx).abs_value_us
+      <= c->now.abs_value_us)
+  {
+    BRAID_TRANSPORT_rel_receiver_build_sack (c->rel_rx, c->now, &sack);
+    n = BRAID_TRANSPORT_wire_write_sack (&sack, c->buf, sizeof (c->buf));
+    GNUNET_break (0 != n);
+    if (0 != n)
+      c->transmit (c->cls, cp->p.id, c->buf, n);
+  }
+  if (GNUNET_YES == BRAID_TRANSPORT_fc_receiver_poll (&c->fc_rx, c->now,
+                                                      &limit))
+  {
+    n = BRAID_TRANSPORT_wire_write_credit (limit, c->buf, sizeof (c->buf));
+    c->transmit (c->cls, cp->p.id, c->buf, n);
+  }
+}
+
+
+static struct GNUNET_TIME_Relative
+probe_interval (void)
+{
+  return GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
+                                        CONN_PROBE_INTERVAL_MS);
+}
+
+
+/** Probe DEAD paths whose interval passed. */
+static void
+probe_dead_paths (struct BRAID_TRANSPORT_Conn *c)
+{
+  for (unsigned int i = 0; i < c->num_paths; i++)
+  {
+    struct ConnPath *cp = &c->paths[i];
+    size_t n;
+
+    if ((BRAID_TRANSPORT_PATH_DEAD != cp->p.state) || cp->reliable
+        || (GNUNET_TIME_absolute_add (cp->last_probe, probe_interval ())
+            .abs_value_us > c->now.abs_value_us))
+      continue;
+    cp->last_probe = c->now;
+    n = BRAID_TRANSPORT_rel_sender_probe (c->rel_tx, cp->p.id,
+                                          GNUNET_TIME_UNIT_SECONDS,
+                                          TAG_PROBE, c->now, c->buf,
+                                          sizeof (c->buf));
+    if (0 == n)
+      continue;
+    BRAID_TRANSPORT_path_on_sent (&cp->p, n);
+    c->transmit (c->cls, cp->p.id, c->buf, n);
+  }
+}
+
+
+/** Recompute path states; a path that died gives up its flight. */
+static void
+update_paths (struct BRAID_TRANSPORT_Conn *c)
+{
+  for (unsigned int i = 0; i < c->num_paths; i++)
+  {
+    struct BRAID_TRANSPORT_Path *p = &c->paths[i].p;
+    enum BRAID_TRANSPORT_PathState old = p->state;
+
+    if ((BRAID_TRANSPORT_PATH_DEAD ==
+         BRAID_TRANSPORT_path_update_state (p, &c->cfg.path, c->now))
+        && (BRAID_TRANSPORT_PATH_DEAD != old))
+    {
+      LOG (GNUNET_ERROR_TYPE_INFO, "path %u is DEAD, resending its flight\n",
+           (unsigned int) p->id);
+      BRAID_TRANSPORT_rel_sender_abandon_path (c->rel_tx, p->id,
+                                               &conn_events, c);
+    }
+  }
+}
+
+
+static void
+deliver_cb (void *cls, struct BRAID_TRANSPORT_Delivery *d)
+{
+  struct BRAID_TRANSPORT_Conn *c = cls;
+  enum GNUNET_MQ_PriorityPreferences pp = 0;
+
+  if (0 != (d->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE))
+    pp |= GNUNET_MQ_PREF_UNRELIABLE;
+  if (0 == (d->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED))
+    pp |= GNUNET_MQ_PREF_OUT_OF_ORDER;
+  c->st.delivered++;
+  c->deliver (c->cls, d->msg, pp);
+  GNUNET_free (d);
+}
+
+
+void
+BRAID_TRANSPORT_conn_tick (struct BRAID_TRANSPORT_Conn *c,
+                           struct GNUNET_TIME_Absolute now)
+{
+  c->now = now;
+  BRAID_TRANSPORT_rel_sender_timeout (c->rel_tx, now, &conn_events, c);
+  update_paths (c);
+  probe_dead_paths (c);
+  BRAID_TRANSPORT_reassembly_expire (c->ra, now);
+  BRAID_TRANSPORT_reorder_expire (c->ro, now, &deliver_cb, c);
+  cut_pending (c);
+  send_fragments (c);
+  send_control (c);
+}
+
+
+/* ---------------- receiving ---------------- */
+
+/** A fragment arrived (bare or out of a new box). */
+static enum GNUNET_GenericReturnValue
+handle_fragment (struct BRAID_TRANSPORT_Conn *c, const void *buf, size_t size)
+{
+  struct BRAID_TRANSPORT_Fragment f;
+  struct BRAID_TRANSPORT_Delivery *d;
+
+  if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_fragment (buf, size, &f))
+    return GNUNET_SYSERR;
+  switch (BRAID_TRANSPORT_reassembly_add (c->ra, &f, c->now, &d))
+  {
+  case BRAID_TRANSPORT_REASSEMBLY_COMPLETE:
+    break;
+  case BRAID_TRANSPORT_REASSEMBLY_INVALID:
+    return GNUNET_SYSERR;
+  default:
+    return GNUNET_OK;
+  }
+  if ((0 == (d->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE))
+      && (GNUNET_OK !=
+          BRAID_TRANSPORT_fc_receiver_received (&c->fc_rx,
+                                                ntohs (d->msg->size))))
+  {
+    GNUNET_free (d);
+    return GNUNET_SYSERR;
+  }
+  BRAID_TRANSPORT_reorder_add (c->ro, d, c->now, &deliver_cb, c);
+  return GNUNET_OK;
+}
+
+
+static enum GNUNET_GenericReturnValue
+handle_box (struct BRAID_TRANSPORT_Conn *c, const void *buf, size_t size)
+{
+  struct BRAID_TRANSPORT_Box box;
+
+  if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_box (buf, size, &box))
+    return GNUNET_SYSERR;
+  switch (BRAID_TRANSPORT_rel_receiver_box (c->rel_rx, &box, c->now))
+  {
+  case BRAID_TRANSPORT_REL_NEW:
+    /* A probe only needs its acknowledgement. */
+    if ((sizeof (struct GNUNET_MessageHeader) == box.payload_size)
+        && (BRAID_MESSAGE_TYPE_TRANSPORT_PROBE
+            == ((((const uint8_t *) box.payload)[2] << 8)
+                | ((const uint8_t *) box.payload)[3])))
+      return GNUNET_OK;
+    return handle_fragment (c, box.payload, box.payload_size);
+  case BRAID_TRANSPORT_REL_INVALID:
+    return GNUNET_SYSERR;
+  default:
+    return GNUNET_OK;
+  }
+}
+
+
+/** Dispatch one within-link message by type. */
+static enum GNUNET_GenericReturnValue
+dispatch (struct BRAID_TRANSPORT_Conn *c, const uint8_t *buf, size_t size)
+{
+  struct BRAID_TRANSPORT_Sack sack;
+  uint64_t limit;
+
+  if (size < sizeof (struct GNUNET_MessageHeader))
+    return GNUNET_SYSERR;
+  switch ((buf[2] << 8) | buf[3])
+  {
+  case BRAID_MESSAGE_TYPE_TRANSPORT_FRAGMENT:
+    return handle_fragment (c, buf, size);
+  case BRAID_MESSAGE_TYPE_TRANSPORT_BOX:
+    return handle_box (c, buf, size);
+  case BRAID_MESSAGE_TYPE_TRANSPORT_SACK:
+    if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_sack (buf, size, &sack))
+      return GNUNET_SYSERR;
+    return BRAID_TRANSPORT_rel_sender_handle_sack (c->rel_tx, &sack, c->now,
+                                                   &conn_events, c);
+  case BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT:
+    if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_credit (buf, size, &limit))
+      return GNUNET_SYSERR;
+    BRAID_TRANSPORT_fc_sender_credit (&c->fc_tx, limit);
+    return GNUNET_OK;
+  default:
+    return GNUNET_SYSERR;
+  }
+}
+
+
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_conn_receive (struct BRAID_TRANSPORT_Conn *c,
+                              uint32_t path_id,
+                              const void *buf,
+                              size_t size,
+                              struct GNUNET_TIME_Absolute now)
+{
+  struct ConnPath *cp = path_find (c, path_id);
+  enum GNUNET_GenericReturnValue ret;
+
+  c->now = now;
+  if (NULL != cp)
+    BRAID_TRANSPORT_path_on_heard (&cp->p, now);
+  ret = dispatch (c, buf, size);
+  if (GNUNET_OK != ret)
+  {
+    GNUNET_break_op (0);
+    c->st.bad++;
+  }
+  BRAID_TRANSPORT_conn_tick (c, now);
+  return ret;
+}
+
+
+void
+BRAID_TRANSPORT_conn_consumed (struct BRAID_TRANSPORT_Conn *c,
+                               size_t bytes,
+                               struct GNUNET_TIME_Absolute now)
+{
+  struct GNUNET_TIME_Relative srtt = GNUNET_TIME_UNIT_ZERO;
+  struct ConnPath *cp = control_path (c);
+
+  if (NULL != cp)
+    srtt = cp->p.rtt.srtt;
+  BRAID_TRANSPORT_fc_receiver_consumed (&c->fc_rx, bytes, srtt, now);
+}
+
+
+struct GNUNET_TIME_Absolute
+BRAID_TRANSPORT_conn_next_deadline (const struct BRAID_TRANSPORT_Conn *c)
+{
+  struct GNUNET_TIME_Absolute t;
+
+  t = BRAID_TRANSPORT_rel_sender_next_deadline (c->rel_tx);
+  t = GNUNET_TIME_absolute_min (
+    t, BRAID_TRANSPORT_rel_receiver_ack_deadline (c->rel_rx));
+  t = GNUNET_TIME_absolute_min (
+    t, BRAID_TRANSPORT_fc_receiver_next_deadline (&c->fc_rx));
+  t = GNUNET_TIME_absolute_min (t, BRAID_TRANSPORT_reorder_next_deadline (c->ro));
+  for (unsigned int i = 0; i < c->num_paths; i++)
+  {
+    const struct BRAID_TRANSPORT_Path *p = &c->paths[i].p;
+
+    /* A path with data in flight may be declared DEAD by then. */
+    if ((p->cc.in_flight > 0) && (BRAID_TRANSPORT_PATH_DEAD != p->state))
+      t = GNUNET_TIME_absolute_min (
+        t, GNUNET_TIME_absolute_add (p->last_heard,
+                                     c->cfg.path.dead_timeout));
+    if ((BRAID_TRANSPORT_PATH_DEAD == p->state) && (! c->paths[i].reliable))
+      t = GNUNET_TIME_absolute_min (
+        t, GNUNET_TIME_absolute_add (c->paths[i].last_probe,
+                                     probe_interval ()));
+  }
+  return t;
+}
+
+
+void
+BRAID_TRANSPORT_conn_stats (const struct BRAID_TRANSPORT_Conn *c,
+                            struct BRAID_TRANSPORT_ConnStats *st)
+{
+  *st = c->st;
+  BRAID_TRANSPORT_rel_sender_stats (c->rel_tx, &st->rel);
+  st->queued_bytes = c->q_bytes;
+}
