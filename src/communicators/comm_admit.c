@@ -51,8 +51,8 @@ struct BRAID_COMM_KxReplayCache *
 BRAID_COMM_kx_replay_create (unsigned int max_entries,
                              struct GNUNET_TIME_Relative max_age)
 {
-  struct BRAID_COMM_KxReplayCache *c = GNUNET_new (
-    struct BRAID_COMM_KxReplayCache);
+  struct BRAID_COMM_KxReplayCache *c =
+    GNUNET_new (struct BRAID_COMM_KxReplayCache);
 
   c->map = GNUNET_CONTAINER_multipeermap_create (16, GNUNET_NO);
   c->max = GNUNET_MAX (1, max_entries);
@@ -68,9 +68,8 @@ BRAID_COMM_kx_replay_accept (struct BRAID_COMM_KxReplayCache *c,
                              struct GNUNET_TIME_Absolute now)
 {
   struct KxEntry *e;
-  uint64_t skew = (ts_us > now.abs_value_us)
-                  ? ts_us - now.abs_value_us
-                  : now.abs_value_us - ts_us;
+  uint64_t skew = (ts_us > now.abs_value_us) ? ts_us - now.abs_value_us
+                                             : now.abs_value_us - ts_us;
 
   /* Stale in either direction: an INIT from the far future would lock
      the peer out until then. */
@@ -90,9 +89,9 @@ BRAID_COMM_kx_replay_accept (struct BRAID_COMM_KxReplayCache *c,
       struct KxEntry *old = c->tail;
 
       GNUNET_CONTAINER_DLL_remove (c->head, c->tail, old);
-      GNUNET_assert (GNUNET_YES ==
-                     GNUNET_CONTAINER_multipeermap_remove (c->map, &old->peer,
-                                                           old));
+      GNUNET_assert (
+        GNUNET_YES ==
+        GNUNET_CONTAINER_multipeermap_remove (c->map, &old->peer, old));
       GNUNET_free (old);
       c->n--;
     }
@@ -100,7 +99,9 @@ BRAID_COMM_kx_replay_accept (struct BRAID_COMM_KxReplayCache *c,
     e->peer = *peer;
     GNUNET_assert (GNUNET_OK ==
                    GNUNET_CONTAINER_multipeermap_put (
-                     c->map, peer, e,
+                     c->map,
+                     peer,
+                     e,
                      GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY));
     c->n++;
   }
@@ -200,9 +201,9 @@ BRAID_COMM_ratelimit_allow (struct BRAID_COMM_RateLimit *rl,
       struct Bucket *old = rl->tail;
 
       GNUNET_CONTAINER_DLL_remove (rl->head, rl->tail, old);
-      GNUNET_assert (GNUNET_YES ==
-                     GNUNET_CONTAINER_multihashmap_remove (rl->map, &old->key,
-                                                           old));
+      GNUNET_assert (
+        GNUNET_YES ==
+        GNUNET_CONTAINER_multihashmap_remove (rl->map, &old->key, old));
       GNUNET_free (old);
       rl->n--;
     }
@@ -212,7 +213,9 @@ BRAID_COMM_ratelimit_allow (struct BRAID_COMM_RateLimit *rl,
     b->last = now;
     GNUNET_assert (GNUNET_OK ==
                    GNUNET_CONTAINER_multihashmap_put (
-                     rl->map, &key, b,
+                     rl->map,
+                     &key,
+                     b,
                      GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY));
     rl->n++;
   }
@@ -222,8 +225,8 @@ BRAID_COMM_ratelimit_allow (struct BRAID_COMM_RateLimit *rl,
 
     GNUNET_CONTAINER_DLL_remove (rl->head, rl->tail, b);
     dt = (now.abs_value_us > b->last.abs_value_us)
-         ? (double) (now.abs_value_us - b->last.abs_value_us) / 1e6
-         : 0.0;
+           ? (double) (now.abs_value_us - b->last.abs_value_us) / 1e6
+           : 0.0;
     b->tokens = GNUNET_MIN (rl->burst, b->tokens + dt * rl->rate);
     b->last = now;
   }

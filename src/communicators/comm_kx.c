@@ -43,9 +43,7 @@ struct Writer
 
 
 static void
-put_bytes (struct Writer *w,
-           const void *p,
-           size_t n)
+put_bytes (struct Writer *w, const void *p, size_t n)
 {
   memcpy (&w->buf[w->off], p, n);
   w->off += n;
@@ -53,8 +51,7 @@ put_bytes (struct Writer *w,
 
 
 static void
-put_u32 (struct Writer *w,
-         uint32_t v)
+put_u32 (struct Writer *w, uint32_t v)
 {
   for (unsigned int i = 0; i < 4; i++)
     w->buf[w->off++] = (uint8_t) (v >> (24 - 8 * i));
@@ -62,8 +59,7 @@ put_u32 (struct Writer *w,
 
 
 static void
-put_u64 (struct Writer *w,
-         uint64_t v)
+put_u64 (struct Writer *w, uint64_t v)
 {
   for (unsigned int i = 0; i < 8; i++)
     w->buf[w->off++] = (uint8_t) (v >> (56 - 8 * i));
@@ -83,7 +79,7 @@ tbs_init (uint8_t tbs[TBS_INIT_LEN],
           uint64_t ts_us,
           uint8_t offer)
 {
-  struct Writer w = { tbs, 0 };
+  struct Writer w = {tbs, 0};
 
   put_u32 (&w, TBS_INIT_LEN);
   put_u32 (&w, BRAID_SIGNATURE_PURPOSE_COMM_KX_INIT);
@@ -115,7 +111,7 @@ tbs_resp (uint8_t tbs[TBS_RESP_LEN],
           uint8_t offer,
           uint8_t chosen)
 {
-  struct Writer w = { tbs, 0 };
+  struct Writer w = {tbs, 0};
 
   put_u32 (&w, TBS_RESP_LEN);
   put_u32 (&w, purpose);
@@ -159,9 +155,7 @@ kdf2 (uint8_t out[32],
  * X25519 with a check against low-order points.
  */
 static enum GNUNET_GenericReturnValue
-dh (uint8_t out[32],
-    const uint8_t sk[32],
-    const uint8_t pk[32])
+dh (uint8_t out[32], const uint8_t sk[32], const uint8_t pk[32])
 {
   return (0 == crypto_scalarmult (out, sk, pk)) ? GNUNET_OK : GNUNET_SYSERR;
 }
@@ -178,8 +172,8 @@ BRAID_COMM_identity_init (struct BRAID_COMM_Identity *id,
   memset (id, 0, sizeof (*id));
   crypto_sign_seed_keypair (pk, id->sign_sk, key->d);
   memcpy (id->pid.public_key.q_y, pk, sizeof (pk));
-  if ( (0 != crypto_sign_ed25519_sk_to_curve25519 (id->x_sk, id->sign_sk)) ||
-       (0 != crypto_sign_ed25519_pk_to_curve25519 (id->x_pk, pk)) )
+  if ((0 != crypto_sign_ed25519_sk_to_curve25519 (id->x_sk, id->sign_sk)) ||
+      (0 != crypto_sign_ed25519_pk_to_curve25519 (id->x_pk, pk)))
   {
     BRAID_COMM_identity_wipe (id);
     return GNUNET_SYSERR;
@@ -226,8 +220,15 @@ kx_seal (const uint8_t key[32],
   static const uint8_t zero_nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
   unsigned long long clen;
 
-  crypto_aead_chacha20poly1305_ietf_encrypt (c, &clen, m, mlen, ad, adlen,
-                                             NULL, zero_nonce, key);
+  crypto_aead_chacha20poly1305_ietf_encrypt (c,
+                                             &clen,
+                                             m,
+                                             mlen,
+                                             ad,
+                                             adlen,
+                                             NULL,
+                                             zero_nonce,
+                                             key);
 }
 
 
@@ -242,8 +243,14 @@ kx_open (const uint8_t key[32],
   static const uint8_t zero_nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
   unsigned long long mlen;
 
-  if (0 != crypto_aead_chacha20poly1305_ietf_decrypt (m, &mlen, NULL, c, clen,
-                                                      ad, adlen, zero_nonce,
+  if (0 != crypto_aead_chacha20poly1305_ietf_decrypt (m,
+                                                      &mlen,
+                                                      NULL,
+                                                      c,
+                                                      clen,
+                                                      ad,
+                                                      adlen,
+                                                      zero_nonce,
                                                       key))
     return GNUNET_SYSERR;
   return GNUNET_OK;
@@ -265,15 +272,14 @@ BRAID_COMM_kx_initiate (const struct BRAID_COMM_Identity *self,
   uint8_t tbs[TBS_INIT_LEN];
   uint8_t body[BRAID_COMM_INIT_BODY_LEN + BRAID_COMM_KX_PAD_MAX];
   uint8_t k_init[32];
-  struct Writer w = { body, 0 };
+  struct Writer w = {body, 0};
   size_t pad = GNUNET_MIN (rnd->pad_len, BRAID_COMM_KX_PAD_MAX);
   size_t total = BRAID_COMM_INIT_MIN_LEN + pad;
 
   if (out_size < total)
     return GNUNET_SYSERR;
   memset (st, 0, sizeof (*st));
-  if (0 != crypto_sign_ed25519_pk_to_curve25519 (peer_x,
-                                                 peer->public_key.q_y))
+  if (0 != crypto_sign_ed25519_pk_to_curve25519 (peer_x, peer->public_key.q_y))
     return GNUNET_SYSERR;
   st->peer = *peer;
   memcpy (st->eph_sk, rnd->eph_sk, 32);
@@ -324,8 +330,7 @@ BRAID_COMM_kx_parse_init (const struct BRAID_COMM_Identity *self,
   size_t ct_len;
 
   memset (init, 0, sizeof (*init));
-  if ( (pkt_len < BRAID_COMM_INIT_MIN_LEN) ||
-       (pkt_len > BRAID_COMM_KX_MAX_LEN) )
+  if ((pkt_len < BRAID_COMM_INIT_MIN_LEN) || (pkt_len > BRAID_COMM_KX_MAX_LEN))
   {
     *why = BRAID_COMM_DROP_TRUNCATED;
     return GNUNET_NO;
@@ -340,8 +345,13 @@ BRAID_COMM_kx_parse_init (const struct BRAID_COMM_Identity *self,
     *why = BRAID_COMM_DROP_BAD_KEY;
     goto fail;
   }
-  kdf2 (k_init, init->es, LABEL_INIT, init->eph_pk, 32,
-        self->pid.public_key.q_y, 32);
+  kdf2 (k_init,
+        init->es,
+        LABEL_INIT,
+        init->eph_pk,
+        32,
+        self->pid.public_key.q_y,
+        32);
   if (GNUNET_OK != kx_open (k_init, body, &pkt[32], ct_len, pkt, 32))
   {
     sodium_memzero (k_init, sizeof (k_init));
@@ -350,12 +360,12 @@ BRAID_COMM_kx_parse_init (const struct BRAID_COMM_Identity *self,
   }
   sodium_memzero (k_init, sizeof (k_init));
   BRAID_COMM_reader_init (&r, body, ct_len - BRAID_COMM_TAG_LEN);
-  if ( (GNUNET_OK != BRAID_COMM_reader_bytes (&r, &init->initiator, 32)) ||
-       (GNUNET_OK != BRAID_COMM_reader_bytes (&r, init->sid,
-                                              BRAID_COMM_SID_LEN)) ||
-       (GNUNET_OK != BRAID_COMM_reader_u64 (&r, &init->ts_us)) ||
-       (GNUNET_OK != BRAID_COMM_reader_u8 (&r, &init->offer)) ||
-       (GNUNET_OK != BRAID_COMM_reader_bytes (&r, sig, sizeof (sig))) )
+  if ((GNUNET_OK != BRAID_COMM_reader_bytes (&r, &init->initiator, 32)) ||
+      (GNUNET_OK !=
+       BRAID_COMM_reader_bytes (&r, init->sid, BRAID_COMM_SID_LEN)) ||
+      (GNUNET_OK != BRAID_COMM_reader_u64 (&r, &init->ts_us)) ||
+      (GNUNET_OK != BRAID_COMM_reader_u8 (&r, &init->offer)) ||
+      (GNUNET_OK != BRAID_COMM_reader_bytes (&r, sig, sizeof (sig))))
   {
     /* Cannot happen: the length was checked above. */
     GNUNET_break (0);
@@ -369,9 +379,16 @@ BRAID_COMM_kx_parse_init (const struct BRAID_COMM_Identity *self,
     *why = BRAID_COMM_DROP_MALFORMED;
     goto fail;
   }
-  tbs_init (tbs, init->eph_pk, &init->initiator, &self->pid, init->sid,
-            init->ts_us, init->offer);
-  if (0 != crypto_sign_verify_detached (sig, tbs, sizeof (tbs),
+  tbs_init (tbs,
+            init->eph_pk,
+            &init->initiator,
+            &self->pid,
+            init->sid,
+            init->ts_us,
+            init->offer);
+  if (0 != crypto_sign_verify_detached (sig,
+                                        tbs,
+                                        sizeof (tbs),
                                         init->initiator.public_key.q_y))
   {
     *why = BRAID_COMM_DROP_BAD_SIGNATURE;
@@ -422,7 +439,7 @@ BRAID_COMM_kx_respond (const struct BRAID_COMM_Identity *self,
   uint8_t master[32];
   uint8_t tbs[TBS_RESP_LEN];
   uint8_t body[BRAID_COMM_RESP_BODY_LEN + BRAID_COMM_KX_PAD_MAX];
-  struct Writer w = { body, 0 };
+  struct Writer w = {body, 0};
   size_t pad = GNUNET_MIN (rnd->pad_len, BRAID_COMM_KX_PAD_MAX);
   size_t total = BRAID_COMM_RESP_MIN_LEN + pad;
   uint8_t chosen = (uint8_t) BRAID_COMM_aead_choose (init->offer, offer);
@@ -444,9 +461,17 @@ BRAID_COMM_kx_respond (const struct BRAID_COMM_Identity *self,
     *why = BRAID_COMM_DROP_BAD_KEY;
     return GNUNET_NO;
   }
-  tbs_resp (tbs, BRAID_SIGNATURE_PURPOSE_COMM_KX_RESP, init->eph_pk, eph_r,
-            &init->initiator, &self->pid, init->sid, rnd->sid, init->ts_us,
-            init->offer, chosen);
+  tbs_resp (tbs,
+            BRAID_SIGNATURE_PURPOSE_COMM_KX_RESP,
+            init->eph_pk,
+            eph_r,
+            &init->initiator,
+            &self->pid,
+            init->sid,
+            rnd->sid,
+            init->ts_us,
+            init->offer,
+            chosen);
   kdf2 (k_resp, ee, LABEL_RESP, init->h1, 32, NULL, 0);
   put_bytes (&w, rnd->sid, BRAID_COMM_SID_LEN);
   put_bytes (&w, &chosen, 1);
@@ -456,7 +481,11 @@ BRAID_COMM_kx_respond (const struct BRAID_COMM_Identity *self,
   memcpy (out, init->sid, BRAID_COMM_SID_LEN);
   memcpy (&out[BRAID_COMM_SID_LEN], eph_r, 32);
   out[BRAID_COMM_SID_LEN + 31] |= (uint8_t) ((rnd->top_bit & 1) << 7);
-  kx_seal (k_resp, &out[BRAID_COMM_SID_LEN + 32], body, w.off, out,
+  kx_seal (k_resp,
+           &out[BRAID_COMM_SID_LEN + 32],
+           body,
+           w.off,
+           out,
            BRAID_COMM_SID_LEN + 32);
   derive_master (master, ee, init->es, tbs);
   memset (s, 0, sizeof (*s));
@@ -466,9 +495,17 @@ BRAID_COMM_kx_respond (const struct BRAID_COMM_Identity *self,
   memcpy (s->remote_sid, init->sid, BRAID_COMM_SID_LEN);
   s->confirmed = GNUNET_NO;
   s->peer_confirmed = GNUNET_YES;
-  tbs_resp (s->confirm_tbs, BRAID_SIGNATURE_PURPOSE_COMM_KX_CONFIRM,
-            init->eph_pk, eph_r, &init->initiator, &self->pid, init->sid,
-            rnd->sid, init->ts_us, init->offer, chosen);
+  tbs_resp (s->confirm_tbs,
+            BRAID_SIGNATURE_PURPOSE_COMM_KX_CONFIRM,
+            init->eph_pk,
+            eph_r,
+            &init->initiator,
+            &self->pid,
+            init->sid,
+            rnd->sid,
+            init->ts_us,
+            init->offer,
+            chosen);
   sodium_memzero (ee, sizeof (ee));
   sodium_memzero (k_resp, sizeof (k_resp));
   sodium_memzero (master, sizeof (master));
@@ -502,15 +539,15 @@ BRAID_COMM_kx_finish (const struct BRAID_COMM_Identity *self,
   size_t ct_len;
   enum GNUNET_GenericReturnValue ok;
 
-  if ( (pkt_len < BRAID_COMM_RESP_MIN_LEN) ||
-       (pkt_len > BRAID_COMM_RESP_MIN_LEN + BRAID_COMM_KX_PAD_MAX) )
+  if ((pkt_len < BRAID_COMM_RESP_MIN_LEN) ||
+      (pkt_len > BRAID_COMM_RESP_MIN_LEN + BRAID_COMM_KX_PAD_MAX))
   {
     *why = BRAID_COMM_DROP_TRUNCATED;
     return GNUNET_NO;
   }
   BRAID_COMM_reader_init (&r, pkt, pkt_len);
-  GNUNET_assert (GNUNET_OK == BRAID_COMM_reader_bytes (&r, sid_i,
-                                                       sizeof (sid_i)));
+  GNUNET_assert (GNUNET_OK ==
+                 BRAID_COMM_reader_bytes (&r, sid_i, sizeof (sid_i)));
   GNUNET_assert (GNUNET_OK == BRAID_COMM_reader_bytes (&r, eph_r, 32));
   ct_len = BRAID_COMM_reader_left (&r);
   if (0 != memcmp (sid_i, st->sid, sizeof (sid_i)))
@@ -525,7 +562,11 @@ BRAID_COMM_kx_finish (const struct BRAID_COMM_Identity *self,
     return GNUNET_NO;
   }
   kdf2 (k_resp, ee, LABEL_RESP, st->h1, 32, NULL, 0);
-  ok = kx_open (k_resp, body, &pkt[BRAID_COMM_SID_LEN + 32], ct_len, pkt,
+  ok = kx_open (k_resp,
+                body,
+                &pkt[BRAID_COMM_SID_LEN + 32],
+                ct_len,
+                pkt,
                 BRAID_COMM_SID_LEN + 32);
   sodium_memzero (k_resp, sizeof (k_resp));
   if (GNUNET_OK != ok)
@@ -536,27 +577,37 @@ BRAID_COMM_kx_finish (const struct BRAID_COMM_Identity *self,
   }
   BRAID_COMM_reader_init (&r, body, ct_len - BRAID_COMM_TAG_LEN);
   ok = GNUNET_OK;
-  if ( (GNUNET_OK != BRAID_COMM_reader_bytes (&r, sid_r, sizeof (sid_r))) ||
-       (GNUNET_OK != BRAID_COMM_reader_u8 (&r, &chosen)) ||
-       (GNUNET_OK != BRAID_COMM_reader_bytes (&r, sig, sizeof (sig))) )
+  if ((GNUNET_OK != BRAID_COMM_reader_bytes (&r, sid_r, sizeof (sid_r))) ||
+      (GNUNET_OK != BRAID_COMM_reader_u8 (&r, &chosen)) ||
+      (GNUNET_OK != BRAID_COMM_reader_bytes (&r, sig, sizeof (sig))))
   {
     GNUNET_break (0);
     *why = BRAID_COMM_DROP_TRUNCATED;
     ok = GNUNET_NO;
   }
   /* The choice must be exactly one AEAD that we offered. */
-  else if ( (chosen != BRAID_COMM_aead_choose (chosen, st->offer)) ||
-            (0 == chosen) )
+  else if ((chosen != BRAID_COMM_aead_choose (chosen, st->offer)) ||
+           (0 == chosen))
   {
     *why = BRAID_COMM_DROP_MALFORMED;
     ok = GNUNET_NO;
   }
   else
   {
-    tbs_resp (tbs, BRAID_SIGNATURE_PURPOSE_COMM_KX_RESP, st->eph_pk, eph_r,
-              &self->pid, &st->peer, st->sid, sid_r, st->ts_us, st->offer,
+    tbs_resp (tbs,
+              BRAID_SIGNATURE_PURPOSE_COMM_KX_RESP,
+              st->eph_pk,
+              eph_r,
+              &self->pid,
+              &st->peer,
+              st->sid,
+              sid_r,
+              st->ts_us,
+              st->offer,
               chosen);
-    if (0 != crypto_sign_verify_detached (sig, tbs, sizeof (tbs),
+    if (0 != crypto_sign_verify_detached (sig,
+                                          tbs,
+                                          sizeof (tbs),
                                           st->peer.public_key.q_y))
     {
       *why = BRAID_COMM_DROP_BAD_SIGNATURE;
@@ -576,11 +627,22 @@ BRAID_COMM_kx_finish (const struct BRAID_COMM_Identity *self,
   memcpy (s->remote_sid, sid_r, BRAID_COMM_SID_LEN);
   s->confirmed = GNUNET_YES;
   s->peer_confirmed = GNUNET_NO;
-  tbs_resp (s->confirm_tbs, BRAID_SIGNATURE_PURPOSE_COMM_KX_CONFIRM,
-            st->eph_pk, eph_r, &self->pid, &st->peer, st->sid, sid_r,
-            st->ts_us, st->offer, chosen);
-  crypto_sign_detached (s->confirm_sig, NULL, s->confirm_tbs,
-                        sizeof (s->confirm_tbs), self->sign_sk);
+  tbs_resp (s->confirm_tbs,
+            BRAID_SIGNATURE_PURPOSE_COMM_KX_CONFIRM,
+            st->eph_pk,
+            eph_r,
+            &self->pid,
+            &st->peer,
+            st->sid,
+            sid_r,
+            st->ts_us,
+            st->offer,
+            chosen);
+  crypto_sign_detached (s->confirm_sig,
+                        NULL,
+                        s->confirm_tbs,
+                        sizeof (s->confirm_tbs),
+                        self->sign_sk);
   sodium_memzero (ee, sizeof (ee));
   sodium_memzero (master, sizeof (master));
   *why = BRAID_COMM_DROP_NONE;

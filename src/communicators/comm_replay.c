@@ -42,8 +42,7 @@ BRAID_COMM_replay_check (const struct BRAID_COMM_ReplayWindow *w,
 
 
 enum BRAID_COMM_Drop
-BRAID_COMM_replay_update (struct BRAID_COMM_ReplayWindow *w,
-                          uint64_t counter)
+BRAID_COMM_replay_update (struct BRAID_COMM_ReplayWindow *w, uint64_t counter)
 {
   enum BRAID_COMM_Drop v = BRAID_COMM_replay_check (w, counter);
   uint64_t c1 = counter + 1;

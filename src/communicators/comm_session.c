@@ -36,8 +36,8 @@ BRAID_COMM_session_config_default (struct BRAID_COMM_SessionConfig *cfg)
 {
   cfg->rekey_interval = GNUNET_TIME_UNIT_HOURS;
   cfg->rekey_max_bytes = UINT64_C (4) * 1024 * 1024 * 1024;
-  cfg->rekey_grace = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS,
-                                                    5);
+  cfg->rekey_grace =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 5);
 }
 
 
@@ -53,8 +53,7 @@ BRAID_COMM_session_set_config (struct BRAID_COMM_Session *s,
  * Make the AEAD key @a k usable (AES-GCM key expansion).
  */
 static void
-key_prepare (struct BRAID_COMM_Key *k,
-             enum BRAID_COMM_Aead aead)
+key_prepare (struct BRAID_COMM_Key *k, enum BRAID_COMM_Aead aead)
 {
   if (BRAID_COMM_AEAD_AES256_GCM == aead)
     crypto_aead_aes256gcm_beforenm (&k->aes, k->key);
@@ -72,10 +71,16 @@ ratchet_step (uint8_t chain[32],
 {
   uint8_t next_chain[32];
 
-  crypto_kdf_derive_from_key (k->key, sizeof (k->key), RATCHET_KEY,
-                              COMM_KDF_CTX_REKEY, chain);
-  crypto_kdf_derive_from_key (next_chain, sizeof (next_chain),
-                              RATCHET_CHAIN, COMM_KDF_CTX_REKEY, chain);
+  crypto_kdf_derive_from_key (k->key,
+                              sizeof (k->key),
+                              RATCHET_KEY,
+                              COMM_KDF_CTX_REKEY,
+                              chain);
+  crypto_kdf_derive_from_key (next_chain,
+                              sizeof (next_chain),
+                              RATCHET_CHAIN,
+                              COMM_KDF_CTX_REKEY,
+                              chain);
   memcpy (chain, next_chain, 32);
   sodium_memzero (next_chain, sizeof (next_chain));
   key_prepare (k, aead);
@@ -99,23 +104,37 @@ BRAID_COMM_session_setup_ (struct BRAID_COMM_Session *s,
   s->cfg = *cfg;
   s->aead = aead;
   s->initiator = initiator;
-  crypto_kdf_derive_from_key (s->tx.chain, 32, tx_chain,
-                              COMM_KDF_CTX_SESSION, master);
-  crypto_kdf_derive_from_key (s->rx.chain, 32, rx_chain,
-                              COMM_KDF_CTX_SESSION, master);
-  crypto_kdf_derive_from_key (s->tx.hp, 32,
+  crypto_kdf_derive_from_key (s->tx.chain,
+                              32,
+                              tx_chain,
+                              COMM_KDF_CTX_SESSION,
+                              master);
+  crypto_kdf_derive_from_key (s->rx.chain,
+                              32,
+                              rx_chain,
+                              COMM_KDF_CTX_SESSION,
+                              master);
+  crypto_kdf_derive_from_key (s->tx.hp,
+                              32,
                               initiator ? SUBKEY_HP_I2R : SUBKEY_HP_R2I,
-                              COMM_KDF_CTX_SESSION, master);
-  crypto_kdf_derive_from_key (s->rx.hp, 32,
+                              COMM_KDF_CTX_SESSION,
+                              master);
+  crypto_kdf_derive_from_key (s->rx.hp,
+                              32,
                               initiator ? SUBKEY_HP_R2I : SUBKEY_HP_I2R,
-                              COMM_KDF_CTX_SESSION, master);
-  crypto_kdf_derive_from_key (iv, sizeof (iv),
+                              COMM_KDF_CTX_SESSION,
+                              master);
+  crypto_kdf_derive_from_key (iv,
+                              sizeof (iv),
                               initiator ? SUBKEY_IV_I2R : SUBKEY_IV_R2I,
-                              COMM_KDF_CTX_SESSION, master);
+                              COMM_KDF_CTX_SESSION,
+                              master);
   memcpy (s->tx.iv, iv, 12);
-  crypto_kdf_derive_from_key (iv, sizeof (iv),
+  crypto_kdf_derive_from_key (iv,
+                              sizeof (iv),
                               initiator ? SUBKEY_IV_R2I : SUBKEY_IV_I2R,
-                              COMM_KDF_CTX_SESSION, master);
+                              COMM_KDF_CTX_SESSION,
+                              master);
   memcpy (s->rx.iv, iv, 12);
   sodium_memzero (iv, sizeof (iv));
   ratchet_step (s->tx.chain, &s->tx.cur, aead);
@@ -174,8 +193,8 @@ make_mask (const uint8_t hp[32],
            uint8_t mask[12])
 {
   static const uint8_t zero[12];
-  uint32_t ic = (uint32_t) tag[12] | ((uint32_t) tag[13] << 8)
-                | ((uint32_t) tag[14] << 16) | ((uint32_t) tag[15] << 24);
+  uint32_t ic = (uint32_t) tag[12] | ((uint32_t) tag[13] << 8) |
+                ((uint32_t) tag[14] << 16) | ((uint32_t) tag[15] << 24);
 
   crypto_stream_chacha20_ietf_xor_ic (mask, zero, sizeof (zero), tag, ic, hp);
 }
@@ -187,8 +206,7 @@ make_mask (const uint8_t hp[32],
  * @return index, or -1 if there are too many paths
  */
 static int
-tx_path (struct BRAID_COMM_TxState *tx,
-         uint32_t path_id)
+tx_path (struct BRAID_COMM_TxState *tx, uint32_t path_id)
 {
   for (unsigned int i = 0; i < tx->n_paths; i++)
     if (tx->path_id[i] == path_id)
@@ -205,8 +223,7 @@ tx_path (struct BRAID_COMM_TxState *tx,
  * Index of @a path_id among the receiving paths, or -1 if unknown.
  */
 static int
-rx_path (const struct BRAID_COMM_RxState *rx,
-         uint32_t path_id)
+rx_path (const struct BRAID_COMM_RxState *rx, uint32_t path_id)
 {
   for (unsigned int i = 0; i < rx->n_paths; i++)
     if (rx->path_id[i] == path_id)
@@ -219,16 +236,17 @@ enum GNUNET_GenericReturnValue
 BRAID_COMM_session_rekey (struct BRAID_COMM_Session *s,
                           struct GNUNET_TIME_Absolute now)
 {
-  struct GNUNET_TIME_Relative age
-    = GNUNET_TIME_absolute_get_difference (s->tx.epoch_start, now);
+  struct GNUNET_TIME_Relative age =
+    GNUNET_TIME_absolute_get_difference (s->tx.epoch_start, now);
 
   /* The phase bit only tells "current" from "other": the receiver keeps
      the old key for rekey_grace, so never start a new epoch before
      every receiver has surely dropped the key two epochs back. */
   if (GNUNET_TIME_relative_cmp (age,
                                 <,
-                                GNUNET_TIME_relative_multiply (
-                                  s->cfg.rekey_grace, 2)))
+                                GNUNET_TIME_relative_multiply (s->cfg
+                                                                 .rekey_grace,
+                                                               2)))
     return GNUNET_NO;
   ratchet_step (s->tx.chain, &s->tx.cur, s->aead);
   s->tx.epoch++;
@@ -242,14 +260,13 @@ BRAID_COMM_session_rekey (struct BRAID_COMM_Session *s,
  * Rekey the sending direction if its time or byte budget is spent.
  */
 static void
-maybe_rekey (struct BRAID_COMM_Session *s,
-             struct GNUNET_TIME_Absolute now)
+maybe_rekey (struct BRAID_COMM_Session *s, struct GNUNET_TIME_Absolute now)
 {
-  struct GNUNET_TIME_Relative age
-    = GNUNET_TIME_absolute_get_difference (s->tx.epoch_start, now);
+  struct GNUNET_TIME_Relative age =
+    GNUNET_TIME_absolute_get_difference (s->tx.epoch_start, now);
 
-  if ( (s->tx.epoch_bytes >= s->cfg.rekey_max_bytes) ||
-       (GNUNET_TIME_relative_cmp (age, >=, s->cfg.rekey_interval)) )
+  if ((s->tx.epoch_bytes >= s->cfg.rekey_max_bytes) ||
+      (GNUNET_TIME_relative_cmp (age, >=, s->cfg.rekey_interval)))
     (void) BRAID_COMM_session_rekey (s, now);
 }
 
@@ -270,11 +287,25 @@ aead_seal (enum BRAID_COMM_Aead aead,
   unsigned long long clen;
 
   if (BRAID_COMM_AEAD_AES256_GCM == aead)
-    crypto_aead_aes256gcm_encrypt_afternm (c, &clen, m, mlen, ad, adlen,
-                                           NULL, nonce, &k->aes);
+    crypto_aead_aes256gcm_encrypt_afternm (c,
+                                           &clen,
+                                           m,
+                                           mlen,
+                                           ad,
+                                           adlen,
+                                           NULL,
+                                           nonce,
+                                           &k->aes);
   else
-    crypto_aead_chacha20poly1305_ietf_encrypt (c, &clen, m, mlen, ad, adlen,
-                                               NULL, nonce, k->key);
+    crypto_aead_chacha20poly1305_ietf_encrypt (c,
+                                               &clen,
+                                               m,
+                                               mlen,
+                                               ad,
+                                               adlen,
+                                               NULL,
+                                               nonce,
+                                               k->key);
 }
 
 
@@ -297,11 +328,25 @@ aead_open (enum BRAID_COMM_Aead aead,
   int rc;
 
   if (BRAID_COMM_AEAD_AES256_GCM == aead)
-    rc = crypto_aead_aes256gcm_decrypt_afternm (m, &mlen, NULL, c, clen, ad,
-                                                adlen, nonce, &k->aes);
+    rc = crypto_aead_aes256gcm_decrypt_afternm (m,
+                                                &mlen,
+                                                NULL,
+                                                c,
+                                                clen,
+                                                ad,
+                                                adlen,
+                                                nonce,
+                                                &k->aes);
   else
-    rc = crypto_aead_chacha20poly1305_ietf_decrypt (m, &mlen, NULL, c, clen,
-                                                    ad, adlen, nonce, k->key);
+    rc = crypto_aead_chacha20poly1305_ietf_decrypt (m,
+                                                    &mlen,
+                                                    NULL,
+                                                    c,
+                                                    clen,
+                                                    ad,
+                                                    adlen,
+                                                    nonce,
+                                                    k->key);
   return (0 == rc) ? GNUNET_OK : GNUNET_SYSERR;
 }
 
@@ -340,9 +385,8 @@ BRAID_COMM_session_seal (struct BRAID_COMM_Session *s,
   uint64_t seq;
   int pi;
 
-  if ( (payload_len > SIZE_MAX - BRAID_COMM_DATA_OVERHEAD) ||
-       (out_size < total) ||
-       (type >= BRAID_COMM_INNER_MAX) )
+  if ((payload_len > SIZE_MAX - BRAID_COMM_DATA_OVERHEAD) ||
+      (out_size < total) || (type >= BRAID_COMM_INNER_MAX))
     return GNUNET_SYSERR;
   pi = tx_path (&s->tx, path_id);
   if (pi < 0)
@@ -356,10 +400,14 @@ BRAID_COMM_session_seal (struct BRAID_COMM_Session *s,
   if (payload_len > 0)
     memmove (&out[BRAID_COMM_DATA_HEADER_LEN + 1], payload, payload_len);
   make_nonce (s->tx.iv, path_id, seq, nonce);
-  aead_seal (s->aead, &s->tx.cur,
+  aead_seal (s->aead,
+             &s->tx.cur,
              &out[BRAID_COMM_DATA_HEADER_LEN],
-             &out[BRAID_COMM_DATA_HEADER_LEN], payload_len + 1,
-             out, BRAID_COMM_DATA_HEADER_LEN, nonce);
+             &out[BRAID_COMM_DATA_HEADER_LEN],
+             payload_len + 1,
+             out,
+             BRAID_COMM_DATA_HEADER_LEN,
+             nonce);
   make_mask (s->tx.hp, &out[total - BRAID_COMM_TAG_LEN], mask);
   for (unsigned int i = 0; i < 12; i++)
     out[BRAID_COMM_SID_LEN + i] ^= mask[i];
@@ -380,9 +428,15 @@ BRAID_COMM_session_seal_confirm (struct BRAID_COMM_Session *s,
 {
   if (GNUNET_YES != s->initiator)
     return GNUNET_SYSERR;
-  return BRAID_COMM_session_seal (s, path_id, BRAID_COMM_INNER_CONFIRM,
-                                  s->confirm_sig, sizeof (s->confirm_sig),
-                                  now, out, out_size, out_len);
+  return BRAID_COMM_session_seal (s,
+                                  path_id,
+                                  BRAID_COMM_INNER_CONFIRM,
+                                  s->confirm_sig,
+                                  sizeof (s->confirm_sig),
+                                  now,
+                                  out,
+                                  out_size,
+                                  out_len);
 }
 
 
@@ -420,12 +474,12 @@ parse_header (const struct BRAID_COMM_Session *s,
   if (pkt_len < BRAID_COMM_DATA_OVERHEAD)
     return BRAID_COMM_DROP_TRUNCATED;
   BRAID_COMM_reader_init (&r, pkt, pkt_len);
-  if ( (GNUNET_OK != BRAID_COMM_reader_bytes (&r, h->sid, sizeof (h->sid))) ||
-       (GNUNET_OK != BRAID_COMM_reader_bytes (&r, masked, sizeof (masked))) )
+  if ((GNUNET_OK != BRAID_COMM_reader_bytes (&r, h->sid, sizeof (h->sid))) ||
+      (GNUNET_OK != BRAID_COMM_reader_bytes (&r, masked, sizeof (masked))))
     return BRAID_COMM_DROP_TRUNCATED;
   h->ct_len = BRAID_COMM_reader_left (&r);
-  if (GNUNET_OK != BRAID_COMM_reader_bytes (&r, NULL, h->ct_len
-                                            - BRAID_COMM_TAG_LEN))
+  if (GNUNET_OK !=
+      BRAID_COMM_reader_bytes (&r, NULL, h->ct_len - BRAID_COMM_TAG_LEN))
     return BRAID_COMM_DROP_TRUNCATED;
   if (GNUNET_OK != BRAID_COMM_reader_bytes (&r, h->tag, sizeof (h->tag)))
     return BRAID_COMM_DROP_TRUNCATED;
@@ -471,7 +525,8 @@ check_inner (const struct BRAID_COMM_Session *s,
       return BRAID_COMM_DROP_MALFORMED;
     if (GNUNET_YES == s->confirmed)
       return BRAID_COMM_DROP_NONE; /* a repeat: harmless */
-    if (0 != crypto_sign_verify_detached (payload, s->confirm_tbs,
+    if (0 != crypto_sign_verify_detached (payload,
+                                          s->confirm_tbs,
                                           sizeof (s->confirm_tbs),
                                           s->peer.public_key.q_y))
       return BRAID_COMM_DROP_BAD_SIGNATURE;
@@ -488,8 +543,7 @@ check_inner (const struct BRAID_COMM_Session *s,
  * the grace time), next becomes current.
  */
 static void
-rx_rotate (struct BRAID_COMM_Session *s,
-           struct GNUNET_TIME_Absolute now)
+rx_rotate (struct BRAID_COMM_Session *s, struct GNUNET_TIME_Absolute now)
 {
   s->rx.old = s->rx.cur;
   s->rx.old_until = GNUNET_TIME_absolute_add (now, s->cfg.rekey_grace);
@@ -521,8 +575,8 @@ BRAID_COMM_session_open (struct BRAID_COMM_Session *s,
   memset (res, 0, sizeof (*res));
   /* Erase the previous epoch's key once its grace time is over (forward
      secrecy); this depends only on time, not on the packet. */
-  if ( (0 != s->rx.old_until.abs_value_us) &&
-       GNUNET_TIME_absolute_cmp (now, >=, s->rx.old_until) )
+  if ((0 != s->rx.old_until.abs_value_us) &&
+      GNUNET_TIME_absolute_cmp (now, >=, s->rx.old_until))
   {
     sodium_memzero (&s->rx.old, sizeof (s->rx.old));
     s->rx.old_until = GNUNET_TIME_UNIT_ZERO_ABS;
@@ -551,13 +605,19 @@ BRAID_COMM_session_open (struct BRAID_COMM_Session *s,
     slot = SLOT_OLD;
   else
     slot = SLOT_NEXT;
-  k = (SLOT_CUR == slot) ? &s->rx.cur
-      : (SLOT_OLD == slot) ? &s->rx.old : &s->rx.next;
+  k = (SLOT_CUR == slot)   ? &s->rx.cur
+      : (SLOT_OLD == slot) ? &s->rx.old
+                           : &s->rx.next;
   write_header (ad, h.sid, h.path_id, h.seq);
   make_nonce (s->rx.iv, h.path_id, h.seq, nonce);
-  if (GNUNET_OK != aead_open (s->aead, k, out,
-                              &pkt[BRAID_COMM_DATA_HEADER_LEN], h.ct_len,
-                              ad, sizeof (ad), nonce))
+  if (GNUNET_OK != aead_open (s->aead,
+                              k,
+                              out,
+                              &pkt[BRAID_COMM_DATA_HEADER_LEN],
+                              h.ct_len,
+                              ad,
+                              sizeof (ad),
+                              nonce))
   {
     *why = BRAID_COMM_DROP_BAD_MAC;
     return GNUNET_NO;
@@ -584,8 +644,7 @@ BRAID_COMM_session_open (struct BRAID_COMM_Session *s,
     rx_rotate (s, now);
     res->rekeyed = GNUNET_YES;
   }
-  if ( (BRAID_COMM_INNER_CONFIRM == res->type) &&
-       (GNUNET_YES != s->confirmed) )
+  if ((BRAID_COMM_INNER_CONFIRM == res->type) && (GNUNET_YES != s->confirmed))
   {
     s->confirmed = GNUNET_YES;
     res->confirmed_now = GNUNET_YES;

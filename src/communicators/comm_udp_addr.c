@@ -14,8 +14,7 @@
  * Parse a decimal port 1..65535 that makes up all of @a s.
  */
 static enum GNUNET_GenericReturnValue
-parse_port (const char *s,
-            uint16_t *port)
+parse_port (const char *s, uint16_t *port)
 {
   unsigned long v = 0;
 
@@ -23,11 +22,11 @@ parse_port (const char *s,
     return GNUNET_SYSERR;
   for (const char *p = s; '\0' != *p; p++)
   {
-    if ( (*p < '0') || (*p > '9') || (p - s >= 5) )
+    if ((*p < '0') || (*p > '9') || (p - s >= 5))
       return GNUNET_SYSERR;
     v = v * 10 + (unsigned long) (*p - '0');
   }
-  if ( (0 == v) || (v > 65535) )
+  if ((0 == v) || (v > 65535))
     return GNUNET_SYSERR;
   *port = (uint16_t) v;
   return GNUNET_OK;
@@ -51,7 +50,7 @@ BRAID_COMM_udp_sockaddr_parse (const char *s,
     const char *close = strchr (s, ']');
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *) ss;
 
-    if ( (NULL == close) || (':' != close[1]) )
+    if ((NULL == close) || (':' != close[1]))
       return GNUNET_SYSERR;
     hlen = (size_t) (close - s - 1);
     port_s = close + 2;
@@ -59,8 +58,8 @@ BRAID_COMM_udp_sockaddr_parse (const char *s,
       return GNUNET_SYSERR;
     memcpy (host, s + 1, hlen);
     host[hlen] = '\0';
-    if ( (GNUNET_OK != parse_port (port_s, &port)) ||
-         (1 != inet_pton (AF_INET6, host, &v6->sin6_addr)) )
+    if ((GNUNET_OK != parse_port (port_s, &port)) ||
+        (1 != inet_pton (AF_INET6, host, &v6->sin6_addr)))
       return GNUNET_SYSERR;
     v6->sin6_family = AF_INET6;
     v6->sin6_port = htons (port);
@@ -78,8 +77,8 @@ BRAID_COMM_udp_sockaddr_parse (const char *s,
   {
     struct sockaddr_in *v4 = (struct sockaddr_in *) ss;
 
-    if ( (GNUNET_OK != parse_port (colon + 1, &port)) ||
-         (1 != inet_pton (AF_INET, host, &v4->sin_addr)) )
+    if ((GNUNET_OK != parse_port (colon + 1, &port)) ||
+        (1 != inet_pton (AF_INET, host, &v4->sin_addr)))
       return GNUNET_SYSERR;
     v4->sin_family = AF_INET;
     v4->sin_port = htons (port);
@@ -96,44 +95,50 @@ BRAID_COMM_udp_address_parse (const char *address,
 {
   const size_t plen = strlen (BRAID_COMM_UDP_PREFIX);
 
-  if ( (0 != strncmp (address, BRAID_COMM_UDP_PREFIX, plen)) ||
-       ('-' != address[plen]) )
+  if ((0 != strncmp (address, BRAID_COMM_UDP_PREFIX, plen)) ||
+      ('-' != address[plen]))
     return GNUNET_SYSERR;
   return BRAID_COMM_udp_sockaddr_parse (&address[plen + 1], ss, ss_len);
 }
 
 
 char *
-BRAID_COMM_udp_address_print (const struct sockaddr *sa,
-                              socklen_t sa_len)
+BRAID_COMM_udp_address_print (const struct sockaddr *sa, socklen_t sa_len)
 {
   char host[INET6_ADDRSTRLEN];
   char *ret;
 
-  if ( (AF_INET == sa->sa_family) &&
-       (sa_len >= sizeof (struct sockaddr_in)) )
+  if ((AF_INET == sa->sa_family) && (sa_len >= sizeof (struct sockaddr_in)))
   {
     const struct sockaddr_in *v4 = (const struct sockaddr_in *) sa;
 
     inet_ntop (AF_INET, &v4->sin_addr, host, sizeof (host));
-    GNUNET_asprintf (&ret, "%s-%s:%u", BRAID_COMM_UDP_PREFIX, host,
+    GNUNET_asprintf (&ret,
+                     "%s-%s:%u",
+                     BRAID_COMM_UDP_PREFIX,
+                     host,
                      (unsigned int) ntohs (v4->sin_port));
     return ret;
   }
-  if ( (AF_INET6 == sa->sa_family) &&
-       (sa_len >= sizeof (struct sockaddr_in6)) )
+  if ((AF_INET6 == sa->sa_family) && (sa_len >= sizeof (struct sockaddr_in6)))
   {
     const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *) sa;
 
     if (IN6_IS_ADDR_V4MAPPED (&v6->sin6_addr))
     {
       inet_ntop (AF_INET, &v6->sin6_addr.s6_addr[12], host, sizeof (host));
-      GNUNET_asprintf (&ret, "%s-%s:%u", BRAID_COMM_UDP_PREFIX, host,
+      GNUNET_asprintf (&ret,
+                       "%s-%s:%u",
+                       BRAID_COMM_UDP_PREFIX,
+                       host,
                        (unsigned int) ntohs (v6->sin6_port));
       return ret;
     }
     inet_ntop (AF_INET6, &v6->sin6_addr, host, sizeof (host));
-    GNUNET_asprintf (&ret, "%s-[%s]:%u", BRAID_COMM_UDP_PREFIX, host,
+    GNUNET_asprintf (&ret,
+                     "%s-[%s]:%u",
+                     BRAID_COMM_UDP_PREFIX,
+                     host,
                      (unsigned int) ntohs (v6->sin6_port));
     return ret;
   }
@@ -174,7 +179,7 @@ BRAID_COMM_udp_bindto_parse (const char *s,
   }
   if (GNUNET_OK != BRAID_COMM_udp_sockaddr_parse (s, ss, ss_len))
     return GNUNET_SYSERR;
-  if ( (GNUNET_YES == disable_v6) && (AF_INET6 == ss->ss_family) )
+  if ((GNUNET_YES == disable_v6) && (AF_INET6 == ss->ss_family))
     return GNUNET_SYSERR;
   return GNUNET_OK;
 }

@@ -57,8 +57,7 @@ BRAID_COMM_udp_address_parse (const char *address,
  * @return `udp-...` (free with GNUNET_free), NULL for other families
  */
 char *
-BRAID_COMM_udp_address_print (const struct sockaddr *sa,
-                              socklen_t sa_len);
+BRAID_COMM_udp_address_print (const struct sockaddr *sa, socklen_t sa_len);
 
 
 /**

@@ -67,12 +67,9 @@ BRAID_COMM_reader_init (struct BRAID_COMM_Reader *r,
 
 
 enum GNUNET_GenericReturnValue
-BRAID_COMM_reader_bytes (struct BRAID_COMM_Reader *r,
-                         void *out,
-                         size_t n)
+BRAID_COMM_reader_bytes (struct BRAID_COMM_Reader *r, void *out, size_t n)
 {
-  if ( (GNUNET_YES == r->failed) ||
-       (n > r->len - r->off) )
+  if ((GNUNET_YES == r->failed) || (n > r->len - r->off))
   {
     r->failed = GNUNET_YES;
     return GNUNET_SYSERR;
@@ -85,16 +82,14 @@ BRAID_COMM_reader_bytes (struct BRAID_COMM_Reader *r,
 
 
 enum GNUNET_GenericReturnValue
-BRAID_COMM_reader_u8 (struct BRAID_COMM_Reader *r,
-                      uint8_t *v)
+BRAID_COMM_reader_u8 (struct BRAID_COMM_Reader *r, uint8_t *v)
 {
   return BRAID_COMM_reader_bytes (r, v, 1);
 }
 
 
 enum GNUNET_GenericReturnValue
-BRAID_COMM_reader_u64 (struct BRAID_COMM_Reader *r,
-                       uint64_t *v)
+BRAID_COMM_reader_u64 (struct BRAID_COMM_Reader *r, uint64_t *v)
 {
   uint8_t b[8];
 
@@ -125,16 +120,14 @@ BRAID_COMM_aead_local_offer (int allow_aes)
     return offer;
   /* libsodium's AES-256-GCM needs AES-NI and PCLMULQDQ; without them it
      is not available at all (seed 000: MUD offers the same choice). */
-  if ( (GNUNET_YES == allow_aes) &&
-       (1 == crypto_aead_aes256gcm_is_available ()) )
+  if ((GNUNET_YES == allow_aes) && (1 == crypto_aead_aes256gcm_is_available ()))
     offer |= BRAID_COMM_AEAD_AES256_GCM;
   return offer;
 }
 
 
 enum BRAID_COMM_Aead
-BRAID_COMM_aead_choose (uint8_t initiator_offer,
-                        uint8_t responder_offer)
+BRAID_COMM_aead_choose (uint8_t initiator_offer, uint8_t responder_offer)
 {
   uint8_t common = initiator_offer & responder_offer;
 

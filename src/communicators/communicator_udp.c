@@ -44,8 +44,8 @@
 #define KX_MAX_TRIES 10
 
 /** A session without any authentic packet for this long is dropped. */
-#define IDLE_TIMEOUT GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, \
-                                                    60)
+#define IDLE_TIMEOUT \
+  GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 60)
 
 /** Keepalive (PROBE) interval on an otherwise silent session. */
 #define KEEPALIVE GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 15)
@@ -213,7 +213,7 @@ static struct BRAID_COMM_RateLimit *ratelimit;
 static struct BRAID_COMM_KxReplayCache *kx_cache;
 
 /** Half-open cap. */
-static struct BRAID_COMM_HalfOpen half_open = { 0, MAX_HALF_OPEN };
+static struct BRAID_COMM_HalfOpen half_open = {0, MAX_HALF_OPEN};
 
 /** Last handshake time we used (strictly increasing). */
 static uint64_t last_kx_us;
@@ -232,10 +232,12 @@ count_drop (enum BRAID_COMM_Drop why)
 {
   char *name;
 
-  GNUNET_asprintf (&name, "# datagrams dropped: %s",
+  GNUNET_asprintf (&name,
+                   "# datagrams dropped: %s",
                    BRAID_COMM_drop_name (why));
   GNUNET_STATISTICS_update (stats, name, 1, GNUNET_NO);
-  LOG (GNUNET_ERROR_TYPE_DEBUG, "dropped a datagram: %s\n",
+  LOG (GNUNET_ERROR_TYPE_DEBUG,
+       "dropped a datagram: %s\n",
        BRAID_COMM_drop_name (why));
   GNUNET_free (name);
 }
@@ -254,7 +256,7 @@ send_dgram (const struct sockaddr_storage *sa,
   const struct sockaddr *to = (const struct sockaddr *) sa;
   socklen_t to_len = sa_len;
 
-  if ( (AF_INET6 == sock_af) && (AF_INET == sa->ss_family) )
+  if ((AF_INET6 == sock_af) && (AF_INET == sa->ss_family))
   {
     const struct sockaddr_in *v4 = (const struct sockaddr_in *) sa;
 
@@ -268,8 +270,8 @@ send_dgram (const struct sockaddr_storage *sa,
     to = (const struct sockaddr *) &mapped;
     to_len = sizeof (mapped);
   }
-  if (len != (size_t) sendto (GNUNET_NETWORK_get_fd (sock), buf, len, 0, to,
-                              to_len))
+  if (len !=
+      (size_t) sendto (GNUNET_NETWORK_get_fd (sock), buf, len, 0, to, to_len))
   {
     GNUNET_STATISTICS_update (stats, "# send errors", 1, GNUNET_NO);
     LOG (GNUNET_ERROR_TYPE_DEBUG, "sendto failed: %s\n", strerror (errno));
@@ -310,9 +312,15 @@ session_send (struct Session *ses,
   struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
   size_t len;
 
-  if (GNUNET_OK != BRAID_COMM_session_seal (ses->s, path_id, type, payload,
-                                            payload_len, now, sbuf,
-                                            sizeof (sbuf), &len))
+  if (GNUNET_OK != BRAID_COMM_session_seal (ses->s,
+                                            path_id,
+                                            type,
+                                            payload,
+                                            payload_len,
+                                            now,
+                                            sbuf,
+                                            sizeof (sbuf),
+                                            &len))
   {
     GNUNET_STATISTICS_update (stats, "# seal failures", 1, GNUNET_NO);
     return;
@@ -332,15 +340,24 @@ queue_flush (struct Queue *q)
   struct Session *ses = q->session;
   const struct GNUNET_MessageHeader *msg = q->pending;
 
-  if ( (NULL == msg) || (NULL == ses) || (SS_ESTABLISHED != ses->state) )
+  if ((NULL == msg) || (NULL == ses) || (SS_ESTABLISHED != ses->state))
     return;
-  if ( (GNUNET_YES == ses->s->initiator) &&
-       (GNUNET_YES != ses->s->peer_confirmed) )
-    session_send (ses, q->path_id, &q->addr, q->addr_len,
-                  BRAID_COMM_INNER_CONFIRM, ses->s->confirm_sig,
+  if ((GNUNET_YES == ses->s->initiator) &&
+      (GNUNET_YES != ses->s->peer_confirmed))
+    session_send (ses,
+                  q->path_id,
+                  &q->addr,
+                  q->addr_len,
+                  BRAID_COMM_INNER_CONFIRM,
+                  ses->s->confirm_sig,
                   sizeof (ses->s->confirm_sig));
-  session_send (ses, q->path_id, &q->addr, q->addr_len,
-                BRAID_COMM_INNER_DATA, msg, ntohs (msg->size));
+  session_send (ses,
+                q->path_id,
+                &q->addr,
+                q->addr_len,
+                BRAID_COMM_INNER_DATA,
+                msg,
+                ntohs (msg->size));
   GNUNET_STATISTICS_update (stats, "# messages sent", 1, GNUNET_NO);
   q->pending = NULL;
   GNUNET_MQ_impl_send_continue (q->mq);
@@ -365,7 +382,9 @@ mq_send (struct GNUNET_MQ_Handle *mq,
   {
     /* TRANSPORT must fragment to our MTU; drop, do not kill the queue. */
     GNUNET_break (0);
-    GNUNET_STATISTICS_update (stats, "# messages over MTU dropped", 1,
+    GNUNET_STATISTICS_update (stats,
+                              "# messages over MTU dropped",
+                              1,
                               GNUNET_NO);
     GNUNET_MQ_impl_send_continue (mq);
     return;
@@ -380,8 +399,7 @@ mq_send (struct GNUNET_MQ_Handle *mq,
  * MQ: the library destroys the queue's MQ (in mq_del).
  */
 static void
-mq_destroy (struct GNUNET_MQ_Handle *mq,
-            void *impl_state)
+mq_destroy (struct GNUNET_MQ_Handle *mq, void *impl_state)
 {
   struct Queue *q = impl_state;
 
@@ -394,8 +412,7 @@ mq_destroy (struct GNUNET_MQ_Handle *mq,
  * MQ: the pending message is cancelled.
  */
 static void
-mq_cancel (struct GNUNET_MQ_Handle *mq,
-           void *impl_state)
+mq_cancel (struct GNUNET_MQ_Handle *mq, void *impl_state)
 {
   struct Queue *q = impl_state;
 
@@ -404,8 +421,7 @@ mq_cancel (struct GNUNET_MQ_Handle *mq,
 
 
 static void
-mq_error (void *cls,
-          enum GNUNET_MQ_Error error)
+mq_error (void *cls, enum GNUNET_MQ_Error error)
 {
   GNUNET_break (0);
 }
@@ -431,12 +447,11 @@ queue_destroy (struct Queue *q)
  * Find the queue for (@a peer, @a address).
  */
 static struct Queue *
-queue_find (const struct GNUNET_PeerIdentity *peer,
-            const char *address)
+queue_find (const struct GNUNET_PeerIdentity *peer, const char *address)
 {
   for (struct Queue *q = q_head; NULL != q; q = q->next)
-    if ( (0 == GNUNET_memcmp (&q->peer, peer)) &&
-         (0 == strcmp (q->address, address)) )
+    if ((0 == GNUNET_memcmp (&q->peer, peer)) &&
+        (0 == strcmp (q->address, address)))
       return q;
   return NULL;
 }
@@ -454,7 +469,7 @@ address_nt (const struct sockaddr_storage *ss)
 
     if ((a >> 24) == 127)
       return GNUNET_NT_LOOPBACK;
-    if ( ((a >> 24) == 10) || ((a >> 20) == 0xac1) || ((a >> 16) == 0xc0a8) )
+    if (((a >> 24) == 10) || ((a >> 20) == 0xac1) || ((a >> 16) == 0xc0a8))
       return GNUNET_NT_LAN;
     return GNUNET_NT_WAN;
   }
@@ -464,7 +479,7 @@ address_nt (const struct sockaddr_storage *ss)
 
     if (IN6_IS_ADDR_LOOPBACK (a))
       return GNUNET_NT_LOOPBACK;
-    if ( IN6_IS_ADDR_LINKLOCAL (a) || (0xfc == (a->s6_addr[0] & 0xfe)) )
+    if (IN6_IS_ADDR_LINKLOCAL (a) || (0xfc == (a->s6_addr[0] & 0xfe)))
       return GNUNET_NT_LAN;
     return GNUNET_NT_WAN;
   }
@@ -489,14 +504,28 @@ queue_create (const struct GNUNET_PeerIdentity *peer,
   q->addr = *ss;
   q->addr_len = ss_len;
   q->mtu = (AF_INET == ss->ss_family) ? MTU_V4 : MTU_V6;
-  q->mq = GNUNET_MQ_queue_for_callbacks (&mq_send, &mq_destroy, &mq_cancel, q,
-                                         NULL, &mq_error, q);
+  q->mq = GNUNET_MQ_queue_for_callbacks (&mq_send,
+                                         &mq_destroy,
+                                         &mq_cancel,
+                                         q,
+                                         NULL,
+                                         &mq_error,
+                                         q);
   GNUNET_CONTAINER_DLL_insert (q_head, q_tail, q);
-  q->qh = GNUNET_TRANSPORT_communicator_mq_add (
-    ch, peer, address, q->mtu, GNUNET_TRANSPORT_QUEUE_LENGTH_UNLIMITED,
-    0, address_nt (ss), cs, q->mq);
-  LOG (GNUNET_ERROR_TYPE_INFO, "queue to %s at %s (%s)\n",
-       GNUNET_i2s (peer), address,
+  q->qh =
+    GNUNET_TRANSPORT_communicator_mq_add (ch,
+                                          peer,
+                                          address,
+                                          q->mtu,
+                                          GNUNET_TRANSPORT_QUEUE_LENGTH_UNLIMITED,
+                                          0,
+                                          address_nt (ss),
+                                          cs,
+                                          q->mq);
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "queue to %s at %s (%s)\n",
+       GNUNET_i2s (peer),
+       address,
        (GNUNET_TRANSPORT_CS_INBOUND == cs) ? "inbound" : "outbound");
   return q;
 }
@@ -506,8 +535,7 @@ queue_create (const struct GNUNET_PeerIdentity *peer,
  * Attach @a q to session @a ses with a fresh path id.
  */
 static void
-queue_bind (struct Queue *q,
-            struct Session *ses)
+queue_bind (struct Queue *q, struct Session *ses)
 {
   q->session = ses;
   q->path_id = ses->next_path_id++;
@@ -521,8 +549,7 @@ queue_bind (struct Queue *q,
  * @a kill_queues).
  */
 static void
-session_destroy (struct Session *ses,
-                 int kill_queues)
+session_destroy (struct Session *ses, int kill_queues)
 {
   struct Queue *next;
 
@@ -542,11 +569,12 @@ session_destroy (struct Session *ses,
   GNUNET_CONTAINER_DLL_remove (sess_head, sess_tail, ses);
   GNUNET_assert (GNUNET_YES ==
                  GNUNET_CONTAINER_multishortmap_remove (sessions_by_sid,
-                                                        &ses->sid_key, ses));
+                                                        &ses->sid_key,
+                                                        ses));
   if (ses == GNUNET_CONTAINER_multipeermap_get (session_by_peer, &ses->peer))
-    GNUNET_assert (GNUNET_YES ==
-                   GNUNET_CONTAINER_multipeermap_remove (session_by_peer,
-                                                         &ses->peer, ses));
+    GNUNET_assert (
+      GNUNET_YES ==
+      GNUNET_CONTAINER_multipeermap_remove (session_by_peer, &ses->peer, ses));
   if (GNUNET_YES == ses->half_open)
     BRAID_COMM_halfopen_release (&half_open);
   if (NULL != ses->kx_task)
@@ -579,18 +607,19 @@ session_new (const struct GNUNET_PeerIdentity *peer,
   ses->addr = *ss;
   ses->addr_len = ss_len;
   ses->last_rx = GNUNET_TIME_absolute_get ();
-  if (GNUNET_OK !=
-      GNUNET_CONTAINER_multishortmap_put (
-        sessions_by_sid, &ses->sid_key, ses,
-        GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY))
+  if (GNUNET_OK != GNUNET_CONTAINER_multishortmap_put (
+                     sessions_by_sid,
+                     &ses->sid_key,
+                     ses,
+                     GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY))
   {
     /* 2^-64: a random session id collided; refuse this handshake. */
     GNUNET_free (ses);
     return NULL;
   }
   GNUNET_CONTAINER_DLL_insert (sess_head, sess_tail, ses);
-  ses->timer_task = GNUNET_SCHEDULER_add_delayed (KEEPALIVE,
-                                                  &do_session_timer, ses);
+  ses->timer_task =
+    GNUNET_SCHEDULER_add_delayed (KEEPALIVE, &do_session_timer, ses);
   return ses;
 }
 
@@ -602,8 +631,8 @@ session_new (const struct GNUNET_PeerIdentity *peer,
 static void
 session_established (struct Session *ses)
 {
-  struct Session *old = GNUNET_CONTAINER_multipeermap_get (session_by_peer,
-                                                           &ses->peer);
+  struct Session *old =
+    GNUNET_CONTAINER_multipeermap_get (session_by_peer, &ses->peer);
 
   ses->state = SS_ESTABLISHED;
   if (GNUNET_YES == ses->half_open)
@@ -612,23 +641,26 @@ session_established (struct Session *ses)
     ses->half_open = GNUNET_NO;
   }
   if (NULL != old)
-    GNUNET_assert (GNUNET_YES ==
-                   GNUNET_CONTAINER_multipeermap_remove (session_by_peer,
-                                                         &ses->peer, old));
+    GNUNET_assert (
+      GNUNET_YES ==
+      GNUNET_CONTAINER_multipeermap_remove (session_by_peer, &ses->peer, old));
   GNUNET_assert (GNUNET_OK ==
                  GNUNET_CONTAINER_multipeermap_put (
-                   session_by_peer, &ses->peer, ses,
+                   session_by_peer,
+                   &ses->peer,
+                   ses,
                    GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY));
   /* Every queue of this peer moves to the newest session (a fresh path
      id there, so a fresh nonce space). */
   for (struct Queue *q = q_head; NULL != q; q = q->next)
-    if ( (0 == GNUNET_memcmp (&q->peer, &ses->peer)) &&
-         ( (q->session != ses) || (GNUNET_YES != q->bound) ) )
+    if ((0 == GNUNET_memcmp (&q->peer, &ses->peer)) &&
+        ((q->session != ses) || (GNUNET_YES != q->bound)))
       queue_bind (q, ses);
-  LOG (GNUNET_ERROR_TYPE_INFO, "session with %s established (%s)\n",
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "session with %s established (%s)\n",
        GNUNET_i2s (&ses->peer),
-       (BRAID_COMM_AEAD_AES256_GCM == ses->s->aead)
-       ? "AES-256-GCM" : "ChaCha20-Poly1305");
+       (BRAID_COMM_AEAD_AES256_GCM == ses->s->aead) ? "AES-256-GCM"
+                                                    : "ChaCha20-Poly1305");
   GNUNET_STATISTICS_update (stats, "# sessions established", 1, GNUNET_NO);
 }
 
@@ -640,24 +672,32 @@ static void
 do_session_timer (void *cls)
 {
   struct Session *ses = cls;
-  struct GNUNET_TIME_Relative idle
-    = GNUNET_TIME_absolute_get_duration (ses->last_rx);
+  struct GNUNET_TIME_Relative idle =
+    GNUNET_TIME_absolute_get_duration (ses->last_rx);
 
   ses->timer_task = NULL;
   if (GNUNET_TIME_relative_cmp (idle, >=, IDLE_TIMEOUT))
   {
-    LOG (GNUNET_ERROR_TYPE_INFO, "session with %s timed out\n",
+    LOG (GNUNET_ERROR_TYPE_INFO,
+         "session with %s timed out\n",
          GNUNET_i2s (&ses->peer));
     session_destroy (ses, GNUNET_YES);
     return;
   }
-  if ( (SS_ESTABLISHED == ses->state) &&
-       GNUNET_TIME_relative_cmp (GNUNET_TIME_absolute_get_duration (
-                                   ses->last_tx), >=, KEEPALIVE) )
-    session_send (ses, 0, &ses->addr, ses->addr_len, BRAID_COMM_INNER_PROBE,
-                  NULL, 0);
-  ses->timer_task = GNUNET_SCHEDULER_add_delayed (KEEPALIVE,
-                                                  &do_session_timer, ses);
+  if ((SS_ESTABLISHED == ses->state) &&
+      GNUNET_TIME_relative_cmp (GNUNET_TIME_absolute_get_duration (
+                                  ses->last_tx),
+                                >=,
+                                KEEPALIVE))
+    session_send (ses,
+                  0,
+                  &ses->addr,
+                  ses->addr_len,
+                  BRAID_COMM_INNER_PROBE,
+                  NULL,
+                  0);
+  ses->timer_task =
+    GNUNET_SCHEDULER_add_delayed (KEEPALIVE, &do_session_timer, ses);
 }
 
 
@@ -677,7 +717,8 @@ do_send_init (void *cls)
   ses->kx_task = NULL;
   if (ses->kx_tries++ >= KX_MAX_TRIES)
   {
-    LOG (GNUNET_ERROR_TYPE_INFO, "no answer from %s, giving up\n",
+    LOG (GNUNET_ERROR_TYPE_INFO,
+         "no answer from %s, giving up\n",
          GNUNET_i2s (&ses->peer));
     session_destroy (ses, GNUNET_YES);
     return;
@@ -692,8 +733,14 @@ do_send_init (void *cls)
   sid_key (rnd.sid, &key);
   GNUNET_assert (0 == GNUNET_memcmp (&key, &ses->sid_key));
   BRAID_COMM_kx_initiator_wipe (&ses->kx);
-  if (GNUNET_OK != BRAID_COMM_kx_initiate (&self, &ses->peer, ts, aead_offer,
-                                           &rnd, &ses->kx, sbuf, sizeof (sbuf),
+  if (GNUNET_OK != BRAID_COMM_kx_initiate (&self,
+                                           &ses->peer,
+                                           ts,
+                                           aead_offer,
+                                           &rnd,
+                                           &ses->kx,
+                                           sbuf,
+                                           sizeof (sbuf),
                                            &len))
   {
     GNUNET_break_op (0); /* not an Ed25519 point: TRANSPORT's peer */
@@ -754,8 +801,8 @@ queue_ensure_session (struct Queue *q)
     return;
   }
   for (ses = sess_head; NULL != ses; ses = ses->next)
-    if ( (SS_KX_SENT == ses->state) &&
-         (0 == GNUNET_memcmp (&ses->peer, &q->peer)) )
+    if ((SS_KX_SENT == ses->state) &&
+        (0 == GNUNET_memcmp (&ses->peer, &q->peer)))
       break;
   if (NULL == ses)
     ses = kx_start (&q->peer, &q->addr, q->addr_len);
@@ -767,9 +814,7 @@ queue_ensure_session (struct Queue *q)
  * TRANSPORT asks for a queue to @a peer at @a address.
  */
 static int
-mq_init (void *cls,
-         const struct GNUNET_PeerIdentity *peer,
-         const char *address)
+mq_init (void *cls, const struct GNUNET_PeerIdentity *peer, const char *address)
 {
   struct sockaddr_storage ss;
   socklen_t ss_len;
@@ -780,7 +825,7 @@ mq_init (void *cls,
     LOG (GNUNET_ERROR_TYPE_INFO, "refusing address `%s'\n", address);
     return GNUNET_SYSERR;
   }
-  if ( (AF_INET6 == ss.ss_family) && (AF_INET == sock_af) )
+  if ((AF_INET6 == ss.ss_family) && (AF_INET == sock_af))
     return GNUNET_SYSERR; /* DISABLE_V6 or an IPv4 BINDTO */
   if (0 == GNUNET_memcmp (peer, &self.pid))
     return GNUNET_SYSERR;
@@ -809,8 +854,7 @@ handle_init (const uint8_t *pkt,
   enum BRAID_COMM_Drop why;
   size_t out_len;
 
-  if (GNUNET_YES != BRAID_COMM_ratelimit_allow (ratelimit, from, from_len,
-                                                now))
+  if (GNUNET_YES != BRAID_COMM_ratelimit_allow (ratelimit, from, from_len, now))
   {
     count_drop (BRAID_COMM_DROP_RATE_LIMITED);
     return;
@@ -820,8 +864,8 @@ handle_init (const uint8_t *pkt,
     count_drop (why);
     return;
   }
-  why = BRAID_COMM_kx_replay_accept (kx_cache, &init.initiator, init.ts_us,
-                                     now);
+  why =
+    BRAID_COMM_kx_replay_accept (kx_cache, &init.initiator, init.ts_us, now);
   if (BRAID_COMM_DROP_NONE != why)
   {
     count_drop (why);
@@ -834,9 +878,17 @@ handle_init (const uint8_t *pkt,
   }
   BRAID_COMM_kx_random (&rnd);
   s = GNUNET_new (struct BRAID_COMM_Session);
-  if (GNUNET_OK != BRAID_COMM_kx_respond (&self, &init, aead_offer, &rnd,
-                                          &sess_cfg, now, s, obuf,
-                                          sizeof (obuf), &out_len, &why))
+  if (GNUNET_OK != BRAID_COMM_kx_respond (&self,
+                                          &init,
+                                          aead_offer,
+                                          &rnd,
+                                          &sess_cfg,
+                                          now,
+                                          s,
+                                          obuf,
+                                          sizeof (obuf),
+                                          &out_len,
+                                          &why))
   {
     GNUNET_free (s);
     BRAID_COMM_halfopen_release (&half_open);
@@ -864,15 +916,19 @@ handle_init (const uint8_t *pkt,
  * The RESP to our INIT arrived (initiator).
  */
 static void
-handle_resp (struct Session *ses,
-             const uint8_t *pkt,
-             size_t len)
+handle_resp (struct Session *ses, const uint8_t *pkt, size_t len)
 {
   struct BRAID_COMM_Session *s = GNUNET_new (struct BRAID_COMM_Session);
   enum BRAID_COMM_Drop why;
 
-  if (GNUNET_OK != BRAID_COMM_kx_finish (&self, &ses->kx, pkt, len, &sess_cfg,
-                                         GNUNET_TIME_absolute_get (), s, &why))
+  if (GNUNET_OK != BRAID_COMM_kx_finish (&self,
+                                         &ses->kx,
+                                         pkt,
+                                         len,
+                                         &sess_cfg,
+                                         GNUNET_TIME_absolute_get (),
+                                         s,
+                                         &why))
   {
     GNUNET_free (s);
     count_drop (why);
@@ -889,8 +945,12 @@ handle_resp (struct Session *ses,
   /* CONFIRM at once, even without data, so the responder's queue
      appears; queued data follows (each preceded by a CONFIRM until the
      responder answers). */
-  session_send (ses, ses->next_path_id++, &ses->addr, ses->addr_len,
-                BRAID_COMM_INNER_CONFIRM, ses->s->confirm_sig,
+  session_send (ses,
+                ses->next_path_id++,
+                &ses->addr,
+                ses->addr_len,
+                BRAID_COMM_INNER_CONFIRM,
+                ses->s->confirm_sig,
                 sizeof (ses->s->confirm_sig));
   session_established (ses);
 }
@@ -900,9 +960,7 @@ handle_resp (struct Session *ses,
  * Hand one authenticated message to TRANSPORT.
  */
 static void
-deliver (const struct Session *ses,
-         const uint8_t *payload,
-         size_t len)
+deliver (const struct Session *ses, const uint8_t *payload, size_t len)
 {
   struct GNUNET_MessageHeader hdr;
 
@@ -921,11 +979,18 @@ deliver (const struct Session *ses,
     return;
   }
   GNUNET_STATISTICS_update (stats, "# messages received", 1, GNUNET_NO);
-  LOG (GNUNET_ERROR_TYPE_DEBUG, "message of type %u from %s\n",
-       (unsigned int) ntohs (hdr.type), GNUNET_i2s (&ses->peer));
-  (void) GNUNET_TRANSPORT_communicator_receive (
-    ch, &ses->peer, (const struct GNUNET_MessageHeader *) payload,
-    ADDRESS_VALIDITY, NULL, NULL);
+  LOG (GNUNET_ERROR_TYPE_DEBUG,
+       "message of type %u from %s\n",
+       (unsigned int) ntohs (hdr.type),
+       GNUNET_i2s (&ses->peer));
+  (void)
+    GNUNET_TRANSPORT_communicator_receive (ch,
+                                           &ses->peer,
+                                           (const struct GNUNET_MessageHeader *)
+                                             payload,
+                                           ADDRESS_VALIDITY,
+                                           NULL,
+                                           NULL);
 }
 
 
@@ -939,11 +1004,16 @@ confirmed (struct Session *ses)
   char *address;
 
   session_established (ses);
-  session_send (ses, 0, &ses->addr, ses->addr_len, BRAID_COMM_INNER_PROBE,
-                NULL, 0);
+  session_send (ses,
+                0,
+                &ses->addr,
+                ses->addr_len,
+                BRAID_COMM_INNER_PROBE,
+                NULL,
+                0);
   address = BRAID_COMM_udp_address_print ((const struct sockaddr *) &ses->addr,
                                           ses->addr_len);
-  if ( (NULL != address) && (NULL == queue_find (&ses->peer, address)) )
+  if ((NULL != address) && (NULL == queue_find (&ses->peer, address)))
   {
     struct sockaddr_storage ss;
     socklen_t ss_len;
@@ -951,8 +1021,12 @@ confirmed (struct Session *ses)
     /* Normalise v4-mapped sources to IPv4 (the address string is). */
     GNUNET_assert (GNUNET_OK ==
                    BRAID_COMM_udp_address_parse (address, &ss, &ss_len));
-    queue_bind (queue_create (&ses->peer, address, &ss, ss_len,
-                              GNUNET_TRANSPORT_CS_INBOUND), ses);
+    queue_bind (queue_create (&ses->peer,
+                              address,
+                              &ss,
+                              ss_len,
+                              GNUNET_TRANSPORT_CS_INBOUND),
+                ses);
   }
   GNUNET_free (address);
 }
@@ -962,9 +1036,7 @@ confirmed (struct Session *ses)
  * A packet for an existing session.
  */
 static void
-handle_session_packet (struct Session *ses,
-                       const uint8_t *pkt,
-                       size_t len)
+handle_session_packet (struct Session *ses, const uint8_t *pkt, size_t len)
 {
   struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
   struct BRAID_COMM_Opened res;
@@ -975,8 +1047,14 @@ handle_session_packet (struct Session *ses,
     handle_resp (ses, pkt, len);
     return;
   }
-  if (GNUNET_OK != BRAID_COMM_session_open (ses->s, pkt, len, now, obuf,
-                                            sizeof (obuf), &res, &why))
+  if (GNUNET_OK != BRAID_COMM_session_open (ses->s,
+                                            pkt,
+                                            len,
+                                            now,
+                                            obuf,
+                                            sizeof (obuf),
+                                            &res,
+                                            &why))
   {
     count_drop (why);
     return;
@@ -1006,9 +1084,15 @@ do_read (void *cls)
   struct Session *ses;
 
   read_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
-                                             sock, &do_read, NULL);
-  n = recvfrom (GNUNET_NETWORK_get_fd (sock), rbuf, sizeof (rbuf),
-                MSG_DONTWAIT, (struct sockaddr *) &from, &from_len);
+                                             sock,
+                                             &do_read,
+                                             NULL);
+  n = recvfrom (GNUNET_NETWORK_get_fd (sock),
+                rbuf,
+                sizeof (rbuf),
+                MSG_DONTWAIT,
+                (struct sockaddr *) &from,
+                &from_len);
   if (n < 0)
     return;
   GNUNET_STATISTICS_update (stats, "# datagrams received", 1, GNUNET_NO);
@@ -1024,8 +1108,8 @@ do_read (void *cls)
     handle_session_packet (ses, rbuf, (size_t) n);
     return;
   }
-  if ( ((size_t) n >= BRAID_COMM_INIT_MIN_LEN) &&
-       ((size_t) n <= BRAID_COMM_KX_MAX_LEN) )
+  if (((size_t) n >= BRAID_COMM_INIT_MIN_LEN) &&
+      ((size_t) n <= BRAID_COMM_KX_MAX_LEN))
   {
     handle_init (rbuf, (size_t) n, &from, from_len);
     return;
@@ -1043,7 +1127,9 @@ notify_cb (void *cls,
            const struct GNUNET_MessageHeader *msg)
 {
   GNUNET_break_op (0);
-  GNUNET_STATISTICS_update (stats, "# backchannel messages ignored", 1,
+  GNUNET_STATISTICS_update (stats,
+                            "# backchannel messages ignored",
+                            1,
                             GNUNET_NO);
 }
 
@@ -1064,9 +1150,9 @@ announce_if (void *cls,
   struct sockaddr_storage ss;
   char *s;
 
-  if ( (NULL == addr) || (addrlen > sizeof (ss)) )
+  if ((NULL == addr) || (addrlen > sizeof (ss)))
     return GNUNET_OK;
-  if ( (AF_INET6 == addr->sa_family) && (AF_INET == sock_af) )
+  if ((AF_INET6 == addr->sa_family) && (AF_INET == sock_af))
     return GNUNET_OK;
   memset (&ss, 0, sizeof (ss));
   memcpy (&ss, addr, addrlen);
@@ -1085,7 +1171,9 @@ announce_if (void *cls,
   if (NULL != s)
   {
     LOG (GNUNET_ERROR_TYPE_INFO, "announcing %s\n", s);
-    GNUNET_TRANSPORT_communicator_address_add (ch, s, address_nt (&ss),
+    GNUNET_TRANSPORT_communicator_address_add (ch,
+                                               s,
+                                               address_nt (&ss),
                                                GNUNET_TIME_UNIT_FOREVER_REL);
     GNUNET_free (s);
   }
@@ -1098,8 +1186,7 @@ announce_if (void *cls,
  * wildcard.
  */
 static void
-announce_addresses (const struct sockaddr_storage *bound,
-                    socklen_t bound_len)
+announce_addresses (const struct sockaddr_storage *bound, socklen_t bound_len)
 {
   uint16_t port;
   int wildcard;
@@ -1124,11 +1211,13 @@ announce_addresses (const struct sockaddr_storage *bound,
     return;
   }
   {
-    char *s = BRAID_COMM_udp_address_print ((const struct sockaddr *) bound,
-                                            bound_len);
+    char *s =
+      BRAID_COMM_udp_address_print ((const struct sockaddr *) bound, bound_len);
 
     LOG (GNUNET_ERROR_TYPE_INFO, "announcing %s\n", s);
-    GNUNET_TRANSPORT_communicator_address_add (ch, s, address_nt (bound),
+    GNUNET_TRANSPORT_communicator_address_add (ch,
+                                               s,
+                                               address_nt (bound),
                                                GNUNET_TIME_UNIT_FOREVER_REL);
     GNUNET_free (s);
   }
@@ -1180,25 +1269,26 @@ do_shutdown (void *cls)
  * @return #GNUNET_OK, or #GNUNET_SYSERR after logging what to fix
  */
 static enum GNUNET_GenericReturnValue
-setup_socket (struct sockaddr_storage *bound,
-              socklen_t *bound_len)
+setup_socket (struct sockaddr_storage *bound, socklen_t *bound_len)
 {
   char *bindto;
-  int disable_v6 = GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION,
-                                                         "DISABLE_V6");
+  int disable_v6 =
+    GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION, "DISABLE_V6");
   int fd;
   int off = 0;
 
-  if (GNUNET_OK != GNUNET_CONFIGURATION_get_value_string (cfg, SECTION,
-                                                          "BINDTO", &bindto))
+  if (GNUNET_OK !=
+      GNUNET_CONFIGURATION_get_value_string (cfg, SECTION, "BINDTO", &bindto))
   {
     GNUNET_log_config_missing (GNUNET_ERROR_TYPE_ERROR, SECTION, "BINDTO");
     return GNUNET_SYSERR;
   }
-  if (GNUNET_OK != BRAID_COMM_udp_bindto_parse (bindto, disable_v6, bound,
-                                                bound_len))
+  if (GNUNET_OK !=
+      BRAID_COMM_udp_bindto_parse (bindto, disable_v6, bound, bound_len))
   {
-    GNUNET_log_config_invalid (GNUNET_ERROR_TYPE_ERROR, SECTION, "BINDTO",
+    GNUNET_log_config_invalid (GNUNET_ERROR_TYPE_ERROR,
+                               SECTION,
+                               "BINDTO",
                                "expected PORT, IPv4:PORT or [IPv6]:PORT");
     GNUNET_free (bindto);
     return GNUNET_SYSERR;
@@ -1206,11 +1296,12 @@ setup_socket (struct sockaddr_storage *bound,
   GNUNET_free (bindto);
   sock_af = bound->ss_family;
   fd = socket (sock_af, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
-  if ( (fd < 0) && (AF_INET6 == sock_af) && (GNUNET_YES != disable_v6) )
+  if ((fd < 0) && (AF_INET6 == sock_af) && (GNUNET_YES != disable_v6))
   {
     LOG (GNUNET_ERROR_TYPE_WARNING,
          "no IPv6 (%s); set DISABLE_V6 = YES in [%s] to silence this\n",
-         strerror (errno), SECTION);
+         strerror (errno),
+         SECTION);
     return GNUNET_SYSERR;
   }
   if (fd < 0)
@@ -1227,7 +1318,9 @@ setup_socket (struct sockaddr_storage *bound,
                                             *bound_len);
 
     LOG (GNUNET_ERROR_TYPE_ERROR,
-         "cannot bind %s: %s (change [%s] BINDTO)\n", s, strerror (errno),
+         "cannot bind %s: %s (change [%s] BINDTO)\n",
+         s,
+         strerror (errno),
          SECTION);
     GNUNET_free (s);
     close (fd);
@@ -1250,18 +1343,21 @@ read_rekey_options (void)
   unsigned long long bytes;
 
   BRAID_COMM_session_config_default (&sess_cfg);
-  if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_time (cfg, SECTION,
+  if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_time (cfg,
+                                                        SECTION,
                                                         "REKEY_INTERVAL",
                                                         &interval))
     sess_cfg.rekey_interval = interval;
-  if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_size (cfg, SECTION,
+  if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_size (cfg,
+                                                        SECTION,
                                                         "REKEY_MAX_BYTES",
                                                         &bytes))
     sess_cfg.rekey_max_bytes = bytes;
   aead_offer = BRAID_COMM_aead_local_offer (
-    (GNUNET_YES == GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION,
-                                                         "DISABLE_AES"))
-    ? GNUNET_NO : GNUNET_YES);
+    (GNUNET_YES ==
+     GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION, "DISABLE_AES"))
+      ? GNUNET_NO
+      : GNUNET_YES);
 }
 
 
@@ -1308,10 +1404,14 @@ run (void *cls,
   session_by_peer = GNUNET_CONTAINER_multipeermap_create (64, GNUNET_NO);
   ratelimit = BRAID_COMM_ratelimit_create (KX_RATE, KX_BURST, MAX_SOURCES);
   kx_cache = BRAID_COMM_kx_replay_create (MAX_SOURCES, KX_MAX_AGE);
-  ch = GNUNET_TRANSPORT_communicator_connect (cfg, SECTION,
-                                             BRAID_COMM_UDP_PREFIX,
-                                             GNUNET_TRANSPORT_CC_UNRELIABLE,
-                                             &mq_init, NULL, &notify_cb, NULL);
+  ch = GNUNET_TRANSPORT_communicator_connect (cfg,
+                                              SECTION,
+                                              BRAID_COMM_UDP_PREFIX,
+                                              GNUNET_TRANSPORT_CC_UNRELIABLE,
+                                              &mq_init,
+                                              NULL,
+                                              &notify_cb,
+                                              NULL);
   if (NULL == ch)
   {
     LOG (GNUNET_ERROR_TYPE_ERROR,
@@ -1320,23 +1420,30 @@ run (void *cls,
     return;
   }
   read_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
-                                             sock, &do_read, NULL);
+                                             sock,
+                                             &do_read,
+                                             NULL);
   announce_addresses (&bound, bound_len);
-  LOG (GNUNET_ERROR_TYPE_INFO, "peer %s, AEAD offer %u\n",
-       GNUNET_i2s_full (&self.pid), (unsigned int) aead_offer);
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "peer %s, AEAD offer %u\n",
+       GNUNET_i2s_full (&self.pid),
+       (unsigned int) aead_offer);
 }
 
 
 int
-main (int argc,
-      char *const *argv)
+main (int argc, char *const *argv)
 {
   static const struct GNUNET_GETOPT_CommandLineOption options[] = {
-    GNUNET_GETOPT_OPTION_END
-  };
+    GNUNET_GETOPT_OPTION_END};
 
-  return (GNUNET_OK ==
-          GNUNET_PROGRAM_run (argc, argv, "braid-communicator-udp",
-                              "braid's encrypted UDP communicator", options,
-                              &run, NULL)) ? 0 : 1;
+  return (GNUNET_OK == GNUNET_PROGRAM_run (argc,
+                                           argv,
+                                           "braid-communicator-udp",
+                                           "braid's encrypted UDP communicator",
+                                           options,
+                                           &run,
+                                           NULL))
+           ? 0
+           : 1;
 }

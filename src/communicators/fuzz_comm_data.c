@@ -16,9 +16,7 @@
  * Open every packet of @a data at a copy of @a sess.
  */
 static void
-run (const struct BRAID_COMM_Session *sess,
-     const uint8_t *data,
-     size_t size)
+run (const struct BRAID_COMM_Session *sess, const uint8_t *data, size_t size)
 {
   struct BRAID_COMM_Session *s = GNUNET_new (struct BRAID_COMM_Session);
   struct BRAID_COMM_Reader r;
@@ -35,11 +33,16 @@ run (const struct BRAID_COMM_Session *sess,
     enum BRAID_COMM_Drop why;
 
     GNUNET_assert (GNUNET_OK == BRAID_COMM_reader_bytes (&r, lb, 2));
-    len = GNUNET_MIN ((size_t) ((lb[0] << 8) | lb[1]),
-                      BRAID_COMM_reader_left (&r));
-    if (GNUNET_OK == BRAID_COMM_session_open (s, &data[r.off], len,
-                                              tc_time (t), out, size + 1,
-                                              &res, &why))
+    len =
+      GNUNET_MIN ((size_t) ((lb[0] << 8) | lb[1]), BRAID_COMM_reader_left (&r));
+    if (GNUNET_OK == BRAID_COMM_session_open (s,
+                                              &data[r.off],
+                                              len,
+                                              tc_time (t),
+                                              out,
+                                              size + 1,
+                                              &res,
+                                              &why))
       GNUNET_assert (res.payload_len + BRAID_COMM_DATA_OVERHEAD == len);
     else
       GNUNET_assert (BRAID_COMM_DROP_NONE != why);

@@ -31,8 +31,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   tc_random (&rnd, 0x52, 5);
   BRAID_COMM_session_config_default (&cfg);
   s = GNUNET_new (struct BRAID_COMM_Session);
-  (void) BRAID_COMM_kx_respond (&p->b, &init, 3, &rnd, &cfg, tc_time (0), s,
-                                out, sizeof (out), &len, &why);
+  (void) BRAID_COMM_kx_respond (&p->b,
+                                &init,
+                                3,
+                                &rnd,
+                                &cfg,
+                                tc_time (0),
+                                s,
+                                out,
+                                sizeof (out),
+                                &len,
+                                &why);
   GNUNET_free (s);
   return 0;
 }

@@ -19,10 +19,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   enum BRAID_COMM_Drop why;
 
   BRAID_COMM_session_config_default (&cfg);
-  if (GNUNET_OK == BRAID_COMM_kx_finish (&p->a, &p->st, data, size, &cfg,
-                                         tc_time (0), s, &why))
-    GNUNET_assert (0 == memcmp (s->remote_sid, p->sa.remote_sid,
-                                BRAID_COMM_SID_LEN));
+  if (GNUNET_OK == BRAID_COMM_kx_finish (&p->a,
+                                         &p->st,
+                                         data,
+                                         size,
+                                         &cfg,
+                                         tc_time (0),
+                                         s,
+                                         &why))
+    GNUNET_assert (
+      0 == memcmp (s->remote_sid, p->sa.remote_sid, BRAID_COMM_SID_LEN));
   else
     GNUNET_assert (BRAID_COMM_DROP_NONE != why);
   GNUNET_free (s);

@@ -14,10 +14,7 @@
 
 
 static void
-put (const char *dir,
-     const char *name,
-     const uint8_t *b,
-     size_t n)
+put (const char *dir, const char *name, const uint8_t *b, size_t n)
 {
   char path[1024];
   FILE *f;
@@ -32,10 +29,7 @@ put (const char *dir,
 
 /** Append a length-prefixed packet to @a buf. */
 static size_t
-frame (uint8_t *buf,
-       size_t off,
-       const uint8_t *pkt,
-       size_t n)
+frame (uint8_t *buf, size_t off, const uint8_t *pkt, size_t n)
 {
   buf[off] = (uint8_t) (n >> 8);
   buf[off + 1] = (uint8_t) n;
@@ -70,24 +64,39 @@ main (int argc, char **argv)
   /* Data: the same session state as fuzz_pair (). */
   snprintf (dir, sizeof (dir), "%s/data", base);
   sa = fuzz_pair ()->sa;
-  GNUNET_assert (GNUNET_OK ==
-                 BRAID_COMM_session_seal (&sa, 1, BRAID_COMM_INNER_DATA,
-                                          "hello", 5, tc_time (5000), pkt,
-                                          sizeof (pkt), &len));
+  GNUNET_assert (GNUNET_OK == BRAID_COMM_session_seal (&sa,
+                                                       1,
+                                                       BRAID_COMM_INNER_DATA,
+                                                       "hello",
+                                                       5,
+                                                       tc_time (5000),
+                                                       pkt,
+                                                       sizeof (pkt),
+                                                       &len));
   off = frame (seq, 0, pkt, len);
   put (dir, "one", seq, off);
   off = frame (seq, off, pkt, len); /* a replay */
-  GNUNET_assert (GNUNET_OK ==
-                 BRAID_COMM_session_seal (&sa, 2, BRAID_COMM_INNER_PROBE,
-                                          NULL, 0, tc_time (6000), pkt,
-                                          sizeof (pkt), &len));
+  GNUNET_assert (GNUNET_OK == BRAID_COMM_session_seal (&sa,
+                                                       2,
+                                                       BRAID_COMM_INNER_PROBE,
+                                                       NULL,
+                                                       0,
+                                                       tc_time (6000),
+                                                       pkt,
+                                                       sizeof (pkt),
+                                                       &len));
   off = frame (seq, off, pkt, len);
-  GNUNET_assert (GNUNET_OK == BRAID_COMM_session_rekey (&sa,
-                                                        tc_time (20000000)));
   GNUNET_assert (GNUNET_OK ==
-                 BRAID_COMM_session_seal (&sa, 1, BRAID_COMM_INNER_DATA,
-                                          "rekeyed", 7, tc_time (20000000),
-                                          pkt, sizeof (pkt), &len));
+                 BRAID_COMM_session_rekey (&sa, tc_time (20000000)));
+  GNUNET_assert (GNUNET_OK == BRAID_COMM_session_seal (&sa,
+                                                       1,
+                                                       BRAID_COMM_INNER_DATA,
+                                                       "rekeyed",
+                                                       7,
+                                                       tc_time (20000000),
+                                                       pkt,
+                                                       sizeof (pkt),
+                                                       &len));
   off = frame (seq, off, pkt, len);
   put (dir, "sequence", seq, off);
   off = frame (seq, 0, pkt, BRAID_COMM_DATA_OVERHEAD - 1);

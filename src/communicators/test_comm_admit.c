@@ -14,7 +14,7 @@
 static struct GNUNET_TIME_Absolute
 at_ms (uint64_t ms)
 {
-  struct GNUNET_TIME_Absolute t = { UINT64_C (1767225600000000) + ms * 1000 };
+  struct GNUNET_TIME_Absolute t = {UINT64_C (1767225600000000) + ms * 1000};
 
   return t;
 }
@@ -27,22 +27,22 @@ START_TEST (test_ratelimit_allow_burst_then_limit)
   unsigned int allowed = 0;
 
   for (unsigned int i = 0; i < 100; i++)
-    if (GNUNET_YES == BRAID_COMM_ratelimit_allow (rl, src, sizeof (src),
-                                                  at_ms (0)))
+    if (GNUNET_YES ==
+        BRAID_COMM_ratelimit_allow (rl, src, sizeof (src), at_ms (0)))
       allowed++;
   ck_assert_uint_eq (5, allowed);
   /* 10 per second: after 1 s, 5 again (the bucket holds 5). */
   allowed = 0;
   for (unsigned int i = 0; i < 100; i++)
-    if (GNUNET_YES == BRAID_COMM_ratelimit_allow (rl, src, sizeof (src),
-                                                  at_ms (1000)))
+    if (GNUNET_YES ==
+        BRAID_COMM_ratelimit_allow (rl, src, sizeof (src), at_ms (1000)))
       allowed++;
   ck_assert_uint_eq (5, allowed);
   /* After 300 ms, 3. */
   allowed = 0;
   for (unsigned int i = 0; i < 100; i++)
-    if (GNUNET_YES == BRAID_COMM_ratelimit_allow (rl, src, sizeof (src),
-                                                  at_ms (1300)))
+    if (GNUNET_YES ==
+        BRAID_COMM_ratelimit_allow (rl, src, sizeof (src), at_ms (1300)))
       allowed++;
   ck_assert_uint_eq (3, allowed);
   BRAID_COMM_ratelimit_destroy (rl);
@@ -75,13 +75,17 @@ START_TEST (test_ratelimit_allow_bounded_sources)
      oldest is forgotten. */
   for (uint32_t i = 0; i < 10000; i++)
     ck_assert_int_eq (GNUNET_YES,
-                      BRAID_COMM_ratelimit_allow (rl, &i, sizeof (i),
+                      BRAID_COMM_ratelimit_allow (rl,
+                                                  &i,
+                                                  sizeof (i),
                                                   at_ms (0)));
   {
     uint32_t recent = 9999;
 
     ck_assert_int_eq (GNUNET_NO,
-                      BRAID_COMM_ratelimit_allow (rl, &recent, sizeof (recent),
+                      BRAID_COMM_ratelimit_allow (rl,
+                                                  &recent,
+                                                  sizeof (recent),
                                                   at_ms (0)));
   }
   BRAID_COMM_ratelimit_destroy (rl);
@@ -91,7 +95,7 @@ END_TEST
 
 START_TEST (test_halfopen_acquire_cap)
 {
-  struct BRAID_COMM_HalfOpen h = { 0, 3 };
+  struct BRAID_COMM_HalfOpen h = {0, 3};
 
   ck_assert_int_eq (GNUNET_YES, BRAID_COMM_halfopen_acquire (&h));
   ck_assert_int_eq (GNUNET_YES, BRAID_COMM_halfopen_acquire (&h));
@@ -106,8 +110,8 @@ END_TEST
 
 START_TEST (test_kx_replay_accept_bounded)
 {
-  struct BRAID_COMM_KxReplayCache *c
-    = BRAID_COMM_kx_replay_create (2, GNUNET_TIME_UNIT_MINUTES);
+  struct BRAID_COMM_KxReplayCache *c =
+    BRAID_COMM_kx_replay_create (2, GNUNET_TIME_UNIT_MINUTES);
   struct GNUNET_PeerIdentity p[3];
   uint64_t now_us = at_ms (0).abs_value_us;
 
@@ -146,7 +150,7 @@ END_TEST
 START_TEST (test_reader_bytes_bounds)
 {
   struct BRAID_COMM_Reader r;
-  const uint8_t buf[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+  const uint8_t buf[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
   uint8_t b;
   uint64_t v;
 

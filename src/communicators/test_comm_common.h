@@ -19,8 +19,7 @@
  * Identity from a seed of 32 bytes all equal to @a fill.
  */
 static inline void
-tc_identity (struct BRAID_COMM_Identity *id,
-             uint8_t fill)
+tc_identity (struct BRAID_COMM_Identity *id, uint8_t fill)
 {
   struct GNUNET_CRYPTO_EddsaPrivateKey k;
 
@@ -34,9 +33,7 @@ tc_identity (struct BRAID_COMM_Identity *id,
  * @a pad_len.
  */
 static inline void
-tc_random (struct BRAID_COMM_KxRandom *rnd,
-           uint8_t fill,
-           uint8_t pad_len)
+tc_random (struct BRAID_COMM_KxRandom *rnd, uint8_t fill, uint8_t pad_len)
 {
   for (size_t i = 0; i < sizeof (*rnd); i++)
     ((uint8_t *) rnd)[i] = (uint8_t) (fill + i * 7);
@@ -51,7 +48,7 @@ tc_random (struct BRAID_COMM_KxRandom *rnd,
 static inline struct GNUNET_TIME_Absolute
 tc_time (uint64_t us)
 {
-  struct GNUNET_TIME_Absolute t = { TC_T0_US + us };
+  struct GNUNET_TIME_Absolute t = {TC_T0_US + us};
 
   return t;
 }
@@ -104,20 +101,39 @@ tc_handshake (struct TcPair *p,
   tc_identity (&p->b, 0x22);
   tc_random (&ra, 0x31, 17);
   tc_random (&rb, 0x52, 5);
-  if (GNUNET_OK != BRAID_COMM_kx_initiate (&p->a, &p->b.pid, tc_time (0),
-                                           offer_a, &ra, &p->st, p->init,
-                                           sizeof (p->init), &p->init_len))
+  if (GNUNET_OK != BRAID_COMM_kx_initiate (&p->a,
+                                           &p->b.pid,
+                                           tc_time (0),
+                                           offer_a,
+                                           &ra,
+                                           &p->st,
+                                           p->init,
+                                           sizeof (p->init),
+                                           &p->init_len))
     return GNUNET_SYSERR;
-  if (GNUNET_OK != BRAID_COMM_kx_parse_init (&p->b, p->init, p->init_len,
-                                             &init, &why))
+  if (GNUNET_OK !=
+      BRAID_COMM_kx_parse_init (&p->b, p->init, p->init_len, &init, &why))
     return GNUNET_SYSERR;
-  if (GNUNET_OK != BRAID_COMM_kx_respond (&p->b, &init, offer_b, &rb, cfg,
-                                          tc_time (1000), &p->sb, p->resp,
-                                          sizeof (p->resp), &p->resp_len,
+  if (GNUNET_OK != BRAID_COMM_kx_respond (&p->b,
+                                          &init,
+                                          offer_b,
+                                          &rb,
+                                          cfg,
+                                          tc_time (1000),
+                                          &p->sb,
+                                          p->resp,
+                                          sizeof (p->resp),
+                                          &p->resp_len,
                                           &why))
     return GNUNET_SYSERR;
-  if (GNUNET_OK != BRAID_COMM_kx_finish (&p->a, &p->st, p->resp, p->resp_len,
-                                         cfg, tc_time (2000), &p->sa, &why))
+  if (GNUNET_OK != BRAID_COMM_kx_finish (&p->a,
+                                         &p->st,
+                                         p->resp,
+                                         p->resp_len,
+                                         cfg,
+                                         tc_time (2000),
+                                         &p->sa,
+                                         &why))
     return GNUNET_SYSERR;
   return GNUNET_OK;
 }
@@ -139,11 +155,21 @@ tc_established (struct TcPair *p,
 
   if (GNUNET_OK != tc_handshake (p, offer, offer, cfg))
     return GNUNET_SYSERR;
-  if (GNUNET_OK != BRAID_COMM_session_seal_confirm (&p->sa, 0, tc_time (3000),
-                                                    pkt, sizeof (pkt), &len))
+  if (GNUNET_OK != BRAID_COMM_session_seal_confirm (&p->sa,
+                                                    0,
+                                                    tc_time (3000),
+                                                    pkt,
+                                                    sizeof (pkt),
+                                                    &len))
     return GNUNET_SYSERR;
-  if (GNUNET_OK != BRAID_COMM_session_open (&p->sb, pkt, len, tc_time (4000),
-                                            out, sizeof (out), &res, &why))
+  if (GNUNET_OK != BRAID_COMM_session_open (&p->sb,
+                                            pkt,
+                                            len,
+                                            tc_time (4000),
+                                            out,
+                                            sizeof (out),
+                                            &res,
+                                            &why))
     return GNUNET_SYSERR;
   return (GNUNET_YES == res.confirmed_now) ? GNUNET_OK : GNUNET_SYSERR;
 }

@@ -19,8 +19,7 @@
 
 /** Hex of @a n bytes into a static buffer. */
 static const char *
-hex (const uint8_t *b,
-     size_t n)
+hex (const uint8_t *b, size_t n)
 {
   static char buf[1024];
 
@@ -33,9 +32,7 @@ hex (const uint8_t *b,
 
 /** Big-endian store. */
 static void
-be (uint8_t *p,
-    uint64_t v,
-    unsigned int n)
+be (uint8_t *p, uint64_t v, unsigned int n)
 {
   for (unsigned int i = 0; i < n; i++)
     p[i] = (uint8_t) (v >> (8 * (n - 1 - i)));
@@ -131,8 +128,15 @@ START_TEST (test_kx_initiate_matches_document)
   tc_random (&rnd, 0x41, 9);
   rnd.top_bit = 1;
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_initiate (&a, &b.pid, tc_time (0), 3, &rnd,
-                                            &st, pkt, sizeof (pkt), &len));
+                    BRAID_COMM_kx_initiate (&a,
+                                            &b.pid,
+                                            tc_time (0),
+                                            3,
+                                            &rnd,
+                                            &st,
+                                            pkt,
+                                            sizeof (pkt),
+                                            &len));
   ck_assert_uint_eq (BRAID_COMM_INIT_MIN_LEN + 9, len);
   ck_assert_uint_eq (161, BRAID_COMM_INIT_MIN_LEN);
   crypto_scalarmult_base (eph, rnd.eph_sk);
@@ -142,9 +146,16 @@ START_TEST (test_kx_initiate_matches_document)
   /* es from the responder's side: its Ed25519 key converted. */
   ck_assert_int_eq (0, crypto_scalarmult (es, b.x_sk, eph));
   doc_k_init (k, es, eph, &b.pid);
-  ck_assert_int_eq (0, crypto_aead_chacha20poly1305_ietf_decrypt (
-                      body, &mlen, NULL, &pkt[32], len - 32, pkt, 32,
-                      zero_nonce, k));
+  ck_assert_int_eq (0,
+                    crypto_aead_chacha20poly1305_ietf_decrypt (body,
+                                                               &mlen,
+                                                               NULL,
+                                                               &pkt[32],
+                                                               len - 32,
+                                                               pkt,
+                                                               32,
+                                                               zero_nonce,
+                                                               k));
   ck_assert_uint_eq (113 + 9, mlen);
   ck_assert_mem_eq (&a.pid, body, 32);
   ck_assert_mem_eq (rnd.sid, &body[32], 8);
@@ -153,9 +164,11 @@ START_TEST (test_kx_initiate_matches_document)
   ck_assert_uint_eq (3, body[48]);
   ck_assert_mem_eq (rnd.pad, &body[113], 9);
   doc_tbs_init (tbs, eph, &a.pid, &b.pid, rnd.sid, TC_T0_US, 3);
-  ck_assert_int_eq (0, crypto_sign_verify_detached (&body[49], tbs,
-                                                    sizeof (tbs),
-                                                    a.pid.public_key.q_y));
+  ck_assert_int_eq (0,
+                    crypto_sign_verify_detached (&body[49],
+                                                 tbs,
+                                                 sizeof (tbs),
+                                                 a.pid.public_key.q_y));
 }
 END_TEST
 
@@ -180,9 +193,15 @@ START_TEST (test_kx_initiate_known_answer)
   crypto_generichash (h, 32, p.resp, p.resp_len, NULL, 0);
   ck_assert_str_eq (KAT_RESP_B2B, hex (h, 32));
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_session_seal (&p.sa, 7, BRAID_COMM_INNER_DATA,
-                                             "hello", 5, tc_time (3000), pkt,
-                                             sizeof (pkt), &len));
+                    BRAID_COMM_session_seal (&p.sa,
+                                             7,
+                                             BRAID_COMM_INNER_DATA,
+                                             "hello",
+                                             5,
+                                             tc_time (3000),
+                                             pkt,
+                                             sizeof (pkt),
+                                             &len));
   ck_assert_str_eq (KAT_DATA_HEX, hex (pkt, len));
 }
 END_TEST
@@ -206,8 +225,14 @@ START_TEST (test_kx_parse_init_valid)
     BRAID_COMM_kx_random (&rnd);
     rnd.pad_len = pad;
     ck_assert_int_eq (GNUNET_OK,
-                      BRAID_COMM_kx_initiate (&a, &b.pid, tc_time (pad), 1,
-                                              &rnd, &st, pkt, sizeof (pkt),
+                      BRAID_COMM_kx_initiate (&a,
+                                              &b.pid,
+                                              tc_time (pad),
+                                              1,
+                                              &rnd,
+                                              &st,
+                                              pkt,
+                                              sizeof (pkt),
                                               &len));
     ck_assert_int_eq (GNUNET_OK,
                       BRAID_COMM_kx_parse_init (&b, pkt, len, &init, &why));
@@ -238,8 +263,15 @@ START_TEST (test_kx_parse_init_wrong_responder)
   tc_identity (&c, 0x33);
   BRAID_COMM_kx_random (&rnd);
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_initiate (&a, &b.pid, tc_time (0), 1, &rnd,
-                                            &st, pkt, sizeof (pkt), &len));
+                    BRAID_COMM_kx_initiate (&a,
+                                            &b.pid,
+                                            tc_time (0),
+                                            1,
+                                            &rnd,
+                                            &st,
+                                            pkt,
+                                            sizeof (pkt),
+                                            &len));
   ck_assert_int_eq (GNUNET_NO,
                     BRAID_COMM_kx_parse_init (&c, pkt, len, &init, &why));
   ck_assert_int_eq (BRAID_COMM_DROP_BAD_MAC, why);
@@ -277,21 +309,41 @@ START_TEST (test_kx_parse_init_forged_signature)
     rnd.pad_len = 0;
     /* The attacker m builds the INIT, so he knows es. */
     ck_assert_int_eq (GNUNET_OK,
-                      BRAID_COMM_kx_initiate (&m, &b.pid, tc_time (0), 1,
-                                              &rnd, &st, pkt, sizeof (pkt),
+                      BRAID_COMM_kx_initiate (&m,
+                                              &b.pid,
+                                              tc_time (0),
+                                              1,
+                                              &rnd,
+                                              &st,
+                                              pkt,
+                                              sizeof (pkt),
                                               &len));
     doc_k_init (k, st.es, st.eph_pk, &b.pid);
-    ck_assert_int_eq (0, crypto_aead_chacha20poly1305_ietf_decrypt (
-                        body, &mlen, NULL, &pkt[32], len - 32, pkt, 32,
-                        zero_nonce, k));
+    ck_assert_int_eq (0,
+                      crypto_aead_chacha20poly1305_ietf_decrypt (body,
+                                                                 &mlen,
+                                                                 NULL,
+                                                                 &pkt[32],
+                                                                 len - 32,
+                                                                 pkt,
+                                                                 32,
+                                                                 zero_nonce,
+                                                                 k));
     if (0 == variant)
-      memcpy (body, &a.pid, 32);       /* claim to be a, m's signature */
+      memcpy (body, &a.pid, 32); /* claim to be a, m's signature */
     else if (1 == variant)
-      body[49 + 10] ^= 0x01;           /* flip one signature bit */
+      body[49 + 10] ^= 0x01; /* flip one signature bit */
     else
-      body[40 + 7] ^= 0x01;            /* change the signed time */
-    crypto_aead_chacha20poly1305_ietf_encrypt (&pkt[32], &clen, body, mlen,
-                                               pkt, 32, NULL, zero_nonce, k);
+      body[40 + 7] ^= 0x01; /* change the signed time */
+    crypto_aead_chacha20poly1305_ietf_encrypt (&pkt[32],
+                                               &clen,
+                                               body,
+                                               mlen,
+                                               pkt,
+                                               32,
+                                               NULL,
+                                               zero_nonce,
+                                               k);
     ck_assert_int_eq (GNUNET_NO,
                       BRAID_COMM_kx_parse_init (&b, pkt, len, &init, &why));
     ck_assert_int_eq (BRAID_COMM_DROP_BAD_SIGNATURE, why);
@@ -316,8 +368,8 @@ START_TEST (test_kx_parse_init_truncated_every_byte)
     memcpy (copy, p.init, n);
     ck_assert_int_eq (GNUNET_NO,
                       BRAID_COMM_kx_parse_init (&p.b, copy, n, &init, &why));
-    ck_assert_int_eq ((n < BRAID_COMM_INIT_MIN_LEN)
-                      ? BRAID_COMM_DROP_TRUNCATED : BRAID_COMM_DROP_BAD_MAC,
+    ck_assert_int_eq ((n < BRAID_COMM_INIT_MIN_LEN) ? BRAID_COMM_DROP_TRUNCATED
+                                                    : BRAID_COMM_DROP_BAD_MAC,
                       why);
     GNUNET_free (copy);
   }
@@ -327,8 +379,11 @@ START_TEST (test_kx_parse_init_truncated_every_byte)
 
     memset (big, 0x55, sizeof (big));
     ck_assert_int_eq (GNUNET_NO,
-                      BRAID_COMM_kx_parse_init (&p.b, big, sizeof (big),
-                                                &init, &why));
+                      BRAID_COMM_kx_parse_init (&p.b,
+                                                big,
+                                                sizeof (big),
+                                                &init,
+                                                &why));
     ck_assert_int_eq (BRAID_COMM_DROP_TRUNCATED, why);
   }
 }
@@ -348,13 +403,19 @@ START_TEST (test_kx_parse_init_tampered_every_bit)
   {
     p.init[i / 8] ^= (uint8_t) (1u << (i % 8));
     ck_assert_int_eq (GNUNET_NO,
-                      BRAID_COMM_kx_parse_init (&p.b, p.init, p.init_len,
-                                                &init, &why));
+                      BRAID_COMM_kx_parse_init (&p.b,
+                                                p.init,
+                                                p.init_len,
+                                                &init,
+                                                &why));
     ck_assert (BRAID_COMM_DROP_NONE != why);
     p.init[i / 8] ^= (uint8_t) (1u << (i % 8));
   }
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_parse_init (&p.b, p.init, p.init_len, &init,
+                    BRAID_COMM_kx_parse_init (&p.b,
+                                              p.init,
+                                              p.init_len,
+                                              &init,
                                               &why));
 }
 END_TEST
@@ -371,7 +432,10 @@ START_TEST (test_kx_parse_init_low_order_key)
   ck_assert_int_eq (GNUNET_OK, tc_handshake (&p, 1, 1, &cfg));
   memset (p.init, 0, 32); /* the point of order 1: shared secret zero */
   ck_assert_int_eq (GNUNET_NO,
-                    BRAID_COMM_kx_parse_init (&p.b, p.init, p.init_len, &init,
+                    BRAID_COMM_kx_parse_init (&p.b,
+                                              p.init,
+                                              p.init_len,
+                                              &init,
                                               &why));
   ck_assert_int_eq (BRAID_COMM_DROP_BAD_KEY, why);
 }
@@ -395,38 +459,52 @@ START_TEST (test_kx_replay_accept_replayed_handshake)
   ck_assert_int_eq (GNUNET_OK, tc_handshake (&p, 1, 1, &cfg));
   c = BRAID_COMM_kx_replay_create (8, age);
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_parse_init (&p.b, p.init, p.init_len, &init,
+                    BRAID_COMM_kx_parse_init (&p.b,
+                                              p.init,
+                                              p.init_len,
+                                              &init,
                                               &why));
   ck_assert_int_eq (BRAID_COMM_DROP_NONE,
-                    BRAID_COMM_kx_replay_accept (c, &init.initiator,
-                                                 init.ts_us, tc_time (5)));
+                    BRAID_COMM_kx_replay_accept (c,
+                                                 &init.initiator,
+                                                 init.ts_us,
+                                                 tc_time (5)));
   /* Replayed, later: the signature is still valid, the time is not new. */
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_parse_init (&p.b, p.init, p.init_len, &init,
+                    BRAID_COMM_kx_parse_init (&p.b,
+                                              p.init,
+                                              p.init_len,
+                                              &init,
                                               &why));
   ck_assert_int_eq (BRAID_COMM_DROP_KX_REPLAY,
-                    BRAID_COMM_kx_replay_accept (c, &init.initiator,
-                                                 init.ts_us, tc_time (10)));
+                    BRAID_COMM_kx_replay_accept (c,
+                                                 &init.initiator,
+                                                 init.ts_us,
+                                                 tc_time (10)));
   ck_assert_int_eq (BRAID_COMM_DROP_KX_REPLAY,
-                    BRAID_COMM_kx_replay_accept (c, &init.initiator,
+                    BRAID_COMM_kx_replay_accept (c,
+                                                 &init.initiator,
                                                  init.ts_us - 1,
                                                  tc_time (10)));
   ck_assert_int_eq (BRAID_COMM_DROP_NONE,
-                    BRAID_COMM_kx_replay_accept (c, &init.initiator,
+                    BRAID_COMM_kx_replay_accept (c,
+                                                 &init.initiator,
                                                  init.ts_us + 1,
                                                  tc_time (10)));
   /* Stale: a fresh cache (as after a restart) still refuses it. */
   BRAID_COMM_kx_replay_destroy (c);
   c = BRAID_COMM_kx_replay_create (8, age);
   ck_assert_int_eq (BRAID_COMM_DROP_KX_STALE,
-                    BRAID_COMM_kx_replay_accept (c, &init.initiator,
+                    BRAID_COMM_kx_replay_accept (c,
+                                                 &init.initiator,
                                                  init.ts_us,
-                                                 tc_time (age.rel_value_us
-                                                          + 1)));
+                                                 tc_time (age.rel_value_us +
+                                                          1)));
   ck_assert_int_eq (BRAID_COMM_DROP_KX_STALE,
-                    BRAID_COMM_kx_replay_accept (c, &init.initiator,
-                                                 init.ts_us
-                                                 + age.rel_value_us + 1,
+                    BRAID_COMM_kx_replay_accept (c,
+                                                 &init.initiator,
+                                                 init.ts_us + age.rel_value_us +
+                                                   1,
                                                  tc_time (0)));
   BRAID_COMM_kx_replay_destroy (c);
 }
@@ -483,10 +561,16 @@ START_TEST (test_kx_finish_truncated_every_byte)
 
     memcpy (copy, p.resp, n);
     ck_assert_int_eq (GNUNET_NO,
-                      BRAID_COMM_kx_finish (&p.a, &p.st, copy, n, &cfg,
-                                            tc_time (0), &s, &why));
-    ck_assert_int_eq ((n < BRAID_COMM_RESP_MIN_LEN)
-                      ? BRAID_COMM_DROP_TRUNCATED : BRAID_COMM_DROP_BAD_MAC,
+                      BRAID_COMM_kx_finish (&p.a,
+                                            &p.st,
+                                            copy,
+                                            n,
+                                            &cfg,
+                                            tc_time (0),
+                                            &s,
+                                            &why));
+    ck_assert_int_eq ((n < BRAID_COMM_RESP_MIN_LEN) ? BRAID_COMM_DROP_TRUNCATED
+                                                    : BRAID_COMM_DROP_BAD_MAC,
                       why);
     GNUNET_free (copy);
   }
@@ -507,8 +591,14 @@ START_TEST (test_kx_finish_tampered_every_bit)
   {
     p.resp[i / 8] ^= (uint8_t) (1u << (i % 8));
     ck_assert_int_eq (GNUNET_NO,
-                      BRAID_COMM_kx_finish (&p.a, &p.st, p.resp, p.resp_len,
-                                            &cfg, tc_time (0), &s, &why));
+                      BRAID_COMM_kx_finish (&p.a,
+                                            &p.st,
+                                            p.resp,
+                                            p.resp_len,
+                                            &cfg,
+                                            tc_time (0),
+                                            &s,
+                                            &why));
     ck_assert (BRAID_COMM_DROP_NONE != why);
     p.resp[i / 8] ^= (uint8_t) (1u << (i % 8));
   }
@@ -534,18 +624,35 @@ START_TEST (test_kx_finish_forged_signature)
   BRAID_COMM_session_config_default (&cfg);
   ck_assert_int_eq (GNUNET_OK, tc_handshake (&p, 1, 1, &cfg));
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_parse_init (&p.b, p.init, p.init_len, &init,
+                    BRAID_COMM_kx_parse_init (&p.b,
+                                              p.init,
+                                              p.init_len,
+                                              &init,
                                               &why));
   /* m learnt the INIT's contents (say, from b) and answers as himself. */
   tc_identity (&m, 0x66);
   BRAID_COMM_kx_random (&rnd);
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_respond (&m, &init, 1, &rnd, &cfg,
-                                           tc_time (0), &s, pkt, sizeof (pkt),
-                                           &len, &why));
+                    BRAID_COMM_kx_respond (&m,
+                                           &init,
+                                           1,
+                                           &rnd,
+                                           &cfg,
+                                           tc_time (0),
+                                           &s,
+                                           pkt,
+                                           sizeof (pkt),
+                                           &len,
+                                           &why));
   ck_assert_int_eq (GNUNET_NO,
-                    BRAID_COMM_kx_finish (&p.a, &p.st, pkt, len, &cfg,
-                                          tc_time (0), &s, &why));
+                    BRAID_COMM_kx_finish (&p.a,
+                                          &p.st,
+                                          pkt,
+                                          len,
+                                          &cfg,
+                                          tc_time (0),
+                                          &s,
+                                          &why));
   ck_assert_int_eq (BRAID_COMM_DROP_BAD_SIGNATURE, why);
 }
 END_TEST
@@ -562,8 +669,8 @@ START_TEST (test_aead_choose_negotiation)
   ck_assert_int_eq (0, BRAID_COMM_aead_choose (0, 3));
   ck_assert_int_eq (BRAID_COMM_AEAD_CHACHA20_POLY1305,
                     BRAID_COMM_aead_local_offer (GNUNET_NO));
-  ck_assert_int_eq (crypto_aead_aes256gcm_is_available ()
-                    ? 3 : 1, BRAID_COMM_aead_local_offer (GNUNET_YES));
+  ck_assert_int_eq (crypto_aead_aes256gcm_is_available () ? 3 : 1,
+                    BRAID_COMM_aead_local_offer (GNUNET_YES));
 }
 END_TEST
 
@@ -582,7 +689,8 @@ START_TEST (test_kx_finish_aead_negotiated)
   ck_assert_int_eq (BRAID_COMM_AEAD_CHACHA20_POLY1305, p.sa.aead);
   ck_assert_int_eq (GNUNET_OK, tc_handshake (&p, local, local, &cfg));
   ck_assert_int_eq ((3 == local) ? BRAID_COMM_AEAD_AES256_GCM
-                    : BRAID_COMM_AEAD_CHACHA20_POLY1305, p.sa.aead);
+                                 : BRAID_COMM_AEAD_CHACHA20_POLY1305,
+                    p.sa.aead);
   ck_assert_int_eq (p.sa.aead, p.sb.aead);
 }
 END_TEST
@@ -606,17 +714,34 @@ START_TEST (test_kx_finish_choice_not_offered)
   BRAID_COMM_session_config_default (&cfg);
   ck_assert_int_eq (GNUNET_OK, tc_handshake (&p, 1, 1, &cfg));
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_parse_init (&p.b, p.init, p.init_len, &init,
+                    BRAID_COMM_kx_parse_init (&p.b,
+                                              p.init,
+                                              p.init_len,
+                                              &init,
                                               &why));
   init.offer = 3; /* as if the INIT had offered AES too */
   BRAID_COMM_kx_random (&rnd);
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_kx_respond (&p.b, &init, 3, &rnd, &cfg,
-                                           tc_time (0), &s, pkt, sizeof (pkt),
-                                           &len, &why));
+                    BRAID_COMM_kx_respond (&p.b,
+                                           &init,
+                                           3,
+                                           &rnd,
+                                           &cfg,
+                                           tc_time (0),
+                                           &s,
+                                           pkt,
+                                           sizeof (pkt),
+                                           &len,
+                                           &why));
   ck_assert_int_eq (GNUNET_NO,
-                    BRAID_COMM_kx_finish (&p.a, &p.st, pkt, len, &cfg,
-                                          tc_time (0), &s, &why));
+                    BRAID_COMM_kx_finish (&p.a,
+                                          &p.st,
+                                          pkt,
+                                          len,
+                                          &cfg,
+                                          tc_time (0),
+                                          &s,
+                                          &why));
   ck_assert_int_eq (BRAID_COMM_DROP_MALFORMED, why);
 }
 END_TEST

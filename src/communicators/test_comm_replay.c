@@ -60,11 +60,9 @@ START_TEST (test_replay_update_out_of_order_within_window)
   ck_assert_int_eq (BRAID_COMM_DROP_NONE, BRAID_COMM_replay_update (&w, top));
   /* Every counter within the window below the top, in descending order. */
   for (uint64_t c = top - 1; c + BRAID_COMM_REPLAY_WINDOW >= top; c--)
-    ck_assert_int_eq (BRAID_COMM_DROP_NONE,
-                      BRAID_COMM_replay_update (&w, c));
+    ck_assert_int_eq (BRAID_COMM_DROP_NONE, BRAID_COMM_replay_update (&w, c));
   for (uint64_t c = top; c + BRAID_COMM_REPLAY_WINDOW >= top; c--)
-    ck_assert_int_eq (BRAID_COMM_DROP_REPLAY,
-                      BRAID_COMM_replay_update (&w, c));
+    ck_assert_int_eq (BRAID_COMM_DROP_REPLAY, BRAID_COMM_replay_update (&w, c));
 }
 END_TEST
 
@@ -77,13 +75,13 @@ START_TEST (test_replay_update_too_old_rejected)
   BRAID_COMM_replay_init (&w);
   ck_assert_int_eq (BRAID_COMM_DROP_NONE, BRAID_COMM_replay_update (&w, top));
   ck_assert_int_eq (BRAID_COMM_DROP_TOO_OLD,
-                    BRAID_COMM_replay_update (&w, top
-                                              - BRAID_COMM_REPLAY_WINDOW - 2));
-  ck_assert_int_eq (BRAID_COMM_DROP_TOO_OLD,
-                    BRAID_COMM_replay_update (&w, 0));
+                    BRAID_COMM_replay_update (&w,
+                                              top - BRAID_COMM_REPLAY_WINDOW -
+                                                2));
+  ck_assert_int_eq (BRAID_COMM_DROP_TOO_OLD, BRAID_COMM_replay_update (&w, 0));
   ck_assert_int_eq (BRAID_COMM_DROP_NONE,
-                    BRAID_COMM_replay_update (&w, top
-                                              - BRAID_COMM_REPLAY_WINDOW));
+                    BRAID_COMM_replay_update (&w,
+                                              top - BRAID_COMM_REPLAY_WINDOW));
 }
 END_TEST
 
@@ -110,7 +108,10 @@ END_TEST
 START_TEST (test_replay_update_matches_model)
 {
   struct BRAID_COMM_ReplayWindow w;
-  enum { SPAN = 20000 };
+  enum
+  {
+    SPAN = 20000
+  };
   static uint8_t seen[SPAN * 4];
   uint64_t top1 = 0; /* highest accepted + 1 */
   uint32_t x = 12345;

@@ -17,8 +17,7 @@
 
 /** An established pair with the default configuration. */
 static void
-pair (struct TcPair *p,
-      uint8_t offer)
+pair (struct TcPair *p, uint8_t offer)
 {
   struct BRAID_COMM_SessionConfig cfg;
 
@@ -38,9 +37,15 @@ seal (struct BRAID_COMM_Session *from,
   size_t len;
 
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_session_seal (from, path, BRAID_COMM_INNER_DATA,
-                                             msg, strlen (msg), tc_time (t),
-                                             pkt, PKT_MAX, &len));
+                    BRAID_COMM_session_seal (from,
+                                             path,
+                                             BRAID_COMM_INNER_DATA,
+                                             msg,
+                                             strlen (msg),
+                                             tc_time (t),
+                                             pkt,
+                                             PKT_MAX,
+                                             &len));
   ck_assert_uint_eq (strlen (msg) + BRAID_COMM_DATA_OVERHEAD, len);
   return len;
 }
@@ -58,7 +63,13 @@ open_pkt (struct BRAID_COMM_Session *to,
   enum BRAID_COMM_Drop why;
   enum GNUNET_GenericReturnValue rc;
 
-  rc = BRAID_COMM_session_open (to, pkt, len, tc_time (t), out, PKT_MAX, res,
+  rc = BRAID_COMM_session_open (to,
+                                pkt,
+                                len,
+                                tc_time (t),
+                                out,
+                                PKT_MAX,
+                                res,
                                 &why);
   ck_assert_int_eq ((BRAID_COMM_DROP_NONE == why) ? GNUNET_OK : GNUNET_NO, rc);
   return why;
@@ -89,9 +100,15 @@ roundtrip (uint8_t offer)
   ck_assert_int_eq (GNUNET_YES, p.sa.peer_confirmed);
   /* Empty payload. */
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_session_seal (&p.sa, 3, BRAID_COMM_INNER_PROBE,
-                                             NULL, 0, tc_time (6000), pkt,
-                                             sizeof (pkt), &len));
+                    BRAID_COMM_session_seal (&p.sa,
+                                             3,
+                                             BRAID_COMM_INNER_PROBE,
+                                             NULL,
+                                             0,
+                                             tc_time (6000),
+                                             pkt,
+                                             sizeof (pkt),
+                                             &len));
   ck_assert_int_eq (BRAID_COMM_DROP_NONE,
                     open_pkt (&p.sb, pkt, len, 6000, out, &res));
   ck_assert_int_eq (BRAID_COMM_INNER_PROBE, res.type);
@@ -128,8 +145,13 @@ START_TEST (test_session_seal_buffer_too_small)
 
   pair (&p, 1);
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_COMM_session_seal (&p.sa, 0, BRAID_COMM_INNER_DATA,
-                                             "abc", 3, tc_time (0), pkt,
+                    BRAID_COMM_session_seal (&p.sa,
+                                             0,
+                                             BRAID_COMM_INNER_DATA,
+                                             "abc",
+                                             3,
+                                             tc_time (0),
+                                             pkt,
                                              3 + BRAID_COMM_DATA_OVERHEAD - 1,
                                              &len));
 }
@@ -159,14 +181,17 @@ START_TEST (test_session_seal_nonce_unique_across_paths)
       struct GNUNET_HashCode h;
 
       len = seal (&p.sa, path, "same data every time", 5000 + i, pkt);
-      if ( (0 == i) && (path < 2) )
+      if ((0 == i) && (path < 2))
         memcpy (first[path], pkt, len);
       /* Hash the ciphertext and tag only (not sid or header). */
       GNUNET_CRYPTO_hash (&pkt[BRAID_COMM_DATA_HEADER_LEN],
-                          len - BRAID_COMM_DATA_HEADER_LEN, &h);
+                          len - BRAID_COMM_DATA_HEADER_LEN,
+                          &h);
       ck_assert_int_eq (GNUNET_OK,
                         GNUNET_CONTAINER_multihashmap_put (
-                          seen, &h, NULL,
+                          seen,
+                          &h,
+                          NULL,
                           GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_FAST));
       ck_assert_int_eq (BRAID_COMM_DROP_NONE,
                         open_pkt (&p.sb, pkt, len, 5000 + i, out, &res));
@@ -197,9 +222,15 @@ START_TEST (test_session_seal_too_many_paths)
   for (uint32_t path = 1; path < BRAID_COMM_MAX_PATHS; path++)
     (void) seal (&p.sa, 1000 + path, "x", 0, pkt);
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_COMM_session_seal (&p.sa, 99, BRAID_COMM_INNER_DATA,
-                                             "x", 1, tc_time (0), pkt,
-                                             sizeof (pkt), &len));
+                    BRAID_COMM_session_seal (&p.sa,
+                                             99,
+                                             BRAID_COMM_INNER_DATA,
+                                             "x",
+                                             1,
+                                             tc_time (0),
+                                             pkt,
+                                             sizeof (pkt),
+                                             &len));
 }
 END_TEST
 
@@ -253,8 +284,8 @@ START_TEST (test_session_open_truncated_every_byte)
 
     memcpy (copy, pkt, n);
     why = open_pkt (&p.sb, copy, n, 5000, out, &res);
-    ck_assert_int_eq ((n < BRAID_COMM_DATA_OVERHEAD)
-                      ? BRAID_COMM_DROP_TRUNCATED : BRAID_COMM_DROP_BAD_MAC,
+    ck_assert_int_eq ((n < BRAID_COMM_DATA_OVERHEAD) ? BRAID_COMM_DROP_TRUNCATED
+                                                     : BRAID_COMM_DROP_BAD_MAC,
                       why);
     GNUNET_free (copy);
   }
@@ -326,16 +357,24 @@ START_TEST (test_session_open_data_before_confirm)
   ck_assert_int_eq (BRAID_COMM_DROP_NOT_CONFIRMED,
                     open_pkt (&p.sb, pkt, len, 5000, out, &res));
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_session_seal_confirm (&p.sa, 0, tc_time (5000),
-                                                     pkt, sizeof (pkt), &len));
+                    BRAID_COMM_session_seal_confirm (&p.sa,
+                                                     0,
+                                                     tc_time (5000),
+                                                     pkt,
+                                                     sizeof (pkt),
+                                                     &len));
   ck_assert_int_eq (BRAID_COMM_DROP_NONE,
                     open_pkt (&p.sb, pkt, len, 5000, out, &res));
   ck_assert_int_eq (GNUNET_YES, res.confirmed_now);
   ck_assert_int_eq (BRAID_COMM_INNER_CONFIRM, res.type);
   /* A repeated CONFIRM is harmless and does not confirm again. */
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_session_seal_confirm (&p.sa, 0, tc_time (5000),
-                                                     pkt, sizeof (pkt), &len));
+                    BRAID_COMM_session_seal_confirm (&p.sa,
+                                                     0,
+                                                     tc_time (5000),
+                                                     pkt,
+                                                     sizeof (pkt),
+                                                     &len));
   ck_assert_int_eq (BRAID_COMM_DROP_NONE,
                     open_pkt (&p.sb, pkt, len, 5000, out, &res));
   ck_assert_int_eq (GNUNET_NO, res.confirmed_now);
@@ -344,8 +383,12 @@ START_TEST (test_session_open_data_before_confirm)
                     open_pkt (&p.sb, pkt, len, 5000, out, &res));
   /* The responder cannot make a CONFIRM. */
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_COMM_session_seal_confirm (&p.sb, 0, tc_time (5000),
-                                                     pkt, sizeof (pkt), &len));
+                    BRAID_COMM_session_seal_confirm (&p.sb,
+                                                     0,
+                                                     tc_time (5000),
+                                                     pkt,
+                                                     sizeof (pkt),
+                                                     &len));
 }
 END_TEST
 
@@ -364,17 +407,26 @@ START_TEST (test_session_open_forged_confirm)
   /* Authentic encryption, wrong signature. */
   p.sa.confirm_sig[5] ^= 0x20;
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_session_seal_confirm (&p.sa, 0, tc_time (5000),
-                                                     pkt, sizeof (pkt), &len));
+                    BRAID_COMM_session_seal_confirm (&p.sa,
+                                                     0,
+                                                     tc_time (5000),
+                                                     pkt,
+                                                     sizeof (pkt),
+                                                     &len));
   ck_assert_int_eq (BRAID_COMM_DROP_BAD_SIGNATURE,
                     open_pkt (&p.sb, pkt, len, 5000, out, &res));
   ck_assert_int_eq (GNUNET_NO, p.sb.confirmed);
   /* Wrong length. */
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_session_seal (&p.sa, 0, BRAID_COMM_INNER_CONFIRM,
-                                             p.sa.confirm_sig, 63,
-                                             tc_time (5000), pkt,
-                                             sizeof (pkt), &len));
+                    BRAID_COMM_session_seal (&p.sa,
+                                             0,
+                                             BRAID_COMM_INNER_CONFIRM,
+                                             p.sa.confirm_sig,
+                                             63,
+                                             tc_time (5000),
+                                             pkt,
+                                             sizeof (pkt),
+                                             &len));
   ck_assert_int_eq (BRAID_COMM_DROP_MALFORMED,
                     open_pkt (&p.sb, pkt, len, 5000, out, &res));
 }
@@ -421,7 +473,10 @@ rekey_under_load (struct BRAID_COMM_SessionConfig *cfg,
                   unsigned int min_rekeys)
 {
   struct TcPair p;
-  enum { DEPTH = 64 };
+  enum
+  {
+    DEPTH = 64
+  };
   uint8_t queue[DEPTH][PKT_MAX];
   size_t qlen[DEPTH];
   unsigned int qsent[DEPTH];
@@ -446,16 +501,21 @@ rekey_under_load (struct BRAID_COMM_SessionConfig *cfg,
       memset (msg, (int) (i & 0xff), sizeof (msg));
       memcpy (msg, &i, sizeof (i));
       ck_assert_int_eq (GNUNET_OK,
-                        BRAID_COMM_session_seal (&p.sa, i % 3,
-                                                 BRAID_COMM_INNER_DATA, msg,
-                                                 sizeof (msg), tc_time (t),
-                                                 queue[qn], PKT_MAX, &len));
+                        BRAID_COMM_session_seal (&p.sa,
+                                                 i % 3,
+                                                 BRAID_COMM_INNER_DATA,
+                                                 msg,
+                                                 sizeof (msg),
+                                                 tc_time (t),
+                                                 queue[qn],
+                                                 PKT_MAX,
+                                                 &len));
       qsent[qn] = i;
       qlen[qn++] = len;
     }
     /* Deliver a random queued packet once the queue is full (or at the
        end), so packets overtake each other. */
-    if ( (qn == DEPTH) || ((i >= n_msgs) && (qn > 0)) )
+    if ((qn == DEPTH) || ((i >= n_msgs) && (qn > 0)))
     {
       unsigned int k;
       unsigned int idx;
@@ -497,8 +557,8 @@ START_TEST (test_session_rekey_by_bytes_under_load)
 
   BRAID_COMM_session_config_default (&cfg);
   cfg.rekey_max_bytes = 100 * 200;
-  cfg.rekey_grace = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, 15);
+  cfg.rekey_grace =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 15);
   /* 20000 messages, 2 s of traffic: a rekey every 30 ms at most. */
   rekey_under_load (&cfg, 20000, 50);
 }
@@ -510,10 +570,10 @@ START_TEST (test_session_rekey_by_time_under_load)
   struct BRAID_COMM_SessionConfig cfg;
 
   BRAID_COMM_session_config_default (&cfg);
-  cfg.rekey_interval = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, 100);
-  cfg.rekey_grace = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, 20);
+  cfg.rekey_interval =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 100);
+  cfg.rekey_grace =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 20);
   rekey_under_load (&cfg, 10000, 9);
 }
 END_TEST
@@ -544,9 +604,12 @@ START_TEST (test_session_rekey_old_key_expires)
   ck_assert_int_eq (GNUNET_YES, res.rekeyed);
   /* After the grace time the old key is gone. */
   ck_assert_int_eq (BRAID_COMM_DROP_BAD_MAC,
-                    open_pkt (&p.sb, old, old_len,
+                    open_pkt (&p.sb,
+                              old,
+                              old_len,
                               20000000 + cfg.rekey_grace.rel_value_us + 1,
-                              out, &res));
+                              out,
+                              &res));
   /* Within it, the old packet would have been accepted. */
   ck_assert_uint_eq (1, p.sb.rx.epoch);
 }

@@ -18,7 +18,8 @@ START_TEST (test_udp_address_parse_ipv4)
   const struct sockaddr_in *v4 = (const struct sockaddr_in *) &ss;
 
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_udp_address_parse ("udp-192.0.2.1:2086", &ss,
+                    BRAID_COMM_udp_address_parse ("udp-192.0.2.1:2086",
+                                                  &ss,
                                                   &len));
   ck_assert_int_eq (AF_INET, v4->sin_family);
   ck_assert_uint_eq (2086, ntohs (v4->sin_port));
@@ -36,7 +37,8 @@ START_TEST (test_udp_address_parse_ipv6)
 
   ck_assert_int_eq (GNUNET_OK,
                     BRAID_COMM_udp_address_parse ("udp-[2001:db8::1]:65535",
-                                                  &ss, &len));
+                                                  &ss,
+                                                  &len));
   ck_assert_int_eq (AF_INET6, v6->sin6_family);
   ck_assert_uint_eq (65535, ntohs (v6->sin6_port));
   ck_assert_uint_eq (0x20, v6->sin6_addr.s6_addr[0]);
@@ -48,10 +50,25 @@ END_TEST
 START_TEST (test_udp_address_parse_malformed)
 {
   static const char *bad[] = {
-    "", "udp", "udp-", "tcp-1.2.3.4:5", "udp1.2.3.4:5", "udp-1.2.3.4",
-    "udp-1.2.3.4:", "udp-1.2.3.4:0", "udp-1.2.3.4:65536", "udp-1.2.3.4:5x",
-    "udp-1.2.3:5", "udp-[::1]5", "udp-[::1:5", "udp-::1:5", "udp-[1.2.3.4]:5",
-    "udp-1.2.3.4:-5", "udp-1.2.3.4:000005", "udp-[::1]:", "udp-:5",
+    "",
+    "udp",
+    "udp-",
+    "tcp-1.2.3.4:5",
+    "udp1.2.3.4:5",
+    "udp-1.2.3.4",
+    "udp-1.2.3.4:",
+    "udp-1.2.3.4:0",
+    "udp-1.2.3.4:65536",
+    "udp-1.2.3.4:5x",
+    "udp-1.2.3:5",
+    "udp-[::1]5",
+    "udp-[::1:5",
+    "udp-::1:5",
+    "udp-[1.2.3.4]:5",
+    "udp-1.2.3.4:-5",
+    "udp-1.2.3.4:000005",
+    "udp-[::1]:",
+    "udp-:5",
     "udp-1.2.3.4:5:6",
   };
   struct sockaddr_storage ss;
@@ -59,8 +76,9 @@ START_TEST (test_udp_address_parse_malformed)
 
   for (unsigned int i = 0; i < sizeof (bad) / sizeof (bad[0]); i++)
     ck_assert_msg (GNUNET_SYSERR ==
-                   BRAID_COMM_udp_address_parse (bad[i], &ss, &len),
-                   "accepted '%s'", bad[i]);
+                     BRAID_COMM_udp_address_parse (bad[i], &ss, &len),
+                   "accepted '%s'",
+                   bad[i]);
 }
 END_TEST
 
@@ -68,7 +86,9 @@ END_TEST
 START_TEST (test_udp_address_print_roundtrip)
 {
   static const char *good[] = {
-    "udp-127.0.0.1:1", "udp-192.0.2.1:2086", "udp-[::1]:2086",
+    "udp-127.0.0.1:1",
+    "udp-192.0.2.1:2086",
+    "udp-[::1]:2086",
     "udp-[2001:db8::1]:65535",
   };
   struct sockaddr_storage ss;
@@ -96,10 +116,8 @@ START_TEST (test_udp_address_print_v4_mapped)
   memset (&v6, 0, sizeof (v6));
   v6.sin6_family = AF_INET6;
   v6.sin6_port = htons (7);
-  ck_assert_int_eq (1, inet_pton (AF_INET6, "::ffff:10.1.2.3",
-                                  &v6.sin6_addr));
-  s = BRAID_COMM_udp_address_print ((const struct sockaddr *) &v6,
-                                    sizeof (v6));
+  ck_assert_int_eq (1, inet_pton (AF_INET6, "::ffff:10.1.2.3", &v6.sin6_addr));
+  s = BRAID_COMM_udp_address_print ((const struct sockaddr *) &v6, sizeof (v6));
   ck_assert_str_eq ("udp-10.1.2.3:7", s);
   GNUNET_free (s);
 }
@@ -115,21 +133,29 @@ START_TEST (test_udp_bindto_parse_forms)
                     BRAID_COMM_udp_bindto_parse ("2086", GNUNET_NO, &ss, &len));
   ck_assert_int_eq (AF_INET6, ss.ss_family);
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_udp_bindto_parse ("2086", GNUNET_YES, &ss,
+                    BRAID_COMM_udp_bindto_parse ("2086",
+                                                 GNUNET_YES,
+                                                 &ss,
                                                  &len));
   ck_assert_int_eq (AF_INET, ss.ss_family);
   ck_assert_uint_eq (2086, ntohs (((struct sockaddr_in *) &ss)->sin_port));
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_udp_bindto_parse ("127.0.0.1:9", GNUNET_NO, &ss,
+                    BRAID_COMM_udp_bindto_parse ("127.0.0.1:9",
+                                                 GNUNET_NO,
+                                                 &ss,
                                                  &len));
   ck_assert_int_eq (AF_INET, ss.ss_family);
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_COMM_udp_bindto_parse ("[::1]:9", GNUNET_YES, &ss,
+                    BRAID_COMM_udp_bindto_parse ("[::1]:9",
+                                                 GNUNET_YES,
+                                                 &ss,
                                                  &len));
   ck_assert_int_eq (GNUNET_SYSERR,
                     BRAID_COMM_udp_bindto_parse ("0", GNUNET_NO, &ss, &len));
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_COMM_udp_bindto_parse ("host:9", GNUNET_NO, &ss,
+                    BRAID_COMM_udp_bindto_parse ("host:9",
+                                                 GNUNET_NO,
+                                                 &ss,
                                                  &len));
 }
 END_TEST

@@ -36,10 +36,11 @@ run (void *cls,
 {
   struct GNUNET_PeerIdentity pid;
 
-  if ( (NULL == args[0]) || (NULL == args[1]) ||
-       (GNUNET_OK !=
-        GNUNET_CRYPTO_eddsa_public_key_from_string (args[0], strlen (args[0]),
-                                                    &pid.public_key)) )
+  if ((NULL == args[0]) || (NULL == args[1]) ||
+      (GNUNET_OK !=
+       GNUNET_CRYPTO_eddsa_public_key_from_string (args[0],
+                                                   strlen (args[0]),
+                                                   &pid.public_key)))
   {
     fprintf (stderr, "usage: test_comm_udp_validate -c CFG PEER ADDRESS\n");
     return;
@@ -47,8 +48,7 @@ run (void *cls,
   ah = GNUNET_TRANSPORT_application_init (cfg);
   if (NULL == ah)
     return;
-  GNUNET_TRANSPORT_application_validate (ah, &pid, GNUNET_NT_LOOPBACK,
-                                         args[1]);
+  GNUNET_TRANSPORT_application_validate (ah, &pid, GNUNET_NT_LOOPBACK, args[1]);
   /* Give the MQ time to deliver the request, then leave. */
   GNUNET_SCHEDULER_add_delayed (GNUNET_TIME_UNIT_SECONDS, &do_stop, NULL);
   ret = 0;
@@ -56,16 +56,18 @@ run (void *cls,
 
 
 int
-main (int argc,
-      char *const *argv)
+main (int argc, char *const *argv)
 {
   static const struct GNUNET_GETOPT_CommandLineOption options[] = {
-    GNUNET_GETOPT_OPTION_END
-  };
+    GNUNET_GETOPT_OPTION_END};
 
-  if (GNUNET_OK != GNUNET_PROGRAM_run (argc, argv, "test_comm_udp_validate",
+  if (GNUNET_OK != GNUNET_PROGRAM_run (argc,
+                                       argv,
+                                       "test_comm_udp_validate",
                                        "ask TRANSPORT to validate an address",
-                                       options, &run, NULL))
+                                       options,
+                                       &run,
+                                       NULL))
     return 1;
   return ret;
 }

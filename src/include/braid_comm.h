@@ -47,30 +47,28 @@
 #define BRAID_COMM_DATA_HEADER_LEN 20
 
 /** Bytes a data packet adds to its payload: header, inner type, tag. */
-#define BRAID_COMM_DATA_OVERHEAD (BRAID_COMM_DATA_HEADER_LEN + 1 \
-                                  + BRAID_COMM_TAG_LEN)
+#define BRAID_COMM_DATA_OVERHEAD \
+  (BRAID_COMM_DATA_HEADER_LEN + 1 + BRAID_COMM_TAG_LEN)
 
 /** Fixed plaintext of an INIT body (before padding). */
 #define BRAID_COMM_INIT_BODY_LEN (32 + 8 + 8 + 1 + 64)
 
 /** Smallest INIT datagram: ephemeral key, body, tag. */
-#define BRAID_COMM_INIT_MIN_LEN (32 + BRAID_COMM_INIT_BODY_LEN \
-                                 + BRAID_COMM_TAG_LEN)
+#define BRAID_COMM_INIT_MIN_LEN \
+  (32 + BRAID_COMM_INIT_BODY_LEN + BRAID_COMM_TAG_LEN)
 
 /** Fixed plaintext of a RESP body (before padding). */
 #define BRAID_COMM_RESP_BODY_LEN (8 + 1 + 64)
 
 /** Smallest RESP datagram: sid, ephemeral key, body, tag. */
-#define BRAID_COMM_RESP_MIN_LEN (BRAID_COMM_SID_LEN + 32 \
-                                 + BRAID_COMM_RESP_BODY_LEN \
-                                 + BRAID_COMM_TAG_LEN)
+#define BRAID_COMM_RESP_MIN_LEN \
+  (BRAID_COMM_SID_LEN + 32 + BRAID_COMM_RESP_BODY_LEN + BRAID_COMM_TAG_LEN)
 
 /** Largest random padding added to a handshake packet. */
 #define BRAID_COMM_KX_PAD_MAX 64
 
 /** Largest handshake packet. */
-#define BRAID_COMM_KX_MAX_LEN (BRAID_COMM_INIT_MIN_LEN \
-                               + BRAID_COMM_KX_PAD_MAX)
+#define BRAID_COMM_KX_MAX_LEN (BRAID_COMM_INIT_MIN_LEN + BRAID_COMM_KX_PAD_MAX)
 
 /** Payload of a CONFIRM packet: the initiator's second signature. */
 #define BRAID_COMM_CONFIRM_LEN 64
@@ -201,9 +199,7 @@ BRAID_COMM_reader_init (struct BRAID_COMM_Reader *r,
  * @return #GNUNET_OK, or #GNUNET_SYSERR if fewer than @a n are left
  */
 enum GNUNET_GenericReturnValue
-BRAID_COMM_reader_bytes (struct BRAID_COMM_Reader *r,
-                         void *out,
-                         size_t n);
+BRAID_COMM_reader_bytes (struct BRAID_COMM_Reader *r, void *out, size_t n);
 
 
 /**
@@ -214,8 +210,7 @@ BRAID_COMM_reader_bytes (struct BRAID_COMM_Reader *r,
  * @return #GNUNET_OK or #GNUNET_SYSERR
  */
 enum GNUNET_GenericReturnValue
-BRAID_COMM_reader_u8 (struct BRAID_COMM_Reader *r,
-                      uint8_t *v);
+BRAID_COMM_reader_u8 (struct BRAID_COMM_Reader *r, uint8_t *v);
 
 
 /**
@@ -226,8 +221,7 @@ BRAID_COMM_reader_u8 (struct BRAID_COMM_Reader *r,
  * @return #GNUNET_OK or #GNUNET_SYSERR
  */
 enum GNUNET_GenericReturnValue
-BRAID_COMM_reader_u64 (struct BRAID_COMM_Reader *r,
-                       uint64_t *v);
+BRAID_COMM_reader_u64 (struct BRAID_COMM_Reader *r, uint64_t *v);
 
 
 /**
@@ -319,8 +313,7 @@ BRAID_COMM_aead_local_offer (int allow_aes);
  * @return the AEAD, or 0 if the offers have nothing in common
  */
 enum BRAID_COMM_Aead
-BRAID_COMM_aead_choose (uint8_t initiator_offer,
-                        uint8_t responder_offer);
+BRAID_COMM_aead_choose (uint8_t initiator_offer, uint8_t responder_offer);
 
 
 /* ------------------------------------------------------------------ */
@@ -373,8 +366,7 @@ BRAID_COMM_replay_check (const struct BRAID_COMM_ReplayWindow *w,
  *         the result is #BRAID_COMM_DROP_NONE
  */
 enum BRAID_COMM_Drop
-BRAID_COMM_replay_update (struct BRAID_COMM_ReplayWindow *w,
-                          uint64_t counter);
+BRAID_COMM_replay_update (struct BRAID_COMM_ReplayWindow *w, uint64_t counter);
 
 
 /* ------------------------------------------------------------------ */
