@@ -406,7 +406,6 @@ claim_step (struct BRAID_ROAM_Core *core,
 {
   struct BRAID_ROAM_Packet p;
   struct in6_addr dst;
-  int ret;
 
   if (0 == c->claims_left)
   {
@@ -419,15 +418,13 @@ claim_step (struct BRAID_ROAM_Core *core,
   packet_init (core, &p, BRAID_ROAM_CLAIM, BRAID_ROAM_TTL_UNICAST);
   memcpy (p.mac, c->mac, BRAID_ROAM_MAC_LEN);
   client_ncip (core, c, &dst);
-  ret = packet_send (core, &p, &dst);
-  /* the first CLAIM goes only to the node-client IP; if it is not
-     answered within one interval (no route yet, loss), flood as well */
-  if ((0 != ret) || (c->claims_sent > 0))
-  {
-    p.ttl = BRAID_ROAM_TTL_MULTICAST;
-    p.nonce = new_nonce ();
-    (void) packet_send (core, &p, NULL);
-  }
+  (void) packet_send (core, &p, &dst);
+  /* Also flood it, with the same nonce: right after a roam the route to
+     the node-client IP may still point at a node that no longer has it,
+     and a lossy path may eat the unicast copy.  The owner sees the second
+     copy as a duplicate; the other nodes forward it. */
+  p.ttl = BRAID_ROAM_TTL_MULTICAST;
+  (void) packet_send (core, &p, NULL);
   c->claims_left--;
   c->claims_sent++;
   c->claim_due = GNUNET_TIME_absolute_add (now, core->cfg.claim_interval);
@@ -701,23 +698,23 @@ handle_claim (struct BRAID_ROAM_Core *core,
               struct GNUNET_TIME_Absolute now)
 {
   struct Client *c = client_find (core, p->mac);
+  char sender[INET6_ADDRSTRLEN];
 
-  if (NULL == c)
+  /* Only the owner answers.  l3roamd also answers from its memory of
+     clients that left; that INFO ends the claim before the real owner
+     hears it, and both nodes then own the client.  A node that merely
+     remembers the client passes a multicast CLAIM on instead. */
+  if ((NULL == c) || (BRAID_ROAM_CLIENT_OLD == c->state))
     return 1;
-  if (BRAID_ROAM_CLIENT_OLD != c->state)
-  {
-    char sender[INET6_ADDRSTRLEN];
-
-    inet_ntop (AF_INET6, &p->sender, sender, sizeof (sender));
-    LOG (GNUNET_ERROR_TYPE_INFO,
-         "handing client %02x:%02x:%02x:%02x:%02x:%02x over to %s\n",
-         c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5],
-         sender);
-    client_withdraw (core, c, GNUNET_YES);
-    c->state = BRAID_ROAM_CLIENT_OLD;
-    c->claims_left = 0;
-    core->stats.handover_out++;
-  }
+  inet_ntop (AF_INET6, &p->sender, sender, sizeof (sender));
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "handing client %02x:%02x:%02x:%02x:%02x:%02x over to %s\n",
+       c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5],
+       sender);
+  client_withdraw (core, c, GNUNET_YES);
+  c->state = BRAID_ROAM_CLIENT_OLD;
+  c->claims_left = 0;
+  core->stats.handover_out++;
   c->expires = GNUNET_TIME_absolute_add (now, core->cfg.old_client_keep);
   info_start (core, c, &p->sender, now);
   return 0;

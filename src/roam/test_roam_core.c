@@ -389,6 +389,29 @@ START_TEST (test_core_receive_handover)
 END_TEST
 
 
+/** A node that only remembers the client forwards a CLAIM and never
+    answers it: its INFO would end the claim before the owner hears it. */
+START_TEST (test_core_receive_claim_old_node_forwards)
+{
+  mesh_setup (3, 0);
+  client_arrives (0, 2);
+  run_for (2000);
+  client_arrives (1, 1);
+  run_for (1000);
+  assert_owned_by (1, 2);
+  ck_assert_uint_eq (1, BRAID_ROAM_core_stats (nodes[0].core)->tx_type[2]);
+  client_arrives (2, 1);
+  run_for (1000);
+  assert_owned_by (2, 2);
+  /* node 0 sent no second INFO, but passed the flooded CLAIMs on */
+  ck_assert_uint_eq (1, BRAID_ROAM_core_stats (nodes[0].core)->tx_type[2]);
+  ck_assert_uint_gt (BRAID_ROAM_core_stats (nodes[0].core)->forwarded, 0);
+  ck_assert_uint_eq (1, BRAID_ROAM_core_stats (nodes[1].core)->tx_type[2]);
+  mesh_teardown ();
+}
+END_TEST
+
+
 /** l3roamd's failure: repeated back-and-forth roams. */
 static void
 roam_back_and_forth (unsigned int n, unsigned int loss, unsigned int roams,
@@ -606,6 +629,7 @@ core_suite (void)
   tc = tcase_create ("BRAID_ROAM_core_receive");
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_core_receive_handover);
+  tcase_add_test (tc, test_core_receive_claim_old_node_forwards);
   tcase_add_test (tc, test_core_receive_twenty_roams_two_nodes);
   tcase_add_test (tc, test_core_receive_twenty_silent_roams_two_nodes);
   tcase_add_test (tc, test_core_receive_round_robin_four_nodes);

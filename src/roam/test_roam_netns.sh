@@ -1,0 +1,317 @@
+#!/bin/bash
+# braid - one secure, self-tuning link over every path
+# SPDX-License-Identifier: AGPL-3.0-or-later
+#
+# test_roam_netns.sh: braid-daemon-roam with real babeld in network
+# namespaces.  NODES mesh nodes in a chain (n1 - n2 - ... ), each with
+# its own braid-daemon-roam and babeld, and one client namespace whose
+# bridge has one uplink per node; a roam takes the uplink to the old node
+# down and brings the one to the new node up.  The client keeps pinging
+# node 1 twenty times a second.
+#
+# After every roam it checks that exactly the new node routes both client
+# addresses (one of which the client never used there: it came by INFO)
+# and holds the node-client IP, and that no other node does.  It prints,
+# per roam, the time to the route on the new node, the time to the
+# withdrawal on the old node, and the pings lost.
+#
+# usage: test_roam_netns.sh [NODES] [ROAMS] [LOSS-PERCENT] [ROUND-ROBIN]
+# Environment: ROAM_BUILDDIR (default: this script's directory, or the
+# current one under `make check`).
+set -u
+
+NODES=${1:-2}
+ROAMS=${2:-20}
+LOSS=${3:-0}
+RR=${4:-0}
+B=${ROAM_BUILDDIR:-$(pwd)}
+DAEMON=$B/braid-daemon-roam
+CLI=$B/braid-roam
+P=brm$$
+TMP=$(mktemp -d /tmp/roam-netns.XXXXXX)
+PIDS=""
+CMAC=02:aa:bb:cc:dd:01
+A1=2001:db8:c::100
+A2=2001:db8:c::101
+NCIP=fd00:ffff::aa:bbff:fecc:dd01
+
+fail () {
+  echo "FAIL: $*" >&2
+  for i in $(seq 1 "$NODES"); do
+    echo "--- node $i: routes table 100, lo addresses, daemon state" >&2
+    ip -n "${P}n$i" -6 route show table 100 >&2
+    ip -n "${P}n$i" -6 addr show dev lo >&2
+    "$CLI" -c "$TMP/n$i.conf" list >&2 2>&1
+    tail -20 "$TMP/d$i.log" >&2
+  done
+  exit 1
+}
+
+cleanup () {
+  for p in $PIDS; do kill "$p" 2>/dev/null; done
+  sleep 0.3
+  for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+  ip netns del "${P}c" 2>/dev/null
+  for i in $(seq 1 "$NODES"); do ip netns del "${P}n$i" 2>/dev/null; done
+  if [ -n "${ROAM_KEEP:-}" ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT INT TERM
+
+for tool in babeld nft ip ping; do
+  command -v $tool >/dev/null || { echo "$tool not installed"; exit 1; }
+done
+[ -x "$DAEMON" ] || { echo "no $DAEMON (set ROAM_BUILDDIR)"; exit 1; }
+
+now () { date +%s.%N; }
+# first_event LOG PATTERN T0: time of the first kernel route event
+# matching PATTERN after T0 (from `ip -ts monitor route`)
+first_event () {
+  python3 - "$1" "$2" "$3" <<'PYEOF'
+import re, sys, datetime
+log, pat, t0 = sys.argv[1], re.compile(sys.argv[2]), float(sys.argv[3])
+for line in open(log):
+    m = re.match(r'\[(\S+)\] (.*)', line)
+    if not m or not pat.search(m.group(2)):
+        continue
+    t = datetime.datetime.fromisoformat(m.group(1)).timestamp()
+    if t > t0:
+        print("%.6f" % t)
+        break
+PYEOF
+}
+ms () { echo "($2 - $1) * 1000" | bc -l | xargs printf '%.0f'; }
+
+# --- client namespace: bridge br0 with one port per node -----------------
+ip netns add "${P}c" || exit 1
+ip -n "${P}c" link set lo up
+ip -n "${P}c" link add br0 address $CMAC type bridge stp_state 0 forward_delay 0
+ip netns exec "${P}c" sysctl -qw net.ipv6.conf.br0.accept_dad=0
+ip -n "${P}c" addr add $A1/64 dev br0 nodad
+ip -n "${P}c" addr add $A2/64 dev br0 nodad
+ip -n "${P}c" link set br0 up
+
+for i in $(seq 1 "$NODES"); do
+  ns=${P}n$i
+  ip netns add "$ns" || exit 1
+  ip -n "$ns" link set lo up
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1
+  ip -n "$ns" addr add fd00::$i/128 dev lo
+  # one ip rule: client routes (table 100) before babel's (main)
+  ip -n "$ns" -6 rule add pref 100 table 100
+  # client side: same gateway MAC and link-local on every node
+  ip link add c0 netns "$ns" address 02:00:00:00:00:fe type veth \
+    peer name up$i netns "${P}c"
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.c0.accept_dad=0
+  ip -n "$ns" addr add fe80::1/64 dev c0 nodad
+  ip -n "$ns" link set c0 up
+  ip -n "${P}c" link set up$i master br0
+  # the bridge ports themselves are no clients
+  ip netns exec "${P}c" sysctl -qw net.ipv6.conf.up$i.disable_ipv6=1
+done
+ip -n "${P}c" -6 route add default via fe80::1 dev br0
+
+# --- mesh links: a chain ---------------------------------------------------
+for i in $(seq 1 $((NODES - 1))); do
+  j=$((i + 1))
+  ip link add mr netns "${P}n$i" type veth peer name ml netns "${P}n$j"
+  ip -n "${P}n$i" link set mr up
+  ip -n "${P}n$j" link set ml up
+done
+
+meshifs () {
+  local i=$1 l=""
+  [ "$i" -gt 1 ] && l="ml"
+  [ "$i" -lt "$NODES" ] && l="$l mr"
+  echo $l
+}
+
+# --- loss on mesh links (nftables random drop) ---------------------------
+if [ "$LOSS" -gt 0 ]; then
+  for i in $(seq 1 "$NODES"); do
+    ip netns exec "${P}n$i" nft -f - <<EOF || exit 1
+table inet roamloss {
+  chain pre {
+    type filter hook prerouting priority -300;
+    iifname { "ml", "mr" } numgen random mod 100 < $LOSS drop
+  }
+}
+EOF
+  done
+fi
+
+# --- babeld and braid-daemon-roam on every node --------------------------
+for i in $(seq 1 "$NODES"); do
+  ns=${P}n$i
+  cat > "$TMP/babel$i.conf" <<EOF
+default type wireless hello-interval 0.5
+import-table 100
+redistribute local ip fd00::/64 ge 128
+redistribute local ip fd00:ffff::/64 ge 128
+redistribute ip 2001:db8:c::/64 ge 128
+redistribute local deny
+redistribute deny
+EOF
+  ip netns exec "$ns" babeld -c "$TMP/babel$i.conf" -I "$TMP/babel$i.pid" \
+    -S "$TMP/babel$i.state" -d 0 -L "$TMP/babel$i.log" $(meshifs $i) \
+    >/dev/null 2>&1 &
+  PIDS="$PIDS $!"
+  mkdir -p "$TMP/home$i"
+  cat > "$TMP/n$i.conf" <<EOF
+[PATHS]
+GNUNET_HOME = $TMP/home$i
+GNUNET_RUNTIME_DIR = $TMP/home$i
+GNUNET_USER_RUNTIME_DIR = $TMP/home$i
+GNUNET_DATA_HOME = $TMP/home$i
+GNUNET_CONFIG_HOME = $TMP/home$i
+GNUNET_CACHE_HOME = $TMP/home$i
+
+[roam]
+UNIXPATH = $TMP/n$i.sock
+NODE_IP = fd00::$i
+NODE_CLIENT_PREFIX = fd00:ffff::/64
+CLIENT_PREFIXES = 2001:db8:c::/64
+MESH_INTERFACES = $(meshifs $i)
+CLIENT_INTERFACES = c0
+ROUTE_TABLE = 100
+ROUTE_PROTOCOL = 158
+EOF
+  ip netns exec "$ns" "$DAEMON" -c "$TMP/n$i.conf" -L INFO \
+    -l "$TMP/d$i.log" &
+  PIDS="$PIDS $!"
+done
+
+# only uplink 1 is live at the start
+ip -n "${P}c" link set up1 up
+for i in $(seq 2 "$NODES"); do ip -n "${P}c" link set up$i down; done
+
+has_route () { ip -n "${P}n$1" -6 route show table 100 "$2/128" 2>/dev/null | grep -q .; }
+has_ncip () { ip -n "${P}n$1" -6 addr show dev lo 2>/dev/null | grep -q "$NCIP"; }
+
+# wait until the daemons answer on their control sockets
+for i in $(seq 1 "$NODES"); do
+  ok=0
+  for t in $(seq 1 50); do
+    if "$CLI" -c "$TMP/n$i.conf" stats >/dev/null 2>&1; then ok=1; break; fi
+    sleep 0.1
+  done
+  [ $ok = 1 ] || fail "daemon $i does not answer"
+done
+
+# the client uses both addresses at node 1
+ip netns exec "${P}c" ping -6 -q -c 1 -W 1 -I $A2 fd00::1 >/dev/null 2>&1
+ip netns exec "${P}c" ping -6 -q -c 1 -W 1 -I $A1 fd00::1 >/dev/null 2>&1
+for t in $(seq 1 100); do
+  has_route 1 $A1 && has_route 1 $A2 && has_ncip 1 && break
+  sleep 0.05
+done
+has_route 1 $A1 && has_route 1 $A2 || fail "node 1 did not route the client"
+has_ncip 1 || fail "node 1 has no node-client IP"
+
+# babel must have spread node IPs (node 1 reachable from the last node)
+conv=0
+for t in $(seq 1 100); do
+  if ip netns exec "${P}n$NODES" ping -6 -q -c 1 -W 1 fd00::1 >/dev/null 2>&1
+  then conv=1; break; fi
+  sleep 0.1
+done
+[ $conv = 1 ] || fail "babel did not converge"
+
+# a silent control-socket client must not block the daemon
+python3 - "$TMP/n1.sock" <<'EOF' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.send(b"\x00\x40")  # half a message header, then silence
+time.sleep(30)
+EOF
+SILENT=$!
+PIDS="$PIDS $SILENT"
+sleep 0.2
+timeout 5 "$CLI" -c "$TMP/n1.conf" -j clients >/dev/null \
+  || fail "control socket blocked by a silent client"
+
+for i in $(seq 1 "$NODES"); do
+  ip -n "${P}n$i" -ts -6 monitor route > "$TMP/mon$i.log" 2>/dev/null &
+  PIDS="$PIDS $!"
+done
+sleep 0.2
+
+at=1
+sum_new=0; sum_old=0; sum_lost=0; max_new=0; max_old=0; max_lost=0
+echo "roam  from to  route-new-ms  withdraw-old-ms  pings-lost/sent"
+for r in $(seq 1 "$ROAMS"); do
+  if [ "$RR" = 1 ] || [ "$NODES" -gt 2 ]; then
+    to=$((at % NODES + 1))
+  else
+    to=$((3 - at))
+  fi
+  ip netns exec "${P}c" ping -6 -n -i 0.05 -w 2 -W 1 fd00::1 \
+    > "$TMP/ping$r.log" 2>&1 &
+  PING=$!
+  sleep 0.5
+  t0=$(now)
+  echo "$t0" > "$TMP/t0.$r"
+  ip -n "${P}c" link set up$at down
+  ip -n "${P}c" link set up$to up
+  tnew=""; told=""
+  deadline=$(echo "$t0 + 10" | bc)
+  while [ "$(echo "$(now) < $deadline" | bc)" = 1 ]; do
+    [ -z "$tnew" ] && has_route $to $A1 && has_route $to $A2 && tnew=$(now)
+    [ -z "$told" ] && ! has_route $at $A1 && ! has_route $at $A2 && told=$(now)
+    [ -n "$tnew" ] && [ -n "$told" ] && break
+  done
+  [ -n "$tnew" ] || fail "roam $r: node $to never routed both addresses"
+  [ -n "$told" ] || fail "roam $r: node $at never withdrew"
+  wait $PING
+  sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$TMP/ping$r.log")
+  recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TMP/ping$r.log")
+  lost=$((sent - recv))
+  # exactly one owner: the new node, with both routes and the node-client IP
+  for t in $(seq 1 60); do
+    owners=0
+    for i in $(seq 1 "$NODES"); do
+      if has_route $i $A1 || has_route $i $A2 || has_ncip $i; then
+        owners=$((owners + 1))
+      fi
+    done
+    [ $owners = 1 ] && has_ncip $to && break
+    sleep 0.05
+  done
+  [ $owners = 1 ] || fail "roam $r: $owners nodes own the client"
+  has_ncip $to || fail "roam $r: node $to has no node-client IP"
+  has_route $to $A1 && has_route $to $A2 || fail "roam $r: node $to lost a route"
+  # exact times from the kernel's route events
+  knew=$(first_event "$TMP/mon$to.log" "^${A2//./\\.} dev c0 table 100" "$t0")
+  kold=$(first_event "$TMP/mon$at.log" "^Deleted ${A1//./\\.} dev c0 table 100" "$t0")
+  [ -n "$knew" ] && tnew=$knew
+  [ -n "$kold" ] && told=$kold
+  dn=$(ms "$t0" "$tnew"); dold=$(ms "$t0" "$told")
+  printf '%4d  %4d %2d  %12d  %15d  %d/%d\n' $r $at $to $dn $dold $lost $sent
+  sum_new=$((sum_new + dn)); sum_old=$((sum_old + dold))
+  sum_lost=$((sum_lost + lost))
+  [ $dn -gt $max_new ] && max_new=$dn
+  [ $dold -gt $max_old ] && max_old=$dold
+  [ $lost -gt $max_lost ] && max_lost=$lost
+  at=$to
+done
+echo "nodes $NODES loss $LOSS% roams $ROAMS:" \
+  "route on new node avg $((sum_new / ROAMS)) ms max $max_new ms;" \
+  "old node withdrawn avg $((sum_old / ROAMS)) ms max $max_old ms;" \
+  "pings lost total $sum_lost max $max_lost per roam"
+for i in $(seq 1 "$NODES"); do
+  "$CLI" -c "$TMP/n$i.conf" -j stats > "$TMP/stats$i.json" \
+    || fail "node $i: control socket"
+done
+
+# shutdown removes the daemon's own routes and only those
+ip -n "${P}n$at" -6 route add 2001:db8:c::999/128 dev c0 table 100 proto 158
+for p in $PIDS; do
+  case "$(cat /proc/$p/cmdline 2>/dev/null | tr '\0' ' ')" in
+    *braid-daemon-roam*) kill -TERM "$p"; wait "$p" 2>/dev/null ;;
+  esac
+done
+has_route $at $A1 && fail "shutdown left the client route"
+has_ncip $at && fail "shutdown left the node-client IP"
+has_route $at 2001:db8:c::999 || fail "shutdown removed a route it did not create"
+echo "PASS"
+exit 0

@@ -1,0 +1,5 @@
+#!/bin/sh
+# braid - one secure, self-tuning link over every path
+# SPDX-License-Identifier: AGPL-3.0-or-later
+# make check: test_roam_netns.sh with four nodes in a chain, twenty roams round-robin, 20% loss on every mesh link.
+exec bash "${srcdir:-$(dirname "$0")}/test_roam_netns.sh" 4 20 20
