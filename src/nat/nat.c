@@ -19,6 +19,8 @@
 #define PROBE_PORT_COUNT (65536 - PROBE_PORT_MIN)
 /** Evaluation rounds before the NAT type is declared unknown. */
 #define EVAL_ROUNDS 3
+/** Most peers a handle keeps (bounds state created by unsolicited pings). */
+#define MAX_PEERS 4096
 
 
 /**
@@ -76,6 +78,16 @@ struct Peer
   struct GNUNET_TIME_Absolute next_send;
   /** Our current challenge to it. */
   uint64_t nonce;
+  /** Nonce of our last CONNECT about it (the intro echoes it). */
+  uint64_t connect_nonce;
+  /** Requester: CONNECTs sent during this punch (re-introductions). */
+  unsigned int reintros;
+  /** #GNUNET_YES if we asked for the introduction (BRAID_NAT_connect). */
+  int requester;
+  /** Requester: when to ask the introducer again if still punching. */
+  struct GNUNET_TIME_Absolute next_reintro;
+  /** Introducer mode: its last fresh nonce (replay protection). */
+  uint64_t last_nonce;
   /** Pings or probes sent in this attempt. */
   unsigned int sent;
   /** Birthday sockets opened for it (hard side). */
@@ -112,6 +124,10 @@ struct Introducer
   struct GNUNET_TIME_Absolute last_pong;
   /** Highest intro counter seen from it (replay protection). */
   uint64_t last_intro_ts;
+  /** When to re-send an unanswered keep-alive or announce ping. */
+  struct GNUNET_TIME_Absolute retry_at;
+  /** Re-sends left for the current keep-alive or announce ping. */
+  unsigned int retries;
 };
 
 
@@ -160,10 +176,14 @@ struct BRAID_NAT_Handle
   struct BRAID_NAT_Address local;
   /** Next keep-alive round. */
   struct GNUNET_TIME_Absolute next_keepalive;
+  /** Last nonce issued (see rng_nonce()). */
+  uint64_t nonce_ctr;
   /** Next unused birthday socket index. */
   uint32_t next_bday_sock;
   /** Introducer mode: last intro counter issued. */
   uint64_t intro_counter;
+  /** Number of peers. */
+  unsigned int n_peers;
   /** Peers. */
   struct Peer *head;
   /** Peers. */
@@ -188,16 +208,16 @@ rng_next (struct BRAID_NAT_Handle *h)
 }
 
 
-/** A nonzero nonce (zero means "none" in INTRO). */
+/**
+ * A fresh nonce: strictly increasing per handle by a random step, so an
+ * introducer can tell a replayed ping or connect (an old nonce) from a
+ * fresh one; never zero (zero means "none" in INTRO).
+ */
 static uint64_t
 rng_nonce (struct BRAID_NAT_Handle *h)
 {
-  uint64_t n;
-
-  do
-    n = rng_next (h);
-  while (0 == n);
-  return n;
+  h->nonce_ctr += 1 + (rng_next (h) & 0xFFFF);
+  return h->nonce_ctr;
 }
 
 
@@ -285,6 +305,7 @@ peer_get (struct BRAID_NAT_Handle *h, const struct GNUNET_PeerIdentity *id)
     return p;
   p = GNUNET_new (struct Peer);
   p->id = *id;
+  h->n_peers++;
   GNUNET_CONTAINER_DLL_insert (h->head, h->tail, p);
   return p;
 }
@@ -312,6 +333,7 @@ static void
 peer_free (struct BRAID_NAT_Handle *h, struct Peer *p)
 {
   punch_cleanup (h, p);
+  h->n_peers--;
   GNUNET_CONTAINER_DLL_remove (h->head, h->tail, p);
   GNUNET_free (p);
 }
@@ -536,6 +558,13 @@ BRAID_NAT_peer_state_from_age (struct GNUNET_TIME_Relative keep_alive,
 /* ---------------- NAT evaluation (seed "NAT Evaluation") --------------- */
 
 static void
+ping_introducer (struct BRAID_NAT_Handle *h, unsigned int i, uint8_t flags);
+
+static void
+announce (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now);
+
+
+static void
 set_nat (struct BRAID_NAT_Handle *h, enum BRAID_NAT_Type t,
          const struct BRAID_NAT_Address *pub)
 {
@@ -571,6 +600,41 @@ ping_introducer (struct BRAID_NAT_Handle *h, unsigned int i, uint8_t flags)
   m.restart = h->restart;
   m.nonce = h->intro[i].nonce;
   send_msg (h, BRAID_NAT_SOCK_MAIN, &h->intro[i].addr, &m);
+}
+
+
+/**
+ * Ping every introducer (announce or keep-alive), re-sent up to twice at
+ * eval-timeout intervals until the pong arrives: the introducers must
+ * learn our NAT type, they pass it on in intros.
+ */
+static void
+announce (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
+{
+  for (unsigned int i = 0; i < h->n_intro; i++)
+  {
+    ping_introducer (h, i, 0);
+    h->intro[i].retries = 2;
+    h->intro[i].retry_at = GNUNET_TIME_absolute_add (now,
+                                                     h->cfg.eval_timeout);
+  }
+}
+
+
+/** Re-send unanswered announce or keep-alive pings. */
+static void
+announce_tick (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
+{
+  for (unsigned int i = 0; i < h->n_intro; i++)
+  {
+    struct Introducer *in = &h->intro[i];
+
+    if ((0 == in->retries) || in->pong_ok || ! due (in->retry_at, now))
+      continue;
+    in->retries--;
+    ping_introducer (h, i, 0);
+    in->retry_at = GNUNET_TIME_absolute_add (now, h->cfg.eval_timeout);
+  }
 }
 
 
@@ -623,6 +687,7 @@ eval_decide (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now,
     /* Unsolicited traffic reached the test port: static. */
     h->evaluating = GNUNET_NO;
     set_nat (h, BRAID_NAT_TYPE_STATIC, &any->observed);
+    announce (h, now);
     return;
   }
   if ((2 == h->n_intro) && a->pong_ok && b->pong_ok)
@@ -635,12 +700,14 @@ eval_decide (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now,
       pub.port = 0;
       h->evaluating = GNUNET_NO;
       set_nat (h, BRAID_NAT_TYPE_HARD, &pub);
+      announce (h, now);
       return;
     }
     if (final)
     {
       h->evaluating = GNUNET_NO;
       set_nat (h, BRAID_NAT_TYPE_EASY, &a->observed);
+      announce (h, now);
       return;
     }
     /* Same endpoint from both: wait for a test as long again as the
@@ -743,9 +810,16 @@ punch_start (struct BRAID_NAT_Handle *h, struct Peer *p,
 
   punch_cleanup (h, p);
   p->sent = 0;
+  p->sock = BRAID_NAT_SOCK_MAIN;
   p->deadline = GNUNET_TIME_absolute_add (
     GNUNET_TIME_absolute_add (now, h->cfg.connecting_max_time),
     h->cfg.eval_timeout);
+  /* The requester asks again at 1/3 and 2/3 of the punch: an intro to
+     the other side may have been lost, and it cannot ask for us. */
+  p->next_reintro = p->requester
+                    ? GNUNET_TIME_absolute_add (
+    now, GNUNET_TIME_relative_divide (h->cfg.connecting_max_time, 3))
+                    : GNUNET_TIME_UNIT_FOREVER_ABS;
   prepare_ping (h, p);
   if ((BRAID_NAT_TYPE_HARD == mine) && (BRAID_NAT_TYPE_HARD == theirs))
   {
@@ -793,11 +867,45 @@ punch_start (struct BRAID_NAT_Handle *h, struct Peer *p,
 }
 
 
+/** Send a CONNECT about @a p to its current introducer. */
+static void
+send_connect (struct BRAID_NAT_Handle *h, struct Peer *p)
+{
+  struct NAT_Message m;
+
+  memset (&m, 0, sizeof (m));
+  m.type = BRAID_MESSAGE_TYPE_NAT_CONNECT;
+  m.receiver = h->intro[p->intro_idx].id;
+  m.peer = p->id;
+  p->connect_nonce = rng_nonce (h);
+  m.nonce = p->connect_nonce;
+  send_msg (h, BRAID_NAT_SOCK_MAIN, &h->intro[p->intro_idx].addr, &m);
+}
+
+
+/** Is @a p being punched to (any active punch state)? */
+static int
+punching (const struct Peer *p)
+{
+  return (PUNCH_EASY == p->punch) || (PUNCH_PASSIVE == p->punch)
+         || (PUNCH_BDAY_HARD == p->punch) || (PUNCH_BDAY_EASY == p->punch);
+}
+
+
 /** Timers of one peer's punch. */
 static void
 punch_tick (struct BRAID_NAT_Handle *h, struct Peer *p,
             struct GNUNET_TIME_Absolute now)
 {
+  if (punching (p) && due (p->next_reintro, now))
+  {
+    send_connect (h, p);
+    p->reintros++;
+    p->next_reintro = (p->reintros < 2)
+                      ? GNUNET_TIME_absolute_add (
+      now, GNUNET_TIME_relative_divide (h->cfg.connecting_max_time, 3))
+                      : GNUNET_TIME_UNIT_FOREVER_ABS;
+  }
   switch (p->punch)
   {
   case PUNCH_WAIT_INTRO:
@@ -805,15 +913,8 @@ punch_tick (struct BRAID_NAT_Handle *h, struct Peer *p,
       return;
     if (p->intro_idx + 1 < h->n_intro)
     {
-      struct NAT_Message m;
-
       p->intro_idx++;
-      memset (&m, 0, sizeof (m));
-      m.type = BRAID_MESSAGE_TYPE_NAT_CONNECT;
-      m.receiver = h->intro[p->intro_idx].id;
-      m.peer = p->id;
-      m.nonce = p->nonce;
-      send_msg (h, BRAID_NAT_SOCK_MAIN, &h->intro[p->intro_idx].addr, &m);
+      send_connect (h, p);
       p->deadline = GNUNET_TIME_absolute_add (
         now, GNUNET_TIME_relative_multiply (h->cfg.eval_timeout, 2));
       return;
@@ -823,7 +924,7 @@ punch_tick (struct BRAID_NAT_Handle *h, struct Peer *p,
   case PUNCH_EASY:
     while (due (p->next_send, now) && ! due (p->deadline, now))
     {
-      send_ping (h, p, BRAID_NAT_SOCK_MAIN, &p->addr, 0);
+      send_ping (h, p, p->sock, &p->addr, 0);
       p->sent++;
       p->next_send = GNUNET_TIME_absolute_add (p->next_send,
                                                h->cfg.punch_interval);
@@ -844,9 +945,7 @@ punch_tick (struct BRAID_NAT_Handle *h, struct Peer *p,
   default:
     break;
   }
-  if (((PUNCH_EASY == p->punch) || (PUNCH_PASSIVE == p->punch)
-       || (PUNCH_BDAY_HARD == p->punch) || (PUNCH_BDAY_EASY == p->punch))
-      && due (p->deadline, now))
+  if (punching (p) && due (p->deadline, now))
     report_relay (h, p, BRAID_NAT_RELAY_PUNCH_FAILED);
 }
 
@@ -878,8 +977,12 @@ peer_connected (struct BRAID_NAT_Handle *h, struct Peer *p, uint32_t sock,
 
 /* ---------------- message handlers ------------------------------------- */
 
-/** Answer a ping with a pong (and, for an introducer, a test). */
-static void
+/**
+ * Answer a ping with a pong (and, for an introducer, a test).
+ *
+ * @return #GNUNET_OK, #GNUNET_SYSERR if an introducer saw a replay
+ */
+static enum GNUNET_GenericReturnValue
 handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
              const struct BRAID_NAT_Address *src, const struct NAT_Message *m,
              struct GNUNET_TIME_Absolute now)
@@ -887,6 +990,17 @@ handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
   struct NAT_Message r;
   struct Peer *p;
 
+  if (h->cfg.is_introducer)
+  {
+    /* Register only from a fresh ping: a replay from elsewhere must not
+       move a peer's registered address (nonces increase per restart). */
+    p = peer_find (h, &m->sender);
+    if ((NULL != p) && (m->restart < p->restart))
+      return GNUNET_SYSERR;
+    if ((NULL != p) && (m->restart == p->restart)
+        && (m->nonce <= p->last_nonce))
+      return GNUNET_SYSERR;
+  }
   memset (&r, 0, sizeof (r));
   r.type = BRAID_MESSAGE_TYPE_NAT_PONG;
   r.receiver = m->sender;
@@ -903,6 +1017,8 @@ handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
     p->addr = *src;
     p->nat = (enum BRAID_NAT_Type) m->nat;
     p->restart = m->restart;
+    p->last_nonce = m->nonce;
+
     p->last_seen = now;
     if (0 != (m->flags & NAT_WIRE_PING_FLAG_TEST))
     {
@@ -917,18 +1033,44 @@ handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
       dst.port = h->cfg.test_port;
       send_msg (h, BRAID_NAT_SOCK_MAIN, &dst, &r);
     }
-    return;
+    return GNUNET_OK;
   }
-  /* A punch ping from a peer we are punching to: answer with our own
-     ping from the socket it arrived on, so it proves its key to us too
-     (on the hard side this is the birthday hit). */
+  if (0 == (m->flags & NAT_WIRE_PING_FLAG_PUNCH))
+    return GNUNET_OK;
   p = peer_find (h, &m->sender);
-  if ((NULL != p) && (GNUNET_YES != p->connected)
-      && (0 != (m->flags & NAT_WIRE_PING_FLAG_PUNCH))
-      && ((PUNCH_EASY == p->punch) || (PUNCH_PASSIVE == p->punch)
-          || (PUNCH_BDAY_HARD == p->punch) || (PUNCH_BDAY_EASY == p->punch)
-          || (PUNCH_RELAY == p->punch)))
-    send_ping (h, p, sock, src, 0);
+  if ((NULL != p) && (GNUNET_YES == p->connected))
+    return GNUNET_OK;
+  if (NULL == p)
+  {
+    /* The peer reached us before (or without) our intro.  Learn it here,
+       but only with a known public address (the pong check needs it) and
+       within a bound on the number of peers. */
+    if ((0 == h->public_addr.family) || (h->n_peers >= MAX_PEERS)
+        || (intro_index (h, &m->sender) >= 0))
+      return GNUNET_OK;
+    p = peer_get (h, &m->sender);
+    p->nat = (enum BRAID_NAT_Type) m->nat;
+    p->restart = m->restart;
+    p->last_seen = now;
+    p->next_reintro = GNUNET_TIME_UNIT_FOREVER_ABS;
+  }
+  else if ((0 != p->addr.family) && ! ip_equal (src, &p->addr))
+    return GNUNET_OK; /* not where the introducer said it is */
+  /* A path from the peer to this socket exists: ping back along it until
+     the peer proves its key (on the hard side this is the birthday hit;
+     on the easy side the hard side's answer). */
+  if (! punching (p))
+    p->deadline = GNUNET_TIME_absolute_add (
+      GNUNET_TIME_absolute_add (now, h->cfg.connecting_max_time),
+      h->cfg.eval_timeout);
+  p->addr = *src;
+  p->sock = sock;
+  p->punch = PUNCH_EASY;
+  if (0 == p->nonce)
+    prepare_ping (h, p);
+  send_ping (h, p, sock, src, 0);
+  p->next_send = GNUNET_TIME_absolute_add (now, h->cfg.punch_interval);
+  return GNUNET_OK;
 }
 
 
@@ -952,6 +1094,13 @@ handle_pong (struct BRAID_NAT_Handle *h, uint32_t sock,
 
     if ((m->nonce != in->nonce) || (GNUNET_YES == in->pong_ok))
       return GNUNET_SYSERR;
+    if (! addr_equal (src, &in->addr))
+    {
+      /* Our ping replayed to the introducer from elsewhere and its pong
+         forwarded to us: it would report the replayer's address. */
+      h->stats.rx_reflected++;
+      return GNUNET_NO;
+    }
     in->pong_ok = GNUNET_YES;
     in->observed = m->addr;
     in->last_pong = now;
@@ -966,6 +1115,14 @@ handle_pong (struct BRAID_NAT_Handle *h, uint32_t sock,
   p = peer_find (h, &m->sender);
   if ((NULL == p) || (0 == p->nonce) || (m->nonce != p->nonce))
     return GNUNET_SYSERR;
+  /* The challenge went to the address the introducer vouched for (or
+     where the peer proved itself before): a pong from another address is
+     a replay or a reflection by a third party. */
+  if (! ip_equal (src, &p->addr))
+  {
+    h->stats.rx_reflected++;
+    return GNUNET_NO;
+  }
   /* The pong says where the peer saw our ping come from.  If that is not
      our public address, someone forwarded our ping from elsewhere: a
      reflection, not a path to the peer. */
@@ -975,6 +1132,8 @@ handle_pong (struct BRAID_NAT_Handle *h, uint32_t sock,
     h->stats.rx_reflected++;
     return GNUNET_NO;
   }
+  /* One pong per challenge: a copy replayed later proves nothing. */
+  p->nonce = 0;
   p->last_seen = now;
   p->nat = (enum BRAID_NAT_Type) m->nat;
   p->restart = m->restart;
@@ -986,13 +1145,17 @@ handle_pong (struct BRAID_NAT_Handle *h, uint32_t sock,
 /** A test on the test port: we are static (seed "Receive MsgTest"). */
 static enum GNUNET_GenericReturnValue
 handle_test (struct BRAID_NAT_Handle *h, uint32_t sock,
+             const struct BRAID_NAT_Address *src,
              const struct NAT_Message *m, struct GNUNET_TIME_Absolute now)
 {
   int i = intro_index (h, &m->sender);
 
   if ((i < 0) || (BRAID_NAT_SOCK_TEST != sock)
-      || (m->nonce != h->intro[i].nonce) || (! h->evaluating))
+      || (! ip_equal (src, &h->intro[i].addr))
+      || (m->nonce != h->intro[i].nonce))
     return GNUNET_SYSERR;
+  if (! h->evaluating)
+    return GNUNET_OK; /* the second introducer's test, after we decided */
   h->test_seen = GNUNET_YES;
   eval_decide (h, now, GNUNET_NO);
   return GNUNET_OK;
@@ -1014,6 +1177,10 @@ handle_connect (struct BRAID_NAT_Handle *h,
     return GNUNET_SYSERR;
   a = peer_find (h, &m->sender);
   b = peer_find (h, &m->peer);
+  if ((NULL != a) && (m->nonce <= a->last_nonce))
+    return GNUNET_SYSERR; /* replayed: its source may be anyone's */
+  if (NULL != a)
+    a->last_nonce = m->nonce;
   memset (&r, 0, sizeof (r));
   if ((NULL == a) || (NULL == b) || (a == b))
   {
@@ -1038,12 +1205,21 @@ handle_connect (struct BRAID_NAT_Handle *h,
   r.ts = ts;
   r.nonce = m->nonce;
   send_msg (h, BRAID_NAT_SOCK_MAIN, &a->addr, &r);
+  /* A second copy of each intro: a side whose intro is lost would meet
+     the other side's pings at its NAT before sending anything itself,
+     and a conntrack NAT lets such a ping steal the mapping (doc/nat.md,
+     "Conntrack").  Receivers ignore the duplicate. */
+  r.ts = ++h->intro_counter;
+  send_msg (h, BRAID_NAT_SOCK_MAIN, &a->addr, &r);
+  r.ts = ++h->intro_counter;
   r.receiver = b->id;
   r.peer = a->id;
   r.nat = (uint8_t) a->nat;
   r.addr = a->addr;
   r.restart = a->restart;
   r.nonce = 0;
+  send_msg (h, BRAID_NAT_SOCK_MAIN, &b->addr, &r);
+  r.ts = ++h->intro_counter;
   send_msg (h, BRAID_NAT_SOCK_MAIN, &b->addr, &r);
   return GNUNET_OK;
 }
@@ -1064,8 +1240,7 @@ handle_intro (struct BRAID_NAT_Handle *h, const struct NAT_Message *m,
   if (0 != m->nonce)
   {
     /* The answer to our CONNECT. */
-    if ((NULL == p) || (PUNCH_WAIT_INTRO != p->punch)
-        || (m->nonce != p->nonce))
+    if ((NULL == p) || (m->nonce != p->connect_nonce))
       return GNUNET_SYSERR;
   }
   h->intro[i].last_intro_ts = m->ts;
@@ -1073,6 +1248,10 @@ handle_intro (struct BRAID_NAT_Handle *h, const struct NAT_Message *m,
     p = peer_get (h, &m->peer);
   if (GNUNET_YES == p->connected)
     return GNUNET_OK;
+  if (((PUNCH_EASY == p->punch) || (PUNCH_PASSIVE == p->punch)
+       || (PUNCH_BDAY_HARD == p->punch) || (PUNCH_BDAY_EASY == p->punch))
+      && addr_equal (&p->addr, &m->addr) && (p->nat == m->nat))
+    return GNUNET_OK; /* a re-introduction: keep punching as we are */
   p->addr = m->addr;
   p->nat = (enum BRAID_NAT_Type) m->nat;
   p->restart = m->restart;
@@ -1091,7 +1270,7 @@ handle_intro_error (struct BRAID_NAT_Handle *h, const struct NAT_Message *m,
   struct Peer *p = peer_find (h, &m->peer);
 
   if ((i < 0) || (NULL == p) || (PUNCH_WAIT_INTRO != p->punch)
-      || (m->nonce != p->nonce) || ((unsigned int) i != p->intro_idx))
+      || (m->nonce != p->connect_nonce) || ((unsigned int) i != p->intro_idx))
     return GNUNET_SYSERR;
   /* Try the next introducer now rather than at the timeout. */
   p->deadline = now;
@@ -1139,14 +1318,13 @@ BRAID_NAT_receive (struct BRAID_NAT_Handle *h,
   switch (m.type)
   {
   case BRAID_MESSAGE_TYPE_NAT_PING:
-    handle_ping (h, sock, src, &m, now);
-    ret = GNUNET_OK;
+    ret = handle_ping (h, sock, src, &m, now);
     break;
   case BRAID_MESSAGE_TYPE_NAT_PONG:
     ret = handle_pong (h, sock, src, &m, now);
     break;
   case BRAID_MESSAGE_TYPE_NAT_TEST:
-    ret = handle_test (h, sock, &m, now);
+    ret = handle_test (h, sock, src, &m, now);
     break;
   case BRAID_MESSAGE_TYPE_NAT_INTRO:
     ret = handle_intro (h, &m, now);
@@ -1188,6 +1366,7 @@ BRAID_NAT_create (const struct BRAID_NAT_Config *cfg,
   GNUNET_CRYPTO_eddsa_key_get_public (key, &h->me.public_key);
   h->cb = *cb;
   h->rng = seed;
+  h->nonce_ctr = rng_next (h) >> 16;
   h->restart = now.abs_value_us;
   h->nat = cfg->is_introducer ? BRAID_NAT_TYPE_STATIC
                               : BRAID_NAT_TYPE_UNKNOWN;
@@ -1302,8 +1481,8 @@ keepalive_tick (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
             GNUNET_TIME_absolute_get_difference (h->intro[i].last_pong,
                                                  now)))
         any = GNUNET_YES;
-      ping_introducer (h, i, 0);
     }
+    announce (h, now);
     if ((! any) && (BRAID_NAT_TYPE_UNKNOWN != h->nat))
     {
       struct BRAID_NAT_Address none;
@@ -1363,8 +1542,14 @@ BRAID_NAT_next_deadline (const struct BRAID_NAT_Handle *h)
   t = tmin (t, h->next_keepalive);
   if (h->evaluating)
     t = tmin (t, h->eval_deadline);
+  else
+    for (unsigned int i = 0; i < h->n_intro; i++)
+      if ((0 != h->intro[i].retries) && ! h->intro[i].pong_ok)
+        t = tmin (t, h->intro[i].retry_at);
   for (const struct Peer *p = h->head; NULL != p; p = p->next)
   {
+    if (punching (p))
+      t = tmin (t, p->next_reintro);
     switch (p->punch)
     {
     case PUNCH_EASY:
@@ -1401,6 +1586,8 @@ BRAID_NAT_tick (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
     poll_tick (h, now);
   if (due (h->next_keepalive, now))
     keepalive_tick (h, now);
+  if (! h->evaluating)
+    announce_tick (h, now);
   for (struct Peer *p = h->head; NULL != p; p = next)
   {
     next = p->next;
@@ -1415,7 +1602,6 @@ BRAID_NAT_connect (struct BRAID_NAT_Handle *h,
                    struct GNUNET_TIME_Absolute now)
 {
   struct Peer *p;
-  struct NAT_Message m;
 
   if (0 == GNUNET_memcmp (target, &h->me))
     return;
@@ -1430,16 +1616,12 @@ BRAID_NAT_connect (struct BRAID_NAT_Handle *h,
     return;
   }
   p->punch = PUNCH_WAIT_INTRO;
+  p->requester = GNUNET_YES;
   p->intro_idx = 0;
-  p->nonce = rng_nonce (h);
+  p->reintros = 0;
   p->deadline = GNUNET_TIME_absolute_add (
     now, GNUNET_TIME_relative_multiply (h->cfg.eval_timeout, 2));
-  memset (&m, 0, sizeof (m));
-  m.type = BRAID_MESSAGE_TYPE_NAT_CONNECT;
-  m.receiver = h->intro[0].id;
-  m.peer = *target;
-  m.nonce = p->nonce;
-  send_msg (h, BRAID_NAT_SOCK_MAIN, &h->intro[0].addr, &m);
+  send_connect (h, p);
 }
 
 
