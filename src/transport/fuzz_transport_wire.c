@@ -39,13 +39,18 @@ fuzz_fragment (const uint8_t *data, size_t size)
 
   if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_fragment (data, size, &f))
     return;
-  check_same (data, size, out,
+  check_same (data,
+              size,
+              out,
               BRAID_TRANSPORT_wire_write_fragment (&f, out, sizeof (out)));
   BRAID_TRANSPORT_reassembly_config_default (&cfg);
   ra = BRAID_TRANSPORT_reassembly_create (&cfg);
   if ((BRAID_TRANSPORT_REASSEMBLY_COMPLETE ==
-       BRAID_TRANSPORT_reassembly_add (ra, &f, GNUNET_TIME_UNIT_ZERO_ABS, &d))
-      && (ntohs (d->msg->size) != f.total))
+       BRAID_TRANSPORT_reassembly_add (ra,
+                                       &f,
+                                       GNUNET_TIME_UNIT_ZERO_ABS,
+                                       &d)) &&
+      (ntohs (d->msg->size) != f.total))
     abort ();
   GNUNET_free (d);
   BRAID_TRANSPORT_reassembly_destroy (ra);
@@ -64,8 +69,7 @@ fuzz_box (const struct BRAID_TRANSPORT_Box *box)
   r = BRAID_TRANSPORT_rel_receiver_create (&cfg);
   (void) BRAID_TRANSPORT_rel_receiver_box (r, box, GNUNET_TIME_UNIT_ZERO_ABS);
   (void) BRAID_TRANSPORT_rel_receiver_box (r, box, GNUNET_TIME_UNIT_ZERO_ABS);
-  BRAID_TRANSPORT_rel_receiver_build_sack (r, GNUNET_TIME_UNIT_ZERO_ABS,
-                                           &sack);
+  BRAID_TRANSPORT_rel_receiver_build_sack (r, GNUNET_TIME_UNIT_ZERO_ABS, &sack);
   /* Whatever the receiver acknowledges must be encodable. */
   if (0 == BRAID_TRANSPORT_wire_write_sack (&sack, out, sizeof (out)))
     abort ();
@@ -76,22 +80,27 @@ fuzz_box (const struct BRAID_TRANSPORT_Box *box)
 static void
 fuzz_sack (const struct BRAID_TRANSPORT_Sack *sack)
 {
-  static const struct BRAID_TRANSPORT_RelEvents ev = { 0 };
+  static const struct BRAID_TRANSPORT_RelEvents ev = {0};
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_RelSenderStats st;
-  struct GNUNET_MessageHeader m = { .size = htons (sizeof (m)) };
+  struct GNUNET_MessageHeader m = {.size = htons (sizeof (m))};
   char out[64];
 
   for (unsigned int i = 0; i < 40; i++)
   {
     BRAID_TRANSPORT_rel_sender_queue (s, &m, i, i % 3, i);
-    BRAID_TRANSPORT_rel_sender_next (s, i % 2, GNUNET_TIME_UNIT_SECONDS,
-                                     GNUNET_TIME_UNIT_ZERO_ABS, out,
+    BRAID_TRANSPORT_rel_sender_next (s,
+                                     i % 2,
+                                     GNUNET_TIME_UNIT_SECONDS,
+                                     GNUNET_TIME_UNIT_ZERO_ABS,
+                                     out,
                                      sizeof (out));
   }
-  (void) BRAID_TRANSPORT_rel_sender_handle_sack (s, sack,
+  (void) BRAID_TRANSPORT_rel_sender_handle_sack (s,
+                                                 sack,
                                                  GNUNET_TIME_UNIT_ZERO_ABS,
-                                                 &ev, NULL);
+                                                 &ev,
+                                                 NULL);
   BRAID_TRANSPORT_rel_sender_stats (s, &st);
   if (st.in_flight + st.waiting < st.unacked)
     abort ();
@@ -110,18 +119,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   fuzz_fragment (data, size);
   if (GNUNET_OK == BRAID_TRANSPORT_wire_parse_box (data, size, &box))
   {
-    check_same (data, size, out,
+    check_same (data,
+                size,
+                out,
                 BRAID_TRANSPORT_wire_write_box (&box, out, sizeof (out)));
     fuzz_box (&box);
   }
   if (GNUNET_OK == BRAID_TRANSPORT_wire_parse_sack (data, size, &sack))
   {
-    check_same (data, size, out,
+    check_same (data,
+                size,
+                out,
                 BRAID_TRANSPORT_wire_write_sack (&sack, out, sizeof (out)));
     fuzz_sack (&sack);
   }
   if (GNUNET_OK == BRAID_TRANSPORT_wire_parse_credit (data, size, &limit))
-    check_same (data, size, out,
+    check_same (data,
+                size,
+                out,
                 BRAID_TRANSPORT_wire_write_credit (limit, out, sizeof (out)));
   return 0;
 }

@@ -78,7 +78,8 @@ static struct GNUNET_TIME_Absolute
 at_ms (uint64_t v)
 {
   return GNUNET_TIME_absolute_add (
-    t0, GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, v));
+    t0,
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, v));
 }
 
 
@@ -90,8 +91,8 @@ flow_new (struct BRAID_TRANSPORT_Cubic *c, uint64_t rtt_ms)
   t0 = GNUNET_TIME_absolute_from_ms (1000000);
   f->c = c;
   f->now = t0;
-  f->rtt = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
-                                          rtt_ms);
+  f->rtt =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, rtt_ms);
   return f;
 }
 
@@ -144,7 +145,10 @@ START_TEST (test_cubic_on_acked_app_limited)
   for (unsigned int i = 0; i < 100; i++)
   {
     BRAID_TRANSPORT_cubic_on_sent (&c, MSS);
-    BRAID_TRANSPORT_cubic_on_acked (&c, MSS, at_ms (i), GNUNET_TIME_UNIT_MILLISECONDS,
+    BRAID_TRANSPORT_cubic_on_acked (&c,
+                                    MSS,
+                                    at_ms (i),
+                                    GNUNET_TIME_UNIT_MILLISECONDS,
                                     at_ms (i + 1));
   }
   ck_assert_uint_eq (12000, c.cwnd);

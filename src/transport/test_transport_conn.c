@@ -138,7 +138,7 @@ sim_rand (struct Sim *s)
 static struct GNUNET_TIME_Absolute
 sim_time (uint64_t us)
 {
-  struct GNUNET_TIME_Absolute t = { .abs_value_us = 1000000000ULL + us };
+  struct GNUNET_TIME_Absolute t = {.abs_value_us = 1000000000ULL + us};
 
   return t;
 }
@@ -194,14 +194,13 @@ inspect (struct Sim *s, uint32_t path, const void *msg, size_t size)
   struct GNUNET_HashCode key;
   uint64_t id[2];
 
-  if ((GNUNET_OK != BRAID_TRANSPORT_wire_parse_box (msg, size, &box))
-      || (GNUNET_OK != BRAID_TRANSPORT_wire_parse_fragment (box.payload,
-                                                            box.payload_size,
-                                                            &f)))
+  if ((GNUNET_OK != BRAID_TRANSPORT_wire_parse_box (msg, size, &box)) ||
+      (GNUNET_OK !=
+       BRAID_TRANSPORT_wire_parse_fragment (box.payload, box.payload_size, &f)))
     return;
-  if ((0 == f.offset) && (f.payload_size >= 4)
-      && (4243 == ((((const uint8_t *) f.payload)[2] << 8)
-                   | ((const uint8_t *) f.payload)[3])))
+  if ((0 == f.offset) && (f.payload_size >= 4) &&
+      (4243 == ((((const uint8_t *) f.payload)[2] << 8) |
+                ((const uint8_t *) f.payload)[3])))
     s->lowlat_boxes[path - 1]++;
   if (0 == (f.flags & BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE))
     return;
@@ -209,11 +208,14 @@ inspect (struct Sim *s, uint32_t path, const void *msg, size_t size)
   id[1] = f.offset;
   GNUNET_CRYPTO_hash (id, sizeof (id), &key);
   ck_assert_msg (GNUNET_OK ==
-                 GNUNET_CONTAINER_multihashmap_put (
-                   s->unrel_seen, &key, s,
-                   GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY),
+                   GNUNET_CONTAINER_multihashmap_put (
+                     s->unrel_seen,
+                     &key,
+                     s,
+                     GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY),
                  "unreliable fragment %u/%u sent twice",
-                 (unsigned int) f.msg_id, (unsigned int) f.offset);
+                 (unsigned int) f.msg_id,
+                 (unsigned int) f.offset);
 }
 
 
@@ -261,8 +263,8 @@ deliver_cb (void *cls,
 
   ck_assert_uint_eq (1, p->idx);
   ck_assert_uint_ge (size, 8);
-  idx = ((uint32_t) b[4] << 24) | ((uint32_t) b[5] << 16)
-        | ((uint32_t) b[6] << 8) | b[7];
+  idx = ((uint32_t) b[4] << 24) | ((uint32_t) b[5] << 16) |
+        ((uint32_t) b[6] << 8) | b[7];
   ck_assert_uint_lt (idx, 4096);
   {
     unsigned int bad = 0;
@@ -323,9 +325,12 @@ sim_new (uint32_t loss_ppm, uint64_t seed)
   {
     s->peer[i].sim = s;
     s->peer[i].idx = i;
-    s->peer[i].conn = BRAID_TRANSPORT_conn_create (&cfg, &transmit_cb,
-                                                   &deliver_cb, &done_cb,
-                                                   &s->peer[i], sim_time (0));
+    s->peer[i].conn = BRAID_TRANSPORT_conn_create (&cfg,
+                                                   &transmit_cb,
+                                                   &deliver_cb,
+                                                   &done_cb,
+                                                   &s->peer[i],
+                                                   sim_time (0));
     for (uint32_t p = 0; p < SIM_PATHS; p++)
     {
       s->wire[i][p].owd_us = (0 == p) ? 10000 : 40000;
@@ -333,8 +338,10 @@ sim_new (uint32_t loss_ppm, uint64_t seed)
       s->wire[i][p].rate = 1250000;
       s->wire[i][p].queue_us = 50000;
       ck_assert_int_eq (GNUNET_OK,
-                        BRAID_TRANSPORT_conn_add_path (s->peer[i].conn, p + 1,
-                                                       1200, GNUNET_NO,
+                        BRAID_TRANSPORT_conn_add_path (s->peer[i].conn,
+                                                       p + 1,
+                                                       1200,
+                                                       GNUNET_NO,
                                                        sim_time (0)));
     }
   }
@@ -371,7 +378,8 @@ sim_run (struct Sim *s, uint64_t until_us)
       struct GNUNET_TIME_Absolute d =
         BRAID_TRANSPORT_conn_next_deadline (s->peer[i].conn);
       uint64_t t = (d.abs_value_us <= sim_time (0).abs_value_us)
-                   ? 0 : d.abs_value_us - sim_time (0).abs_value_us;
+                     ? 0
+                     : d.abs_value_us - sim_time (0).abs_value_us;
 
       next = GNUNET_MIN (next, GNUNET_MAX (t, s->now));
     }
@@ -382,8 +390,11 @@ sim_run (struct Sim *s, uint64_t until_us)
     {
       struct Ev e = heap_pop (s);
 
-      BRAID_TRANSPORT_conn_receive (s->peer[e.to].conn, e.path, e.data,
-                                    e.size, sim_time (s->now));
+      BRAID_TRANSPORT_conn_receive (s->peer[e.to].conn,
+                                    e.path,
+                                    e.data,
+                                    e.size,
+                                    sim_time (s->now));
       GNUNET_free (e.data);
     }
     for (unsigned int i = 0; i < 2; i++)
@@ -398,13 +409,17 @@ sim_run (struct Sim *s, uint64_t until_us)
 
 /** Send message @a idx from peer 0, retrying while the queue is full. */
 static void
-send_msg (struct Sim *s, uint32_t idx, uint16_t size, uint16_t type,
+send_msg (struct Sim *s,
+          uint32_t idx,
+          uint16_t size,
+          uint16_t type,
           enum GNUNET_MQ_PriorityPreferences pp)
 {
   struct GNUNET_MessageHeader *m = make_msg (idx, size, type);
 
-  while (GNUNET_NO == BRAID_TRANSPORT_conn_send (s->peer[0].conn, m, pp, idx,
-                                                  sim_time (s->now)))
+  while (
+    GNUNET_NO ==
+    BRAID_TRANSPORT_conn_send (s->peer[0].conn, m, pp, idx, sim_time (s->now)))
     sim_run (s, s->now + 10000);
   GNUNET_free (m);
 }
@@ -443,7 +458,10 @@ START_TEST (test_conn_send_unreliable_never_resent)
   unsigned int lost = 0;
 
   for (uint32_t i = 0; i < 600; i++)
-    send_msg (s, i, 1000 + (i % 2000), 4242,
+    send_msg (s,
+              i,
+              1000 + (i % 2000),
+              4242,
               GNUNET_MQ_PRIO_BEST_EFFORT | GNUNET_MQ_PREF_UNRELIABLE);
   sim_run (s, s->now + 10 * 1000000ULL);
   for (uint32_t i = 0; i < 600; i++)
@@ -469,7 +487,10 @@ START_TEST (test_conn_send_low_latency_path)
 
   for (uint32_t i = 0; i < 200; i++)
   {
-    send_msg (s, i, 500, 4243,
+    send_msg (s,
+              i,
+              500,
+              4243,
               GNUNET_MQ_PRIO_URGENT | GNUNET_MQ_PREF_LOW_LATENCY);
     sim_run (s, s->now + 5000);
   }

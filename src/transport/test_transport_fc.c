@@ -67,8 +67,8 @@ START_TEST (test_fc_receiver_received_overrun)
   struct BRAID_TRANSPORT_FcReceiver r;
 
   rx_init (&r);
-  ck_assert_int_eq (GNUNET_OK, BRAID_TRANSPORT_fc_receiver_received (&r,
-                                                                     65536));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_fc_receiver_received (&r, 65536));
   ck_assert_int_eq (GNUNET_SYSERR,
                     BRAID_TRANSPORT_fc_receiver_received (&r, 1));
 }
@@ -98,7 +98,7 @@ START_TEST (test_fc_receiver_poll_quarter_or_refresh)
      the last one was lost. */
   ck_assert_uint_eq (at_ms (253).abs_value_us,
                      BRAID_TRANSPORT_fc_receiver_next_deadline (&r)
-                     .abs_value_us);
+                       .abs_value_us);
   limit = 0;
   ck_assert_int_eq (GNUNET_YES,
                     BRAID_TRANSPORT_fc_receiver_poll (&r, at_ms (253), &limit));
@@ -120,7 +120,9 @@ START_TEST (test_fc_receiver_consumed_autotune)
   ck_assert_uint_eq (131072, r.window);
   /* Never above the maximum. */
   for (unsigned int i = 0; i < 40; i++)
-    BRAID_TRANSPORT_fc_receiver_consumed (&r, r.window, ms (20),
+    BRAID_TRANSPORT_fc_receiver_consumed (&r,
+                                          r.window,
+                                          ms (20),
                                           at_ms (131 + i));
   ck_assert_uint_eq (16 * 1024 * 1024, r.window);
 }
@@ -173,7 +175,7 @@ run_link (uint64_t consume_per_ms, uint64_t slots[100], uint64_t *max_held)
         break;
       BRAID_TRANSPORT_fc_sender_sent (&s, 1000);
       ck_assert_uint_lt (dt, 200000);
-      data[dt++] = (struct Wire) { .at = t + 20, .v = 1000 };
+      data[dt++] = (struct Wire){.at = t + 20, .v = 1000};
     }
     while ((dh < dt) && (data[dh].at <= t))
     {
@@ -190,7 +192,7 @@ run_link (uint64_t consume_per_ms, uint64_t slots[100], uint64_t *max_held)
     {
       credits++;
       if (((t < 1000) || (t >= 2000)) && (0 != credits % 3))
-        cred[ct++] = (struct Wire) { .at = t + 20, .v = limit };
+        cred[ct++] = (struct Wire){.at = t + 20, .v = limit};
     }
     while ((ch < ct) && (cred[ch].at <= t))
       BRAID_TRANSPORT_fc_sender_credit (&s, cred[ch++].v);
@@ -225,8 +227,10 @@ START_TEST (test_fc_receiver_poll_never_stalls)
   run_link (1000, slots, &max_held);
   for (unsigned int i = 3; i < 100; i++)
     if ((i < 10) || (i >= 24))
-      ck_assert_msg (slots[i] == 100000, "slot %u: %llu", i,
-                   (unsigned long long) slots[i]);
+      ck_assert_msg (slots[i] == 100000,
+                     "slot %u: %llu",
+                     i,
+                     (unsigned long long) slots[i]);
   ck_assert_uint_le (max_held, 16 * 1024 * 1024);
 }
 END_TEST
@@ -254,7 +258,8 @@ main (void)
   add_case (s, "fc_receiver_received", test_fc_receiver_received_overrun);
   add_case (s, "fc_receiver_poll", test_fc_receiver_poll_quarter_or_refresh);
   add_case (s, "fc_receiver_consumed", test_fc_receiver_consumed_autotune);
-  add_case (s, "fc_receiver_poll_never_stalls",
+  add_case (s,
+            "fc_receiver_poll_never_stalls",
             test_fc_receiver_poll_never_stalls);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

@@ -97,12 +97,17 @@ END_TEST
 START_TEST (test_fragment_split_fits_mtu)
 {
   struct GNUNET_MessageHeader *m = make_msg (65535);
-  struct Capture c = { 0 };
+  struct Capture c = {0};
   size_t sum = 0;
 
   ck_assert_uint_eq (57,
-                     BRAID_TRANSPORT_fragment_split (m, 9, 0, 0, 1184,
-                                                     &capture_cb, &c));
+                     BRAID_TRANSPORT_fragment_split (m,
+                                                     9,
+                                                     0,
+                                                     0,
+                                                     1184,
+                                                     &capture_cb,
+                                                     &c));
   ck_assert_uint_eq (57, c.n);
   for (unsigned int i = 0; i < c.n; i++)
   {
@@ -111,7 +116,8 @@ START_TEST (test_fragment_split_fits_mtu)
     ck_assert_uint_le (c.size[i], 1184);
     ck_assert_int_eq (GNUNET_OK,
                       BRAID_TRANSPORT_wire_parse_fragment (c.frag[i],
-                                                           c.size[i], &f));
+                                                           c.size[i],
+                                                           &f));
     ck_assert_uint_eq (sum, f.offset);
     ck_assert_uint_eq (9, f.msg_id);
     ck_assert_mem_eq ((char *) m + f.offset, f.payload, f.payload_size);
@@ -127,15 +133,26 @@ END_TEST
 START_TEST (test_fragment_split_rejects_bad_args)
 {
   struct GNUNET_MessageHeader *m = make_msg (100);
-  struct Capture c = { 0 };
+  struct Capture c = {0};
 
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_fragment_split (m, 1, 0, 0, 20,
-                                                        &capture_cb, &c));
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_fragment_split (
-                       m, 1, 0,
-                       BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED
-                       | BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE,
-                       1200, &capture_cb, &c));
+  ck_assert_uint_eq (0,
+                     BRAID_TRANSPORT_fragment_split (m,
+                                                     1,
+                                                     0,
+                                                     0,
+                                                     20,
+                                                     &capture_cb,
+                                                     &c));
+  ck_assert_uint_eq (
+    0,
+    BRAID_TRANSPORT_fragment_split (m,
+                                    1,
+                                    0,
+                                    BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED |
+                                      BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE,
+                                    1200,
+                                    &capture_cb,
+                                    &c));
   ck_assert_uint_eq (0, c.n);
   GNUNET_free (m);
 }
@@ -147,18 +164,27 @@ START_TEST (test_reassembly_add_any_order)
   struct BRAID_TRANSPORT_ReassemblyConfig cfg;
   struct BRAID_TRANSPORT_Reassembly *ra;
   struct GNUNET_MessageHeader *m = make_msg (5000);
-  struct Capture c = { 0 };
+  struct Capture c = {0};
   struct BRAID_TRANSPORT_Delivery *d;
   /* reversed, then a permutation with duplicates */
-  unsigned int order[] = { 4, 0, 0, 3, 1, 3 };
+  unsigned int order[] = {4, 0, 0, 3, 1, 3};
 
   BRAID_TRANSPORT_reassembly_config_default (&cfg);
   ra = BRAID_TRANSPORT_reassembly_create (&cfg);
-  ck_assert_uint_eq (5, BRAID_TRANSPORT_fragment_split (
-                       m, 77, 5, BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED, 1100,
-                       &capture_cb, &c));
+  ck_assert_uint_eq (
+    5,
+    BRAID_TRANSPORT_fragment_split (m,
+                                    77,
+                                    5,
+                                    BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED,
+                                    1100,
+                                    &capture_cb,
+                                    &c));
   ck_assert_int_eq (BRAID_TRANSPORT_REASSEMBLY_PENDING,
-                    add_raw (ra, c.frag[order[0]], c.size[order[0]], at_ms (0),
+                    add_raw (ra,
+                             c.frag[order[0]],
+                             c.size[order[0]],
+                             at_ms (0),
                              &d));
   ck_assert_int_eq (BRAID_TRANSPORT_REASSEMBLY_PENDING,
                     add_raw (ra, c.frag[0], c.size[0], at_ms (1), &d));
@@ -181,8 +207,11 @@ START_TEST (test_reassembly_add_any_order)
   ck_assert_uint_eq (0, BRAID_TRANSPORT_reassembly_memory (ra));
   /* A late copy of any fragment of a delivered message is a duplicate. */
   ck_assert_int_eq (BRAID_TRANSPORT_REASSEMBLY_DUPLICATE,
-                    add_raw (ra, c.frag[order[5]], c.size[order[5]],
-                             at_ms (6), &d));
+                    add_raw (ra,
+                             c.frag[order[5]],
+                             c.size[order[5]],
+                             at_ms (6),
+                             &d));
   ck_assert_uint_eq (0, BRAID_TRANSPORT_reassembly_memory (ra));
   capture_free (&c);
   GNUNET_free (m);
@@ -196,8 +225,8 @@ START_TEST (test_reassembly_add_memory_cap)
   struct BRAID_TRANSPORT_ReassemblyConfig cfg;
   struct BRAID_TRANSPORT_Reassembly *ra;
   struct GNUNET_MessageHeader *m = make_msg (10000);
-  struct Capture c1 = { 0 };
-  struct Capture c2 = { 0 };
+  struct Capture c1 = {0};
+  struct Capture c2 = {0};
   struct BRAID_TRANSPORT_Delivery *d;
 
   BRAID_TRANSPORT_reassembly_config_default (&cfg);
@@ -210,8 +239,7 @@ START_TEST (test_reassembly_add_memory_cap)
   /* A second 10 kB message does not fit beside the first. */
   ck_assert_int_eq (BRAID_TRANSPORT_REASSEMBLY_DROPPED,
                     add_raw (ra, c2.frag[0], c2.size[0], at_ms (1), &d));
-  ck_assert_uint_le (BRAID_TRANSPORT_reassembly_memory (ra),
-                     cfg.memory_limit);
+  ck_assert_uint_le (BRAID_TRANSPORT_reassembly_memory (ra), cfg.memory_limit);
   /* The first still completes; then the second fits. */
   for (unsigned int i = 1; i < c1.n; i++)
     add_raw (ra, c1.frag[i], c1.size[i], at_ms (2), &d);
@@ -235,7 +263,7 @@ START_TEST (test_reassembly_expire_timeout)
   struct BRAID_TRANSPORT_ReassemblyConfig cfg;
   struct BRAID_TRANSPORT_Reassembly *ra;
   struct GNUNET_MessageHeader *m = make_msg (3000);
-  struct Capture c = { 0 };
+  struct Capture c = {0};
   struct BRAID_TRANSPORT_Delivery *d;
 
   BRAID_TRANSPORT_reassembly_config_default (&cfg);
@@ -268,7 +296,7 @@ START_TEST (test_reassembly_expire_dedup_horizon)
   struct BRAID_TRANSPORT_ReassemblyConfig cfg;
   struct BRAID_TRANSPORT_Reassembly *ra;
   struct GNUNET_MessageHeader *m = make_msg (100);
-  struct Capture c = { 0 };
+  struct Capture c = {0};
   struct BRAID_TRANSPORT_Delivery *d;
 
   BRAID_TRANSPORT_reassembly_config_default (&cfg);
@@ -297,7 +325,7 @@ START_TEST (test_reassembly_add_inconsistent)
   struct BRAID_TRANSPORT_Reassembly *ra;
   struct GNUNET_MessageHeader *m = make_msg (3000);
   struct GNUNET_MessageHeader *m2 = make_msg (3001);
-  struct Capture c = { 0 };
+  struct Capture c = {0};
   struct BRAID_TRANSPORT_Delivery *d;
   struct BRAID_TRANSPORT_Fragment f;
 
@@ -312,9 +340,10 @@ START_TEST (test_reassembly_add_inconsistent)
   capture_free (&c);
   /* A message whose own header disagrees with the fragments' total. */
   m->size = htons (2999);
-  f = (struct BRAID_TRANSPORT_Fragment) {
-    .msg_id = 6, .total = 3000, .payload_size = 3000, .payload = m
-  };
+  f = (struct BRAID_TRANSPORT_Fragment){.msg_id = 6,
+                                        .total = 3000,
+                                        .payload_size = 3000,
+                                        .payload = m};
   ck_assert_int_eq (BRAID_TRANSPORT_REASSEMBLY_INVALID,
                     BRAID_TRANSPORT_reassembly_add (ra, &f, at_ms (2), &d));
   ck_assert_ptr_null (d);
@@ -348,10 +377,8 @@ main (void)
   add_case (s, "reassembly_add_order", test_reassembly_add_any_order);
   add_case (s, "reassembly_add_memory", test_reassembly_add_memory_cap);
   add_case (s, "reassembly_expire", test_reassembly_expire_timeout);
-  add_case (s, "reassembly_expire_dedup",
-            test_reassembly_expire_dedup_horizon);
-  add_case (s, "reassembly_add_inconsistent",
-            test_reassembly_add_inconsistent);
+  add_case (s, "reassembly_expire_dedup", test_reassembly_expire_dedup_horizon);
+  add_case (s, "reassembly_add_inconsistent", test_reassembly_add_inconsistent);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);

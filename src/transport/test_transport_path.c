@@ -30,8 +30,12 @@ ack_one (struct BRAID_TRANSPORT_Path *p, uint64_t t, uint64_t rtt_ms)
   struct GNUNET_TIME_Relative r = ms (rtt_ms);
 
   BRAID_TRANSPORT_path_on_sent (p, 1200);
-  BRAID_TRANSPORT_path_on_acked (p, 1200, at_ms (t), &r,
-                                 GNUNET_TIME_UNIT_ZERO, at_ms (t + rtt_ms));
+  BRAID_TRANSPORT_path_on_acked (p,
+                                 1200,
+                                 at_ms (t),
+                                 &r,
+                                 GNUNET_TIME_UNIT_ZERO,
+                                 at_ms (t + rtt_ms));
 }
 
 
@@ -39,8 +43,11 @@ static void
 lose_one (struct BRAID_TRANSPORT_Path *p, uint64_t t)
 {
   BRAID_TRANSPORT_path_on_sent (p, 1200);
-  BRAID_TRANSPORT_path_on_lost (p, 1200, at_ms (t),
-                                BRAID_TRANSPORT_LOSS_REORDER, at_ms (t + 1));
+  BRAID_TRANSPORT_path_on_lost (p,
+                                1200,
+                                at_ms (t),
+                                BRAID_TRANSPORT_LOSS_REORDER,
+                                at_ms (t + 1));
 }
 
 
@@ -57,7 +64,8 @@ START_TEST (test_path_init_ok)
                     BRAID_TRANSPORT_path_update_state (&p, &lim, at_ms (1)));
   ck_assert_str_eq ("OK", BRAID_TRANSPORT_path_state_name (p.state));
   ck_assert_str_eq ("DEAD",
-                    BRAID_TRANSPORT_path_state_name (BRAID_TRANSPORT_PATH_DEAD));
+                    BRAID_TRANSPORT_path_state_name (
+                      BRAID_TRANSPORT_PATH_DEAD));
 }
 END_TEST
 
@@ -125,10 +133,10 @@ START_TEST (test_path_update_state_loss_decays)
   /* Benched, it gets no samples; its loss halves every 2 s until it is
      tried again, instead of staying benched for good. */
   ck_assert_int_eq (BRAID_TRANSPORT_PATH_LOSSY,
-                    BRAID_TRANSPORT_path_update_state (&p, &lim,
-                                                       at_ms (4000)));
+                    BRAID_TRANSPORT_path_update_state (&p, &lim, at_ms (4000)));
   ck_assert_int_eq (BRAID_TRANSPORT_PATH_OK,
-                    BRAID_TRANSPORT_path_update_state (&p, &lim,
+                    BRAID_TRANSPORT_path_update_state (&p,
+                                                       &lim,
                                                        at_ms (10000)));
 }
 END_TEST
@@ -158,15 +166,18 @@ START_TEST (test_path_update_state_dead)
   /* Silence with data in flight for 3 s: DEAD; idle silence is not. */
   BRAID_TRANSPORT_path_init (&p, 2, 1200, at_ms (0));
   ck_assert_int_eq (BRAID_TRANSPORT_PATH_OK,
-                    BRAID_TRANSPORT_path_update_state (&p, &lim,
+                    BRAID_TRANSPORT_path_update_state (&p,
+                                                       &lim,
                                                        at_ms (10000)));
   BRAID_TRANSPORT_path_on_heard (&p, at_ms (10000));
   BRAID_TRANSPORT_path_on_sent (&p, 1200);
   ck_assert_int_eq (BRAID_TRANSPORT_PATH_OK,
-                    BRAID_TRANSPORT_path_update_state (&p, &lim,
+                    BRAID_TRANSPORT_path_update_state (&p,
+                                                       &lim,
                                                        at_ms (12999)));
   ck_assert_int_eq (BRAID_TRANSPORT_PATH_DEAD,
-                    BRAID_TRANSPORT_path_update_state (&p, &lim,
+                    BRAID_TRANSPORT_path_update_state (&p,
+                                                       &lim,
                                                        at_ms (13000)));
 }
 END_TEST
@@ -181,8 +192,12 @@ START_TEST (test_path_on_acked_rate)
   for (unsigned int i = 1; i <= 1000; i++)
   {
     BRAID_TRANSPORT_path_on_sent (&p, 1200);
-    BRAID_TRANSPORT_path_on_acked (&p, 1200, at_ms (i - 1), NULL,
-                                   GNUNET_TIME_UNIT_ZERO, at_ms (i));
+    BRAID_TRANSPORT_path_on_acked (&p,
+                                   1200,
+                                   at_ms (i - 1),
+                                   NULL,
+                                   GNUNET_TIME_UNIT_ZERO,
+                                   at_ms (i));
   }
   ck_assert_uint_gt (p.rate, 1150000);
   ck_assert_uint_lt (p.rate, 1250000);
@@ -197,8 +212,11 @@ START_TEST (test_path_on_lost_path_gone)
 
   BRAID_TRANSPORT_path_init (&p, 1, 1200, at_ms (0));
   BRAID_TRANSPORT_path_on_sent (&p, 1200);
-  BRAID_TRANSPORT_path_on_lost (&p, 1200, at_ms (0),
-                                BRAID_TRANSPORT_LOSS_PATH_GONE, at_ms (1));
+  BRAID_TRANSPORT_path_on_lost (&p,
+                                1200,
+                                at_ms (0),
+                                BRAID_TRANSPORT_LOSS_PATH_GONE,
+                                at_ms (1));
   ck_assert_uint_eq (0, p.loss_ppm);
   ck_assert_uint_eq (0, p.boxes_lost);
   ck_assert_uint_eq (0, p.cc.in_flight);

@@ -41,7 +41,9 @@ struct Events
 
 
 static void
-ev_box_acked (void *cls, uint32_t path_id, size_t bytes,
+ev_box_acked (void *cls,
+              uint32_t path_id,
+              size_t bytes,
               struct GNUNET_TIME_Absolute sent,
               const struct GNUNET_TIME_Relative *rtt,
               struct GNUNET_TIME_Relative ack_delay)
@@ -58,7 +60,9 @@ ev_box_acked (void *cls, uint32_t path_id, size_t bytes,
 
 
 static void
-ev_box_lost (void *cls, uint32_t path_id, size_t bytes,
+ev_box_lost (void *cls,
+             uint32_t path_id,
+             size_t bytes,
              struct GNUNET_TIME_Absolute sent,
              enum BRAID_TRANSPORT_LossReason reason)
 {
@@ -98,13 +102,12 @@ ev_msg_dropped (void *cls, uint64_t tag)
 }
 
 
-static const struct BRAID_TRANSPORT_RelEvents events = {
-  .msg_dropped = &ev_msg_dropped,
-  .box_acked = &ev_box_acked,
-  .box_lost = &ev_box_lost,
-  .path_timeout = &ev_path_timeout,
-  .msg_acked = &ev_msg_acked
-};
+static const struct BRAID_TRANSPORT_RelEvents events =
+  {.msg_dropped = &ev_msg_dropped,
+   .box_acked = &ev_box_acked,
+   .box_lost = &ev_box_lost,
+   .path_timeout = &ev_path_timeout,
+   .msg_acked = &ev_msg_acked};
 
 
 static struct GNUNET_TIME_Absolute
@@ -134,7 +137,10 @@ queue_n (struct BRAID_TRANSPORT_RelSender *s, unsigned int n)
   {
     buf[99] = (char) i;
     ck_assert_int_eq (GNUNET_OK,
-                      BRAID_TRANSPORT_rel_sender_queue (s, m, i, GNUNET_YES,
+                      BRAID_TRANSPORT_rel_sender_queue (s,
+                                                        m,
+                                                        i,
+                                                        GNUNET_YES,
                                                         0));
   }
 }
@@ -146,8 +152,12 @@ send_one (struct BRAID_TRANSPORT_RelSender *s, uint32_t path, uint64_t t)
 {
   char buf[256];
   struct BRAID_TRANSPORT_Box b;
-  size_t n = BRAID_TRANSPORT_rel_sender_next (s, path, ms (300), at_ms (t),
-                                              buf, sizeof (buf));
+  size_t n = BRAID_TRANSPORT_rel_sender_next (s,
+                                              path,
+                                              ms (300),
+                                              at_ms (t),
+                                              buf,
+                                              sizeof (buf));
 
   ck_assert_uint_gt (n, 0);
   ck_assert_int_eq (GNUNET_OK, BRAID_TRANSPORT_wire_parse_box (buf, n, &b));
@@ -159,7 +169,7 @@ send_one (struct BRAID_TRANSPORT_RelSender *s, uint32_t path, uint64_t t)
 static struct BRAID_TRANSPORT_Sack
 sack1 (uint64_t cum, uint64_t a, uint64_t b)
 {
-  struct BRAID_TRANSPORT_Sack s = { .cumulative = cum };
+  struct BRAID_TRANSPORT_Sack s = {.cumulative = cum};
 
   if (a < b)
   {
@@ -182,16 +192,29 @@ START_TEST (test_rel_sender_next_boxes)
   queue_n (s, 2);
   ck_assert_uint_eq (116, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
   /* A buffer too small leaves the message queued. */
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_next (s, 1, ms (300),
-                                                         at_ms (0), buf, 100));
-  n = BRAID_TRANSPORT_rel_sender_next (s, 1, ms (300), at_ms (0), buf,
+  ck_assert_uint_eq (0,
+                     BRAID_TRANSPORT_rel_sender_next (s,
+                                                      1,
+                                                      ms (300),
+                                                      at_ms (0),
+                                                      buf,
+                                                      100));
+  n = BRAID_TRANSPORT_rel_sender_next (s,
+                                       1,
+                                       ms (300),
+                                       at_ms (0),
+                                       buf,
                                        sizeof (buf));
   ck_assert_uint_eq (116, n);
   ck_assert_int_eq (GNUNET_OK, BRAID_TRANSPORT_wire_parse_box (buf, n, &b));
   ck_assert_uint_eq (1, b.seq);
   ck_assert_uint_eq (1, b.floor);
   ck_assert_uint_eq (0, ((const char *) b.payload)[99]);
-  n = BRAID_TRANSPORT_rel_sender_next (s, 1, ms (300), at_ms (1), buf,
+  n = BRAID_TRANSPORT_rel_sender_next (s,
+                                       1,
+                                       ms (300),
+                                       at_ms (1),
+                                       buf,
                                        sizeof (buf));
   ck_assert_int_eq (GNUNET_OK, BRAID_TRANSPORT_wire_parse_box (buf, n, &b));
   ck_assert_uint_eq (2, b.seq);
@@ -208,7 +231,7 @@ START_TEST (test_rel_sender_handle_sack_acks)
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_RelSenderStats st;
   struct BRAID_TRANSPORT_Sack sk;
-  struct Events e = { 0 };
+  struct Events e = {0};
 
   queue_n (s, 3);
   send_one (s, 1, 0);
@@ -216,8 +239,11 @@ START_TEST (test_rel_sender_handle_sack_acks)
   send_one (s, 1, 20);
   sk = sack1 (3, 0, 0); /* boxes 1 and 2 */
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_TRANSPORT_rel_sender_handle_sack (s, &sk, at_ms (60),
-                                                            &events, &e));
+                    BRAID_TRANSPORT_rel_sender_handle_sack (s,
+                                                            &sk,
+                                                            at_ms (60),
+                                                            &events,
+                                                            &e));
   ck_assert_uint_eq (2, e.acked);
   ck_assert_uint_eq (1, e.samples); /* only for the newest box */
   ck_assert_uint_eq (50000, e.last_sample.rel_value_us);
@@ -240,7 +266,7 @@ START_TEST (test_rel_sender_handle_sack_reorder_loss)
 {
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_Sack sk;
-  struct Events e = { 0 };
+  struct Events e = {0};
   char buf[256];
   struct BRAID_TRANSPORT_Box b;
   size_t n;
@@ -258,7 +284,11 @@ START_TEST (test_rel_sender_handle_sack_reorder_loss)
   ck_assert_uint_eq (1, e.lost[BRAID_TRANSPORT_LOSS_REORDER]);
   ck_assert_uint_eq (7, e.lost_path);
   ck_assert_uint_eq (116, BRAID_TRANSPORT_rel_sender_peek (s, NULL));
-  n = BRAID_TRANSPORT_rel_sender_next (s, 7, ms (300), at_ms (52), buf,
+  n = BRAID_TRANSPORT_rel_sender_next (s,
+                                       7,
+                                       ms (300),
+                                       at_ms (52),
+                                       buf,
                                        sizeof (buf));
   ck_assert_int_eq (GNUNET_OK, BRAID_TRANSPORT_wire_parse_box (buf, n, &b));
   ck_assert_uint_eq (6, b.seq);
@@ -278,7 +308,7 @@ START_TEST (test_rel_sender_handle_sack_multipath_no_spurious)
 {
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_Sack sk;
-  struct Events e = { 0 };
+  struct Events e = {0};
 
   queue_n (s, 6);
   send_one (s, 1, 0); /* slow path */
@@ -298,18 +328,24 @@ START_TEST (test_rel_sender_handle_sack_rejects_unsent)
 {
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_Sack sk;
-  struct Events e = { 0 };
+  struct Events e = {0};
 
   queue_n (s, 2);
   send_one (s, 1, 0);
   sk = sack1 (3, 0, 0); /* box 2 was never sent */
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_TRANSPORT_rel_sender_handle_sack (s, &sk, at_ms (1),
-                                                            &events, &e));
+                    BRAID_TRANSPORT_rel_sender_handle_sack (s,
+                                                            &sk,
+                                                            at_ms (1),
+                                                            &events,
+                                                            &e));
   sk = sack1 (1, 5, 6);
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_TRANSPORT_rel_sender_handle_sack (s, &sk, at_ms (1),
-                                                            &events, &e));
+                    BRAID_TRANSPORT_rel_sender_handle_sack (s,
+                                                            &sk,
+                                                            at_ms (1),
+                                                            &events,
+                                                            &e));
   ck_assert_uint_eq (0, e.acked);
   BRAID_TRANSPORT_rel_sender_destroy (s);
 }
@@ -320,30 +356,34 @@ START_TEST (test_rel_sender_timeout_whole_path)
 {
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_RelSenderStats st;
-  struct Events e = { 0 };
+  struct Events e = {0};
 
   queue_n (s, 4);
-  send_one (s, 1, 0);   /* deadline 300 */
-  send_one (s, 2, 10);  /* deadline 310 */
+  send_one (s, 1, 0); /* deadline 300 */
+  send_one (s, 2, 10); /* deadline 310 */
   send_one (s, 1, 100); /* deadline 400 */
   send_one (s, 2, 200); /* deadline 500 */
   ck_assert_uint_eq (at_ms (300).abs_value_us,
-                     BRAID_TRANSPORT_rel_sender_next_deadline (s)
-                     .abs_value_us);
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_timeout (s, at_ms (299),
-                                                            &events, &e));
+                     BRAID_TRANSPORT_rel_sender_next_deadline (s).abs_value_us);
+  ck_assert_uint_eq (0,
+                     BRAID_TRANSPORT_rel_sender_timeout (s,
+                                                         at_ms (299),
+                                                         &events,
+                                                         &e));
   /* Path 1's oldest box expired: its whole flight is resent, once
      reported; path 2 is untouched. */
-  ck_assert_uint_eq (2, BRAID_TRANSPORT_rel_sender_timeout (s, at_ms (300),
-                                                            &events, &e));
+  ck_assert_uint_eq (2,
+                     BRAID_TRANSPORT_rel_sender_timeout (s,
+                                                         at_ms (300),
+                                                         &events,
+                                                         &e));
   ck_assert_uint_eq (1, e.timeouts);
   ck_assert_uint_eq (2, e.lost[BRAID_TRANSPORT_LOSS_TIMEOUT]);
   BRAID_TRANSPORT_rel_sender_stats (s, &st);
   ck_assert_uint_eq (2, st.in_flight);
   ck_assert_uint_eq (2, st.waiting);
   ck_assert_uint_eq (at_ms (310).abs_value_us,
-                     BRAID_TRANSPORT_rel_sender_next_deadline (s)
-                     .abs_value_us);
+                     BRAID_TRANSPORT_rel_sender_next_deadline (s).abs_value_us);
   BRAID_TRANSPORT_rel_sender_destroy (s);
 }
 END_TEST
@@ -353,14 +393,17 @@ START_TEST (test_rel_sender_abandon_path_resends)
 {
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_Sack sk;
-  struct Events e = { 0 };
+  struct Events e = {0};
   uint64_t seq;
 
   queue_n (s, 2);
   send_one (s, 1, 0);
   send_one (s, 2, 0);
-  ck_assert_uint_eq (1, BRAID_TRANSPORT_rel_sender_abandon_path (s, 1,
-                                                                 &events, &e));
+  ck_assert_uint_eq (1,
+                     BRAID_TRANSPORT_rel_sender_abandon_path (s,
+                                                              1,
+                                                              &events,
+                                                              &e));
   ck_assert_uint_eq (1, e.lost[BRAID_TRANSPORT_LOSS_PATH_GONE]);
   seq = send_one (s, 2, 1);
   ck_assert_uint_eq (3, seq);
@@ -379,19 +422,17 @@ START_TEST (test_rel_sender_queue_unreliable_never_resent)
 {
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_RelSenderStats st;
-  struct GNUNET_MessageHeader m = { .size = htons (sizeof (m)) };
+  struct GNUNET_MessageHeader m = {.size = htons (sizeof (m))};
   struct BRAID_TRANSPORT_Sack sk;
-  struct Events e = { 0 };
+  struct Events e = {0};
   uint32_t user = 0;
 
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_TRANSPORT_rel_sender_queue (s, &m, 1, GNUNET_NO,
-                                                      77));
+                    BRAID_TRANSPORT_rel_sender_queue (s, &m, 1, GNUNET_NO, 77));
   ck_assert_int_eq (GNUNET_OK,
                     BRAID_TRANSPORT_rel_sender_queue (s, &m, 2, GNUNET_NO, 0));
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_TRANSPORT_rel_sender_queue (s, &m, 3, GNUNET_YES,
-                                                      0));
+                    BRAID_TRANSPORT_rel_sender_queue (s, &m, 3, GNUNET_YES, 0));
   ck_assert_uint_eq (20, BRAID_TRANSPORT_rel_sender_peek (s, &user));
   ck_assert_uint_eq (77, user);
   for (unsigned int i = 0; i < 3; i++)
@@ -420,14 +461,22 @@ START_TEST (test_rel_sender_next_unboxed_delivers)
 {
   struct BRAID_TRANSPORT_RelSender *s = BRAID_TRANSPORT_rel_sender_create ();
   struct BRAID_TRANSPORT_RelSenderStats st;
-  struct Events e = { 0 };
+  struct Events e = {0};
   char buf[256];
 
   queue_n (s, 2);
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_rel_sender_next_unboxed (s, buf, 99,
-                                                                 &events, &e));
-  ck_assert_uint_eq (100, BRAID_TRANSPORT_rel_sender_next_unboxed (
-                       s, buf, sizeof (buf), &events, &e));
+  ck_assert_uint_eq (0,
+                     BRAID_TRANSPORT_rel_sender_next_unboxed (s,
+                                                              buf,
+                                                              99,
+                                                              &events,
+                                                              &e));
+  ck_assert_uint_eq (100,
+                     BRAID_TRANSPORT_rel_sender_next_unboxed (s,
+                                                              buf,
+                                                              sizeof (buf),
+                                                              &events,
+                                                              &e));
   ck_assert_uint_eq (0, buf[99]);
   ck_assert_uint_eq (1, e.msg[0]);
   BRAID_TRANSPORT_rel_sender_stats (s, &st);
@@ -441,10 +490,11 @@ END_TEST
 static struct BRAID_TRANSPORT_Box
 box_of (uint64_t seq, uint64_t floor)
 {
-  static const uint8_t inner[4] = { 0, 4, 0, 1 };
-  struct BRAID_TRANSPORT_Box b = {
-    .seq = seq, .floor = floor, .payload = inner, .payload_size = 4
-  };
+  static const uint8_t inner[4] = {0, 4, 0, 1};
+  struct BRAID_TRANSPORT_Box b = {.seq = seq,
+                                  .floor = floor,
+                                  .payload = inner,
+                                  .payload_size = 4};
 
   return b;
 }
@@ -520,7 +570,7 @@ START_TEST (test_rel_receiver_build_sack_ranges)
   struct BRAID_TRANSPORT_RelReceiver *r = receiver (0);
   struct BRAID_TRANSPORT_Sack sk;
   struct BRAID_TRANSPORT_Box b;
-  uint64_t seqs[] = { 1, 2, 4, 5, 8, 6 };
+  uint64_t seqs[] = {1, 2, 4, 5, 8, 6};
 
   for (unsigned int i = 0; i < 6; i++)
   {
@@ -576,32 +626,32 @@ START_TEST (test_rel_receiver_ack_deadline_policy)
   struct BRAID_TRANSPORT_Box b;
 
   ck_assert (GNUNET_TIME_absolute_is_never (
-               BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
+    BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
   b = box_of (1, 1);
   BRAID_TRANSPORT_rel_receiver_box (r, &b, at_ms (0));
   /* One in-order box: wait up to max_ack_delay (25 ms). */
   ck_assert_uint_eq (at_ms (25).abs_value_us,
                      BRAID_TRANSPORT_rel_receiver_ack_deadline (r)
-                     .abs_value_us);
+                       .abs_value_us);
   b = box_of (2, 1);
   BRAID_TRANSPORT_rel_receiver_box (r, &b, at_ms (1));
   /* Every second box: at once. */
   ck_assert (GNUNET_TIME_absolute_is_zero (
-               BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
+    BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
   BRAID_TRANSPORT_rel_receiver_build_sack (r, at_ms (1), &sk);
   ck_assert (GNUNET_TIME_absolute_is_never (
-               BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
+    BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
   /* A gap: at once. */
   b = box_of (4, 1);
   BRAID_TRANSPORT_rel_receiver_box (r, &b, at_ms (2));
   ck_assert (GNUNET_TIME_absolute_is_zero (
-               BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
+    BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
   BRAID_TRANSPORT_rel_receiver_build_sack (r, at_ms (2), &sk);
   /* A duplicate: at once. */
   b = box_of (2, 1);
   BRAID_TRANSPORT_rel_receiver_box (r, &b, at_ms (3));
   ck_assert (GNUNET_TIME_absolute_is_zero (
-               BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
+    BRAID_TRANSPORT_rel_receiver_ack_deadline (r)));
   BRAID_TRANSPORT_rel_receiver_destroy (r);
 }
 END_TEST
@@ -626,25 +676,31 @@ main (void)
 
   add_case (s, "rel_sender_next", test_rel_sender_next_boxes);
   add_case (s, "rel_sender_handle_sack", test_rel_sender_handle_sack_acks);
-  add_case (s, "rel_sender_handle_sack_reorder_loss",
+  add_case (s,
+            "rel_sender_handle_sack_reorder_loss",
             test_rel_sender_handle_sack_reorder_loss);
-  add_case (s, "rel_sender_handle_sack_multipath",
+  add_case (s,
+            "rel_sender_handle_sack_multipath",
             test_rel_sender_handle_sack_multipath_no_spurious);
-  add_case (s, "rel_sender_handle_sack_unsent",
+  add_case (s,
+            "rel_sender_handle_sack_unsent",
             test_rel_sender_handle_sack_rejects_unsent);
   add_case (s, "rel_sender_timeout", test_rel_sender_timeout_whole_path);
-  add_case (s, "rel_sender_abandon_path",
-            test_rel_sender_abandon_path_resends);
-  add_case (s, "rel_sender_queue_unreliable",
+  add_case (s, "rel_sender_abandon_path", test_rel_sender_abandon_path_resends);
+  add_case (s,
+            "rel_sender_queue_unreliable",
             test_rel_sender_queue_unreliable_never_resent);
-  add_case (s, "rel_sender_next_unboxed",
+  add_case (s,
+            "rel_sender_next_unboxed",
             test_rel_sender_next_unboxed_delivers);
   add_case (s, "rel_receiver_box", test_rel_receiver_box_duplicates);
   add_case (s, "rel_receiver_box_limit", test_rel_receiver_box_range_limit);
   add_case (s, "rel_receiver_build_sack", test_rel_receiver_build_sack_ranges);
-  add_case (s, "rel_receiver_build_sack_newest",
+  add_case (s,
+            "rel_receiver_build_sack_newest",
             test_rel_receiver_build_sack_newest_ranges);
-  add_case (s, "rel_receiver_ack_deadline",
+  add_case (s,
+            "rel_receiver_ack_deadline",
             test_rel_receiver_ack_deadline_policy);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

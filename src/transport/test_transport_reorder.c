@@ -28,7 +28,8 @@ deliver_cb (void *cls, struct BRAID_TRANSPORT_Delivery *d)
 
   ck_assert_uint_lt (o->n, 128);
   o->seq[o->n++] = (d->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED)
-                   ? d->order_seq : d->msg_id;
+                     ? d->order_seq
+                     : d->msg_id;
   GNUNET_free (d);
 }
 
@@ -72,15 +73,21 @@ mkbuf (unsigned int max_held)
 START_TEST (test_reorder_add_restores_order)
 {
   struct BRAID_TRANSPORT_Reorder *ro = mkbuf (0);
-  struct Out o = { 0 };
-  uint32_t arrival[] = { 2, 0, 3, 1, 5, 4 };
+  struct Out o = {0};
+  uint32_t arrival[] = {2, 0, 3, 1, 5, 4};
 
   ck_assert_int_eq (BRAID_TRANSPORT_REORDER_HELD,
-                    BRAID_TRANSPORT_reorder_add (ro, mk (2, 1, 0), at_ms (0),
-                                                 &deliver_cb, &o));
+                    BRAID_TRANSPORT_reorder_add (ro,
+                                                 mk (2, 1, 0),
+                                                 at_ms (0),
+                                                 &deliver_cb,
+                                                 &o));
   for (unsigned int i = 1; i < 6; i++)
-    BRAID_TRANSPORT_reorder_add (ro, mk (arrival[i], 1, 0), at_ms (i),
-                                 &deliver_cb, &o);
+    BRAID_TRANSPORT_reorder_add (ro,
+                                 mk (arrival[i], 1, 0),
+                                 at_ms (i),
+                                 &deliver_cb,
+                                 &o);
   ck_assert_uint_eq (6, o.n);
   for (unsigned int i = 0; i < 6; i++)
     ck_assert_uint_eq (i, o.seq[i]);
@@ -93,14 +100,17 @@ END_TEST
 START_TEST (test_reorder_add_bypass_unordered)
 {
   struct BRAID_TRANSPORT_Reorder *ro = mkbuf (0);
-  struct Out o = { 0 };
+  struct Out o = {0};
 
   BRAID_TRANSPORT_reorder_add (ro, mk (1, 1, 0), at_ms (0), &deliver_cb, &o);
   ck_assert_uint_eq (0, o.n);
   /* An out-of-order message does not wait behind the gap at 0. */
   ck_assert_int_eq (BRAID_TRANSPORT_REORDER_DELIVERED,
-                    BRAID_TRANSPORT_reorder_add (ro, mk (0, 0, 99), at_ms (1),
-                                                 &deliver_cb, &o));
+                    BRAID_TRANSPORT_reorder_add (ro,
+                                                 mk (0, 0, 99),
+                                                 at_ms (1),
+                                                 &deliver_cb,
+                                                 &o));
   ck_assert_uint_eq (1, o.n);
   ck_assert_uint_eq (99, o.seq[0]);
   BRAID_TRANSPORT_reorder_destroy (ro);
@@ -111,16 +121,22 @@ END_TEST
 START_TEST (test_reorder_add_duplicates)
 {
   struct BRAID_TRANSPORT_Reorder *ro = mkbuf (0);
-  struct Out o = { 0 };
+  struct Out o = {0};
 
   BRAID_TRANSPORT_reorder_add (ro, mk (0, 1, 0), at_ms (0), &deliver_cb, &o);
   ck_assert_int_eq (BRAID_TRANSPORT_REORDER_DUPLICATE,
-                    BRAID_TRANSPORT_reorder_add (ro, mk (0, 1, 0), at_ms (1),
-                                                 &deliver_cb, &o));
+                    BRAID_TRANSPORT_reorder_add (ro,
+                                                 mk (0, 1, 0),
+                                                 at_ms (1),
+                                                 &deliver_cb,
+                                                 &o));
   BRAID_TRANSPORT_reorder_add (ro, mk (3, 1, 0), at_ms (2), &deliver_cb, &o);
   ck_assert_int_eq (BRAID_TRANSPORT_REORDER_DUPLICATE,
-                    BRAID_TRANSPORT_reorder_add (ro, mk (3, 1, 0), at_ms (3),
-                                                 &deliver_cb, &o));
+                    BRAID_TRANSPORT_reorder_add (ro,
+                                                 mk (3, 1, 0),
+                                                 at_ms (3),
+                                                 &deliver_cb,
+                                                 &o));
   ck_assert_uint_eq (1, o.n);
   ck_assert_uint_eq (1, BRAID_TRANSPORT_reorder_held (ro));
   BRAID_TRANSPORT_reorder_destroy (ro);
@@ -131,7 +147,7 @@ END_TEST
 START_TEST (test_reorder_add_limit_skips_gap)
 {
   struct BRAID_TRANSPORT_Reorder *ro = mkbuf (3);
-  struct Out o = { 0 };
+  struct Out o = {0};
 
   for (uint32_t s = 1; s <= 3; s++)
     BRAID_TRANSPORT_reorder_add (ro, mk (s, 1, 0), at_ms (s), &deliver_cb, &o);
@@ -143,8 +159,11 @@ START_TEST (test_reorder_add_limit_skips_gap)
   ck_assert_uint_eq (3, o.seq[2]);
   /* The late 0 is now a duplicate; 4 unblocks 5. */
   ck_assert_int_eq (BRAID_TRANSPORT_REORDER_DUPLICATE,
-                    BRAID_TRANSPORT_reorder_add (ro, mk (0, 1, 0), at_ms (5),
-                                                 &deliver_cb, &o));
+                    BRAID_TRANSPORT_reorder_add (ro,
+                                                 mk (0, 1, 0),
+                                                 at_ms (5),
+                                                 &deliver_cb,
+                                                 &o));
   BRAID_TRANSPORT_reorder_add (ro, mk (4, 1, 0), at_ms (6), &deliver_cb, &o);
   ck_assert_uint_eq (5, o.n);
   ck_assert_uint_eq (5, o.seq[4]);
@@ -156,26 +175,33 @@ END_TEST
 START_TEST (test_reorder_expire_hold_time)
 {
   struct BRAID_TRANSPORT_Reorder *ro = mkbuf (0);
-  struct Out o = { 0 };
+  struct Out o = {0};
 
-  BRAID_TRANSPORT_reorder_add (ro, mk (2, 1, 0), at_ms (100), &deliver_cb,
-                               &o);
-  BRAID_TRANSPORT_reorder_add (ro, mk (4, 1, 0), at_ms (1500), &deliver_cb,
-                               &o);
+  BRAID_TRANSPORT_reorder_add (ro, mk (2, 1, 0), at_ms (100), &deliver_cb, &o);
+  BRAID_TRANSPORT_reorder_add (ro, mk (4, 1, 0), at_ms (1500), &deliver_cb, &o);
   ck_assert_uint_eq (at_ms (2100).abs_value_us,
                      BRAID_TRANSPORT_reorder_next_deadline (ro).abs_value_us);
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_reorder_expire (ro, at_ms (2099),
-                                                        &deliver_cb, &o));
+  ck_assert_uint_eq (0,
+                     BRAID_TRANSPORT_reorder_expire (ro,
+                                                     at_ms (2099),
+                                                     &deliver_cb,
+                                                     &o));
   /* 2 waited 2 s: skip 0..1, deliver 2; 4 still waits for 3. */
-  ck_assert_uint_eq (1, BRAID_TRANSPORT_reorder_expire (ro, at_ms (2100),
-                                                        &deliver_cb, &o));
+  ck_assert_uint_eq (1,
+                     BRAID_TRANSPORT_reorder_expire (ro,
+                                                     at_ms (2100),
+                                                     &deliver_cb,
+                                                     &o));
   ck_assert_uint_eq (2, o.seq[0]);
   ck_assert_uint_eq (1, BRAID_TRANSPORT_reorder_held (ro));
-  ck_assert_uint_eq (1, BRAID_TRANSPORT_reorder_expire (ro, at_ms (3500),
-                                                        &deliver_cb, &o));
+  ck_assert_uint_eq (1,
+                     BRAID_TRANSPORT_reorder_expire (ro,
+                                                     at_ms (3500),
+                                                     &deliver_cb,
+                                                     &o));
   ck_assert_uint_eq (4, o.seq[1]);
-  ck_assert (GNUNET_TIME_absolute_is_never (
-               BRAID_TRANSPORT_reorder_next_deadline (ro)));
+  ck_assert (
+    GNUNET_TIME_absolute_is_never (BRAID_TRANSPORT_reorder_next_deadline (ro)));
   BRAID_TRANSPORT_reorder_destroy (ro);
 }
 END_TEST
@@ -184,7 +210,7 @@ END_TEST
 START_TEST (test_reorder_add_wraparound)
 {
   struct BRAID_TRANSPORT_Reorder *ro = mkbuf (1);
-  struct Out o = { 0 };
+  struct Out o = {0};
   uint32_t cur = 0;
 
   /* Walk the next expected number up to just below 2^32: hold x and
@@ -194,20 +220,28 @@ START_TEST (test_reorder_add_wraparound)
     uint32_t x = cur + 0x3FFFFFF0U;
 
     BRAID_TRANSPORT_reorder_add (ro, mk (x, 1, 0), at_ms (0), &deliver_cb, &o);
-    BRAID_TRANSPORT_reorder_add (ro, mk (x + 1, 1, 0), at_ms (0),
-                                 &deliver_cb, &o);
+    BRAID_TRANSPORT_reorder_add (ro,
+                                 mk (x + 1, 1, 0),
+                                 at_ms (0),
+                                 &deliver_cb,
+                                 &o);
     cur = x + 2;
   }
   ck_assert_uint_eq (8, o.n);
   ck_assert_uint_eq (0xFFFFFFC8U, cur);
   /* 0 comes after UINT32_MAX: held, not taken for an old number. */
   ck_assert_int_eq (BRAID_TRANSPORT_REORDER_HELD,
-                    BRAID_TRANSPORT_reorder_add (ro, mk (0, 1, 0), at_ms (1),
-                                                 &deliver_cb, &o));
+                    BRAID_TRANSPORT_reorder_add (ro,
+                                                 mk (0, 1, 0),
+                                                 at_ms (1),
+                                                 &deliver_cb,
+                                                 &o));
   for (uint32_t v = cur; v != 0; v++)
     ck_assert_int_eq (BRAID_TRANSPORT_REORDER_DELIVERED,
-                      BRAID_TRANSPORT_reorder_add (ro, mk (v, 1, 0),
-                                                   at_ms (2), &deliver_cb,
+                      BRAID_TRANSPORT_reorder_add (ro,
+                                                   mk (v, 1, 0),
+                                                   at_ms (2),
+                                                   &deliver_cb,
                                                    &o));
   ck_assert_uint_eq (8 + 56 + 1, o.n);
   ck_assert_uint_eq (UINT32_MAX, o.seq[o.n - 2]);

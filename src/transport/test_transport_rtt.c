@@ -27,7 +27,8 @@ START_TEST (test_rtt_init_one_second)
 {
   struct BRAID_TRANSPORT_Rtt r;
 
-  BRAID_TRANSPORT_rtt_init (&r, BRAID_TRANSPORT_RTT_MIN_RTO,
+  BRAID_TRANSPORT_rtt_init (&r,
+                            BRAID_TRANSPORT_RTT_MIN_RTO,
                             BRAID_TRANSPORT_RTT_MAX_RTO);
   ck_assert_uint_eq (1000000, BRAID_TRANSPORT_rtt_rto (&r).rel_value_us);
 }

@@ -20,16 +20,18 @@ static struct BRAID_TRANSPORT_Path *pp[NP];
 static void
 setup (unsigned int n)
 {
-  static const uint64_t rtt_ms[NP] = { 10, 50, 100, 200 };
+  static const uint64_t rtt_ms[NP] = {10, 50, 100, 200};
 
   for (unsigned int i = 0; i < n; i++)
   {
-    BRAID_TRANSPORT_path_init (&path[i], i + 1, 1200,
+    BRAID_TRANSPORT_path_init (&path[i],
+                               i + 1,
+                               1200,
                                GNUNET_TIME_absolute_from_ms (1));
-    BRAID_TRANSPORT_rtt_sample (&path[i].rtt,
-                                GNUNET_TIME_relative_multiply (
-                                  GNUNET_TIME_UNIT_MILLISECONDS, rtt_ms[i]),
-                                GNUNET_TIME_UNIT_ZERO);
+    BRAID_TRANSPORT_rtt_sample (
+      &path[i].rtt,
+      GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, rtt_ms[i]),
+      GNUNET_TIME_UNIT_ZERO);
     pp[i] = &path[i];
   }
 }
@@ -47,7 +49,7 @@ pick1 (struct BRAID_TRANSPORT_Scheduler *sc,
        unsigned int n,
        enum BRAID_TRANSPORT_SchedPolicy pol)
 {
-  struct BRAID_TRANSPORT_Path *out[2] = { NULL, NULL };
+  struct BRAID_TRANSPORT_Path *out[2] = {NULL, NULL};
 
   if (0 == BRAID_TRANSPORT_sched_pick (sc, pp, n, pol, 1200, out))
     return 0;
@@ -61,18 +63,21 @@ START_TEST (test_sched_policy_for_preferences)
 
   BRAID_TRANSPORT_sched_init (&sc, BRAID_TRANSPORT_SCHED_MUD, 1);
   ck_assert_int_eq (BRAID_TRANSPORT_SCHED_MUD,
-                    BRAID_TRANSPORT_sched_policy_for (
-                      &sc, GNUNET_MQ_PRIO_BEST_EFFORT));
+                    BRAID_TRANSPORT_sched_policy_for (&sc,
+                                                      GNUNET_MQ_PRIO_BEST_EFFORT));
   ck_assert_int_eq (BRAID_TRANSPORT_SCHED_LOWEST_RTT,
                     BRAID_TRANSPORT_sched_policy_for (
-                      &sc, GNUNET_MQ_PRIO_URGENT | GNUNET_MQ_PREF_LOW_LATENCY));
+                      &sc,
+                      GNUNET_MQ_PRIO_URGENT | GNUNET_MQ_PREF_LOW_LATENCY));
   ck_assert_int_eq (BRAID_TRANSPORT_SCHED_WEIGHTED,
-                    BRAID_TRANSPORT_sched_policy_for (
-                      &sc, GNUNET_MQ_PRIO_BACKGROUND | GNUNET_MQ_PREF_GOODPUT));
-  ck_assert_int_eq (BRAID_TRANSPORT_SCHED_REDUNDANT,
-                    BRAID_TRANSPORT_sched_policy_for (
-                      &sc, GNUNET_MQ_PRIO_CRITICAL_CONTROL
-                      | GNUNET_MQ_PREF_GOODPUT));
+                    BRAID_TRANSPORT_sched_policy_for (&sc,
+                                                      GNUNET_MQ_PRIO_BACKGROUND |
+                                                        GNUNET_MQ_PREF_GOODPUT));
+  ck_assert_int_eq (
+    BRAID_TRANSPORT_SCHED_REDUNDANT,
+    BRAID_TRANSPORT_sched_policy_for (&sc,
+                                      GNUNET_MQ_PRIO_CRITICAL_CONTROL |
+                                        GNUNET_MQ_PREF_GOODPUT));
 }
 END_TEST
 
@@ -95,10 +100,10 @@ END_TEST
 START_TEST (test_sched_pick_never_lossy_while_ok)
 {
   struct BRAID_TRANSPORT_Scheduler sc;
-  enum BRAID_TRANSPORT_SchedPolicy pol[] = {
-    BRAID_TRANSPORT_SCHED_MUD, BRAID_TRANSPORT_SCHED_LOWEST_RTT,
-    BRAID_TRANSPORT_SCHED_ROUND_ROBIN, BRAID_TRANSPORT_SCHED_WEIGHTED
-  };
+  enum BRAID_TRANSPORT_SchedPolicy pol[] = {BRAID_TRANSPORT_SCHED_MUD,
+                                            BRAID_TRANSPORT_SCHED_LOWEST_RTT,
+                                            BRAID_TRANSPORT_SCHED_ROUND_ROBIN,
+                                            BRAID_TRANSPORT_SCHED_WEIGHTED};
 
   BRAID_TRANSPORT_sched_init (&sc, BRAID_TRANSPORT_SCHED_MUD, 1);
   setup (2);
@@ -122,7 +127,7 @@ END_TEST
 START_TEST (test_sched_pick_mud_classes)
 {
   struct BRAID_TRANSPORT_Scheduler sc;
-  unsigned int count[NP + 1] = { 0 };
+  unsigned int count[NP + 1] = {0};
 
   BRAID_TRANSPORT_sched_init (&sc, BRAID_TRANSPORT_SCHED_MUD, 42);
   setup (4);
@@ -132,8 +137,10 @@ START_TEST (test_sched_pick_mud_classes)
     count[pick1 (&sc, 4, BRAID_TRANSPORT_SCHED_MUD)]++;
   ck_assert_uint_eq (0, count[4]);
   for (unsigned int id = 1; id <= 3; id++)
-    ck_assert_msg ((count[id] > 850) && (count[id] < 1150), "path %u: %u",
-                   id, count[id]);
+    ck_assert_msg ((count[id] > 850) && (count[id] < 1150),
+                   "path %u: %u",
+                   id,
+                   count[id]);
   /* No OK path: the LAGGY one with the lowest RTT. */
   for (unsigned int i = 0; i < 4; i++)
     path[i].state = BRAID_TRANSPORT_PATH_LAGGY;
@@ -152,7 +159,7 @@ END_TEST
 START_TEST (test_sched_pick_round_robin)
 {
   struct BRAID_TRANSPORT_Scheduler sc;
-  unsigned int expect[] = { 1, 2, 3, 1, 3, 1, 3 };
+  unsigned int expect[] = {1, 2, 3, 1, 3, 1, 3};
 
   BRAID_TRANSPORT_sched_init (&sc, BRAID_TRANSPORT_SCHED_ROUND_ROBIN, 1);
   setup (3);
@@ -172,7 +179,7 @@ END_TEST
 START_TEST (test_sched_pick_weighted_by_rate)
 {
   struct BRAID_TRANSPORT_Scheduler sc;
-  unsigned int count[3] = { 0 };
+  unsigned int count[3] = {0};
 
   BRAID_TRANSPORT_sched_init (&sc, BRAID_TRANSPORT_SCHED_WEIGHTED, 1);
   setup (2);
@@ -202,18 +209,32 @@ START_TEST (test_sched_pick_redundant_two)
   BRAID_TRANSPORT_sched_init (&sc, BRAID_TRANSPORT_SCHED_MUD, 1);
   setup (4);
   path[0].state = BRAID_TRANSPORT_PATH_DEAD;
-  ck_assert_uint_eq (2, BRAID_TRANSPORT_sched_pick (
-                       &sc, pp, 4, BRAID_TRANSPORT_SCHED_REDUNDANT, 100, out));
+  ck_assert_uint_eq (2,
+                     BRAID_TRANSPORT_sched_pick (&sc,
+                                                 pp,
+                                                 4,
+                                                 BRAID_TRANSPORT_SCHED_REDUNDANT,
+                                                 100,
+                                                 out));
   ck_assert_uint_eq (2, out[0]->id);
   ck_assert_uint_eq (3, out[1]->id);
   /* An OK path ranks before a LAGGY one of lower RTT. */
   path[1].state = BRAID_TRANSPORT_PATH_LAGGY;
-  BRAID_TRANSPORT_sched_pick (&sc, pp, 4, BRAID_TRANSPORT_SCHED_REDUNDANT,
-                              100, out);
+  BRAID_TRANSPORT_sched_pick (&sc,
+                              pp,
+                              4,
+                              BRAID_TRANSPORT_SCHED_REDUNDANT,
+                              100,
+                              out);
   ck_assert_uint_eq (3, out[0]->id);
   ck_assert_uint_eq (4, out[1]->id);
-  ck_assert_uint_eq (1, BRAID_TRANSPORT_sched_pick (
-                       &sc, pp, 2, BRAID_TRANSPORT_SCHED_REDUNDANT, 100, out));
+  ck_assert_uint_eq (1,
+                     BRAID_TRANSPORT_sched_pick (&sc,
+                                                 pp,
+                                                 2,
+                                                 BRAID_TRANSPORT_SCHED_REDUNDANT,
+                                                 100,
+                                                 out));
   ck_assert_uint_eq (2, out[0]->id);
 }
 END_TEST

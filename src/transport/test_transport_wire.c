@@ -12,30 +12,30 @@
 
 /* FRAGMENT: size 26, type 40100 (0x9ca4), msg_id 0x01020304, order_seq 7,
    offset 2, total 8, flags ORDERED, reserved 0, payload "abcdef". */
-static const uint8_t kat_fragment[] = {
-  0x00, 0x1a, 0x9c, 0xa4, 0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x00, 0x07,
-  0x00, 0x02, 0x00, 0x08, 0x00, 0x01, 0x00, 0x00, 'a', 'b', 'c', 'd', 'e', 'f'
-};
+static const uint8_t kat_fragment[] = {0x00, 0x1a, 0x9c, 0xa4, 0x01, 0x02, 0x03,
+                                       0x04, 0x00, 0x00, 0x00, 0x07, 0x00, 0x02,
+                                       0x00, 0x08, 0x00, 0x01, 0x00, 0x00, 'a',
+                                       'b',  'c',  'd',  'e',  'f'};
 
 /* BOX: size 24, type 40101 (0x9ca5), seq 0x100000005, floor delta 3,
    inner message of size 8, type 0x1234, body "wxyz". */
-static const uint8_t kat_box[] = {
-  0x00, 0x18, 0x9c, 0xa5, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x05,
-  0x00, 0x00, 0x00, 0x03, 0x00, 0x08, 0x12, 0x34, 'w', 'x', 'y', 'z'
-};
+static const uint8_t kat_box[] = {0x00, 0x18, 0x9c, 0xa5, 0x00, 0x00,
+                                  0x00, 0x01, 0x00, 0x00, 0x00, 0x05,
+                                  0x00, 0x00, 0x00, 0x03, 0x00, 0x08,
+                                  0x12, 0x34, 'w',  'x',  'y',  'z'};
 
 /* SACK: size 36, type 40102 (0x9ca6), cumulative 10, ack delay 2500 us,
    2 ranges, reserved 0; ranges [12,15) and [20,21). */
-static const uint8_t kat_sack[] = {
-  0x00, 0x24, 0x9c, 0xa6, 0, 0, 0, 0, 0, 0, 0, 10,
-  0x00, 0x00, 0x09, 0xc4, 0x00, 0x02, 0x00, 0x00,
-  0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 5, 0, 0, 0, 1
-};
+static const uint8_t kat_sack[] = {0x00, 0x24, 0x9c, 0xa6, 0,    0,
+                                   0,    0,    0,    0,    0,    10,
+                                   0x00, 0x00, 0x09, 0xc4, 0x00, 0x02,
+                                   0x00, 0x00, 0,    0,    0,    2,
+                                   0,    0,    0,    3,    0,    0,
+                                   0,    5,    0,    0,    0,    1};
 
 /* CREDIT: size 12, type 40103 (0x9ca7), limit 0x0000000100010000. */
-static const uint8_t kat_credit[] = {
-  0x00, 0x0c, 0x9c, 0xa7, 0, 0, 0, 1, 0, 1, 0, 0
-};
+static const uint8_t kat_credit[] =
+  {0x00, 0x0c, 0x9c, 0xa7, 0, 0, 0, 1, 0, 1, 0, 0};
 
 
 START_TEST (test_parse_fragment_kat)
@@ -55,7 +55,8 @@ START_TEST (test_parse_fragment_kat)
   ck_assert_uint_eq (6, f.payload_size);
   ck_assert_mem_eq ("abcdef", f.payload, 6);
   ck_assert_uint_eq (sizeof (kat_fragment),
-                     BRAID_TRANSPORT_wire_write_fragment (&f, out,
+                     BRAID_TRANSPORT_wire_write_fragment (&f,
+                                                          out,
                                                           sizeof (out)));
   ck_assert_mem_eq (kat_fragment, out, sizeof (kat_fragment));
 }
@@ -81,8 +82,10 @@ START_TEST (test_parse_fragment_truncated)
     if (n <= BRAID_TRANSPORT_FRAGMENT_HEADER_SIZE)
     {
       ck_assert_int_eq (GNUNET_SYSERR,
-                        BRAID_TRANSPORT_wire_parse_fragment (
-                          (n > 0) ? buf : NULL, n, &f));
+                        BRAID_TRANSPORT_wire_parse_fragment ((n > 0) ? buf
+                                                                     : NULL,
+                                                             n,
+                                                             &f));
     }
     else
     {
@@ -93,7 +96,8 @@ START_TEST (test_parse_fragment_truncated)
     }
     /* And the unpatched prefix too: its size field disagrees. */
     ck_assert_int_eq (GNUNET_SYSERR,
-                      BRAID_TRANSPORT_wire_parse_fragment (kat_fragment, n,
+                      BRAID_TRANSPORT_wire_parse_fragment (kat_fragment,
+                                                           n,
                                                            &f));
   }
 }
@@ -106,12 +110,12 @@ START_TEST (test_parse_fragment_bad_fields)
   uint8_t buf[sizeof (kat_fragment)];
   /* { byte offset, value } that must each make the message invalid */
   static const uint8_t bad[][2] = {
-    { 3, 0xa5 },   /* wrong type */
-    { 15, 0x07 },  /* total 7 < offset 2 + 6 */
-    { 17, 0x03 },  /* ORDERED and UNRELIABLE */
-    { 17, 0x04 },  /* unknown flag */
-    { 19, 0x01 },  /* reserved not zero */
-    { 15, 0x03 },  /* total below a message header */
+    {3, 0xa5}, /* wrong type */
+    {15, 0x07}, /* total 7 < offset 2 + 6 */
+    {17, 0x03}, /* ORDERED and UNRELIABLE */
+    {17, 0x04}, /* unknown flag */
+    {19, 0x01}, /* reserved not zero */
+    {15, 0x03}, /* total below a message header */
   };
 
   for (unsigned int i = 0; i < sizeof (bad) / sizeof (bad[0]); i++)
@@ -119,18 +123,21 @@ START_TEST (test_parse_fragment_bad_fields)
     memcpy (buf, kat_fragment, sizeof (buf));
     buf[bad[i][0]] = bad[i][1];
     ck_assert_int_eq (GNUNET_SYSERR,
-                      BRAID_TRANSPORT_wire_parse_fragment (buf, sizeof (buf),
+                      BRAID_TRANSPORT_wire_parse_fragment (buf,
+                                                           sizeof (buf),
                                                            &f));
   }
   /* order_seq without ORDERED */
   memcpy (buf, kat_fragment, sizeof (buf));
   buf[17] = 0;
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_TRANSPORT_wire_parse_fragment (buf, sizeof (buf),
+                    BRAID_TRANSPORT_wire_parse_fragment (buf,
+                                                         sizeof (buf),
                                                          &f));
   buf[11] = 0;
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_TRANSPORT_wire_parse_fragment (buf, sizeof (buf),
+                    BRAID_TRANSPORT_wire_parse_fragment (buf,
+                                                         sizeof (buf),
                                                          &f));
 }
 END_TEST
@@ -157,7 +164,8 @@ START_TEST (test_parse_box_kat)
   char out[64];
 
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_TRANSPORT_wire_parse_box (kat_box, sizeof (kat_box),
+                    BRAID_TRANSPORT_wire_parse_box (kat_box,
+                                                    sizeof (kat_box),
                                                     &b));
   ck_assert_uint_eq (0x100000005ULL, b.seq);
   ck_assert_uint_eq (0x100000002ULL, b.floor);
@@ -182,7 +190,8 @@ START_TEST (test_parse_box_truncated)
       buf[1] = (uint8_t) n;
     ck_assert_int_eq (GNUNET_SYSERR,
                       BRAID_TRANSPORT_wire_parse_box ((n > 0) ? buf : NULL,
-                                                      n, &b));
+                                                      n,
+                                                      &b));
   }
 }
 END_TEST
@@ -221,7 +230,8 @@ START_TEST (test_parse_sack_kat)
 
   ck_assert_int_eq (GNUNET_OK,
                     BRAID_TRANSPORT_wire_parse_sack (kat_sack,
-                                                     sizeof (kat_sack), &s));
+                                                     sizeof (kat_sack),
+                                                     &s));
   ck_assert_uint_eq (10, s.cumulative);
   ck_assert_uint_eq (2500, s.ack_delay.rel_value_us);
   ck_assert_uint_eq (2, s.num_ranges);
@@ -248,7 +258,8 @@ START_TEST (test_parse_sack_truncated)
       buf[1] = (uint8_t) n;
     ck_assert_int_eq (GNUNET_SYSERR,
                       BRAID_TRANSPORT_wire_parse_sack ((n > 0) ? buf : NULL,
-                                                       n, &s));
+                                                       n,
+                                                       &s));
   }
 }
 END_TEST
@@ -259,10 +270,10 @@ START_TEST (test_parse_sack_bad_fields)
   struct BRAID_TRANSPORT_Sack s;
   uint8_t buf[sizeof (kat_sack)];
   static const uint8_t bad[][2] = {
-    { 23, 0 },    /* first range adjacent to cumulative (gap 0) */
-    { 27, 0 },    /* empty range */
-    { 17, 3 },    /* count disagrees with size */
-    { 19, 1 },    /* reserved not zero */
+    {23, 0}, /* first range adjacent to cumulative (gap 0) */
+    {27, 0}, /* empty range */
+    {17, 3}, /* count disagrees with size */
+    {19, 1}, /* reserved not zero */
   };
 
   for (unsigned int i = 0; i < sizeof (bad) / sizeof (bad[0]); i++)
@@ -283,18 +294,18 @@ END_TEST
 
 START_TEST (test_write_sack_invalid_ranges)
 {
-  struct BRAID_TRANSPORT_Sack s = { .cumulative = 10, .num_ranges = 2 };
+  struct BRAID_TRANSPORT_Sack s = {.cumulative = 10, .num_ranges = 2};
   char out[128];
 
   s.ranges[0].start = 12;
   s.ranges[0].end = 15;
   s.ranges[1].start = 15; /* adjacent: must have been merged */
   s.ranges[1].end = 16;
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_wire_write_sack (&s, out,
-                                                         sizeof (out)));
+  ck_assert_uint_eq (0,
+                     BRAID_TRANSPORT_wire_write_sack (&s, out, sizeof (out)));
   s.num_ranges = BRAID_TRANSPORT_SACK_MAX_RANGES + 1;
-  ck_assert_uint_eq (0, BRAID_TRANSPORT_wire_write_sack (&s, out,
-                                                         sizeof (out)));
+  ck_assert_uint_eq (0,
+                     BRAID_TRANSPORT_wire_write_sack (&s, out, sizeof (out)));
 }
 END_TEST
 
@@ -310,7 +321,8 @@ START_TEST (test_parse_credit_kat)
                                                        &limit));
   ck_assert_uint_eq (0x0000000100010000ULL, limit);
   ck_assert_uint_eq (sizeof (kat_credit),
-                     BRAID_TRANSPORT_wire_write_credit (limit, out,
+                     BRAID_TRANSPORT_wire_write_credit (limit,
+                                                        out,
                                                         sizeof (out)));
   ck_assert_mem_eq (kat_credit, out, sizeof (kat_credit));
 }
@@ -329,14 +341,16 @@ START_TEST (test_parse_credit_truncated)
       buf[1] = (uint8_t) n;
     ck_assert_int_eq (GNUNET_SYSERR,
                       BRAID_TRANSPORT_wire_parse_credit ((n > 0) ? buf : NULL,
-                                                         n, &limit));
+                                                         n,
+                                                         &limit));
   }
   /* One byte too many is rejected as well. */
   memcpy (buf, kat_credit, sizeof (kat_credit));
   buf[1] = sizeof (buf);
   buf[sizeof (kat_credit)] = 0;
   ck_assert_int_eq (GNUNET_SYSERR,
-                    BRAID_TRANSPORT_wire_parse_credit (buf, sizeof (buf),
+                    BRAID_TRANSPORT_wire_parse_credit (buf,
+                                                       sizeof (buf),
                                                        &limit));
 }
 END_TEST

@@ -32,8 +32,7 @@ BRAID_TRANSPORT_cubic_allowance (const struct BRAID_TRANSPORT_Cubic *c)
 
 
 void
-BRAID_TRANSPORT_cubic_on_sent (struct BRAID_TRANSPORT_Cubic *c,
-                               size_t bytes)
+BRAID_TRANSPORT_cubic_on_sent (struct BRAID_TRANSPORT_Cubic *c, size_t bytes)
 {
   c->in_flight += bytes;
 }
@@ -85,8 +84,8 @@ cubic_grow (struct BRAID_TRANSPORT_Cubic *c,
 {
   double cwnd = (double) c->cwnd / c->mss;
   double acked = (double) bytes / c->mss;
-  double alpha = 3.0 * (1.0 - BRAID_TRANSPORT_CUBIC_BETA)
-                 / (1.0 + BRAID_TRANSPORT_CUBIC_BETA);
+  double alpha = 3.0 * (1.0 - BRAID_TRANSPORT_CUBIC_BETA) /
+                 (1.0 + BRAID_TRANSPORT_CUBIC_BETA);
   double t;
   double target;
 

@@ -93,8 +93,7 @@ BRAID_TRANSPORT_cubic_allowance (const struct BRAID_TRANSPORT_Cubic *c);
  * @param bytes its size
  */
 void
-BRAID_TRANSPORT_cubic_on_sent (struct BRAID_TRANSPORT_Cubic *c,
-                               size_t bytes);
+BRAID_TRANSPORT_cubic_on_sent (struct BRAID_TRANSPORT_Cubic *c, size_t bytes);
 
 
 /**

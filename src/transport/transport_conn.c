@@ -250,7 +250,9 @@ path_find (struct BRAID_TRANSPORT_Conn *c, uint32_t path_id)
 /* ---------------- events of the reliability sender ---------------- */
 
 static void
-ev_box_acked (void *cls, uint32_t path_id, size_t bytes,
+ev_box_acked (void *cls,
+              uint32_t path_id,
+              size_t bytes,
               struct GNUNET_TIME_Absolute sent,
               const struct GNUNET_TIME_Relative *rtt,
               struct GNUNET_TIME_Relative ack_delay)
@@ -260,13 +262,14 @@ ev_box_acked (void *cls, uint32_t path_id, size_t bytes,
 
   /* The path may be gone; its flight no longer matters. */
   if (NULL != cp)
-    BRAID_TRANSPORT_path_on_acked (&cp->p, bytes, sent, rtt, ack_delay,
-                                   c->now);
+    BRAID_TRANSPORT_path_on_acked (&cp->p, bytes, sent, rtt, ack_delay, c->now);
 }
 
 
 static void
-ev_box_lost (void *cls, uint32_t path_id, size_t bytes,
+ev_box_lost (void *cls,
+             uint32_t path_id,
+             size_t bytes,
              struct GNUNET_TIME_Absolute sent,
              enum BRAID_TRANSPORT_LossReason reason)
 {
@@ -307,9 +310,9 @@ fragment_done (struct BRAID_TRANSPORT_Conn *c, uint64_t tag, int delivered)
     o->lost = GNUNET_YES;
   if (0 != --o->remaining)
     return;
-  GNUNET_assert (GNUNET_YES ==
-                 GNUNET_CONTAINER_multihashmap32_remove (c->outgoing,
-                                                         o->msg_id, o));
+  GNUNET_assert (
+    GNUNET_YES ==
+    GNUNET_CONTAINER_multihashmap32_remove (c->outgoing, o->msg_id, o));
   if (NULL != c->done)
     c->done (c->cls, o->tag, ! o->lost);
   GNUNET_free (o);
@@ -331,13 +334,12 @@ ev_msg_dropped (void *cls, uint64_t tag)
 
 
 /** Events of the reliability sender; closure: the conn. */
-static const struct BRAID_TRANSPORT_RelEvents conn_events = {
-  .box_acked = &ev_box_acked,
-  .box_lost = &ev_box_lost,
-  .path_timeout = &ev_path_timeout,
-  .msg_acked = &ev_msg_acked,
-  .msg_dropped = &ev_msg_dropped
-};
+static const struct BRAID_TRANSPORT_RelEvents conn_events =
+  {.box_acked = &ev_box_acked,
+   .box_lost = &ev_box_lost,
+   .path_timeout = &ev_path_timeout,
+   .msg_acked = &ev_msg_acked,
+   .msg_dropped = &ev_msg_dropped};
 
 
 /* ---------------- paths ---------------- */
@@ -351,9 +353,9 @@ BRAID_TRANSPORT_conn_add_path (struct BRAID_TRANSPORT_Conn *c,
 {
   struct ConnPath *cp;
 
-  if ((NULL != path_find (c, path_id))
-      || (c->num_paths == BRAID_TRANSPORT_CONN_MAX_PATHS)
-      || (mtu < 64) || (mtu > UINT16_MAX))
+  if ((NULL != path_find (c, path_id)) ||
+      (c->num_paths == BRAID_TRANSPORT_CONN_MAX_PATHS) || (mtu < 64) ||
+      (mtu > UINT16_MAX))
     return GNUNET_SYSERR;
   cp = &c->paths[c->num_paths];
   BRAID_TRANSPORT_path_init (&cp->p, path_id, mtu, now);
@@ -381,8 +383,7 @@ BRAID_TRANSPORT_conn_remove_path (struct BRAID_TRANSPORT_Conn *c,
   for (unsigned int j = 0; j < c->num_paths; j++)
     c->pp[j] = &c->paths[j].p;
   /* After removal, so the lost boxes do not touch the gone path. */
-  BRAID_TRANSPORT_rel_sender_abandon_path (c->rel_tx, path_id, &conn_events,
-                                           c);
+  BRAID_TRANSPORT_rel_sender_abandon_path (c->rel_tx, path_id, &conn_events, c);
   BRAID_TRANSPORT_conn_tick (c, now);
 }
 
@@ -395,8 +396,7 @@ BRAID_TRANSPORT_conn_num_paths (const struct BRAID_TRANSPORT_Conn *c)
 
 
 const struct BRAID_TRANSPORT_Path *
-BRAID_TRANSPORT_conn_path (const struct BRAID_TRANSPORT_Conn *c,
-                           unsigned int i)
+BRAID_TRANSPORT_conn_path (const struct BRAID_TRANSPORT_Conn *c, unsigned int i)
 {
   GNUNET_assert (i < c->num_paths);
   return &c->paths[i].p;
@@ -472,11 +472,17 @@ cut_cb (void *cls, const void *frag, size_t frag_size)
   struct CutCtx *cc = cls;
   const struct GNUNET_MessageHeader *m = frag;
 
-  BRAID_TRANSPORT_rel_sender_queue (cc->c->rel_tx, m, cc->tag,
-                                    cc->retransmit, cc->user);
+  BRAID_TRANSPORT_rel_sender_queue (cc->c->rel_tx,
+                                    m,
+                                    cc->tag,
+                                    cc->retransmit,
+                                    cc->user);
   if (cc->copy)
-    BRAID_TRANSPORT_rel_sender_queue (cc->c->rel_tx, m, cc->tag | TAG_COPY,
-                                      cc->retransmit, cc->user | USER_COPY);
+    BRAID_TRANSPORT_rel_sender_queue (cc->c->rel_tx,
+                                      m,
+                                      cc->tag | TAG_COPY,
+                                      cc->retransmit,
+                                      cc->user | USER_COPY);
 }
 
 
@@ -486,24 +492,26 @@ cut_message (struct BRAID_TRANSPORT_Conn *c, struct Pending *p, size_t fsize)
 {
   int unreliable = (0 != (p->pp & GNUNET_MQ_PREF_UNRELIABLE));
   int ordered = (! unreliable) && (0 == (p->pp & GNUNET_MQ_PREF_OUT_OF_ORDER));
-  uint16_t flags = unreliable ? BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE
-                   : (ordered ? BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED : 0);
+  uint16_t flags = unreliable
+                     ? BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE
+                     : (ordered ? BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED : 0);
   struct Outgoing *o = GNUNET_new (struct Outgoing);
-  struct CutCtx cc = {
-    .c = c,
-    .retransmit = ! unreliable,
-    .user = (uint32_t) p->pp,
-    .copy = (BRAID_TRANSPORT_SCHED_REDUNDANT
-             == BRAID_TRANSPORT_sched_policy_for (&c->sched, p->pp))
-  };
+  struct CutCtx cc = {.c = c,
+                      .retransmit = ! unreliable,
+                      .user = (uint32_t) p->pp,
+                      .copy =
+                        (BRAID_TRANSPORT_SCHED_REDUNDANT ==
+                         BRAID_TRANSPORT_sched_policy_for (&c->sched, p->pp))};
 
   o->tag = p->tag;
   o->msg_id = c->next_msg_id++;
   cc.tag = o->msg_id;
   o->remaining = BRAID_TRANSPORT_fragment_count (p->size, fsize);
   if (GNUNET_OK != GNUNET_CONTAINER_multihashmap32_put (
-        c->outgoing, o->msg_id, o,
-        GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY))
+                     c->outgoing,
+                     o->msg_id,
+                     o,
+                     GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY))
   {
     /* 2^32 messages still in flight cannot happen; refuse to mix them. */
     GNUNET_break (0);
@@ -515,7 +523,10 @@ cut_message (struct BRAID_TRANSPORT_Conn *c, struct Pending *p, size_t fsize)
   BRAID_TRANSPORT_fragment_split ((const struct GNUNET_MessageHeader *) &p[1],
                                   o->msg_id,
                                   ordered ? c->next_order_seq++ : 0,
-                                  flags, fsize, &cut_cb, &cc);
+                                  flags,
+                                  fsize,
+                                  &cut_cb,
+                                  &cc);
 }
 
 
@@ -535,9 +546,8 @@ cut_pending (struct BRAID_TRANSPORT_Conn *c)
     if (st.waiting >= CONN_MAX_WAITING)
       break;
     /* Only reliable messages count against the peer's window. */
-    if ((0 == (p->pp & GNUNET_MQ_PREF_UNRELIABLE))
-        && (GNUNET_YES != BRAID_TRANSPORT_fc_sender_may_send (&c->fc_tx,
-                                                              p->size)))
+    if ((0 == (p->pp & GNUNET_MQ_PREF_UNRELIABLE)) &&
+        (GNUNET_YES != BRAID_TRANSPORT_fc_sender_may_send (&c->fc_tx, p->size)))
       break;
     GNUNET_CONTAINER_DLL_remove (c->q_head, c->q_tail, p);
     c->q_bytes -= p->size;
@@ -555,17 +565,22 @@ send_on (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp)
 
   if (cp->reliable)
   {
-    n = BRAID_TRANSPORT_rel_sender_next_unboxed (c->rel_tx, c->buf,
+    n = BRAID_TRANSPORT_rel_sender_next_unboxed (c->rel_tx,
+                                                 c->buf,
                                                  sizeof (c->buf),
-                                                 &conn_events, c);
+                                                 &conn_events,
+                                                 c);
     if (0 == n)
       return GNUNET_NO;
     c->transmit (c->cls, cp->p.id, c->buf, n);
     return GNUNET_OK;
   }
-  n = BRAID_TRANSPORT_rel_sender_next (c->rel_tx, cp->p.id,
+  n = BRAID_TRANSPORT_rel_sender_next (c->rel_tx,
+                                       cp->p.id,
                                        BRAID_TRANSPORT_rtt_rto (&cp->p.rtt),
-                                       c->now, c->buf, sizeof (c->buf));
+                                       c->now,
+                                       c->buf,
+                                       sizeof (c->buf));
   if (0 == n)
     return GNUNET_NO;
   BRAID_TRANSPORT_path_on_sent (&cp->p, n);
@@ -589,15 +604,18 @@ send_fragments (struct BRAID_TRANSPORT_Conn *c)
     unsigned int n;
     struct ConnPath *cp;
 
-    n = BRAID_TRANSPORT_sched_pick (&c->sched, c->pp, c->num_paths,
+    n = BRAID_TRANSPORT_sched_pick (&c->sched,
+                                    c->pp,
+                                    c->num_paths,
                                     BRAID_TRANSPORT_sched_policy_for (&c->sched,
                                                                       pp),
-                                    size, out);
+                                    size,
+                                    out);
     if (0 == n)
       break;
     /* The second copy of a REDUNDANT fragment takes the second path. */
-    cp = (struct ConnPath *) ((0 != (user & USER_COPY)) && (2 == n)
-                              ? out[1] : out[0]);
+    cp = (struct ConnPath *) ((0 != (user & USER_COPY)) && (2 == n) ? out[1]
+                                                                    : out[0]);
     if (GNUNET_OK != send_on (c, cp))
       break;
   }
@@ -616,10 +634,9 @@ control_path (struct BRAID_TRANSPORT_Conn *c)
 
     if (BRAID_TRANSPORT_PATH_DEAD == cp->p.state)
       continue;
-    if ((NULL == best)
-        || (cp->p.state < best->p.state)
-        || ((cp->p.state == best->p.state)
-            && (cp->p.rtt.srtt.rel_value_us < best->p.rtt.srtt.rel_value_us)))
+    if ((NULL == best) || (cp->p.state < best->p.state) ||
+        ((cp->p.state == best->p.state) &&
+         (cp->p.rtt.srtt.rel_value_us < best->p.rtt.srtt.rel_value_us)))
       best = cp;
   }
   if (NULL != best)
@@ -640,8 +657,8 @@ send_control (struct BRAID_TRANSPORT_Conn *c)
 
   if (NULL == cp)
     return;
-  if (BRAID_TRANSPORT_rel_receiver_ack_deadline (c->rel_rx).abs_value_us
-      <= c->now.abs_value_us)
+  if (BRAID_TRANSPORT_rel_receiver_ack_deadline (c->rel_rx).abs_value_us <=
+      c->now.abs_value_us)
   {
     BRAID_TRANSPORT_rel_receiver_build_sack (c->rel_rx, c->now, &sack);
     n = BRAID_TRANSPORT_wire_write_sack (&sack, c->buf, sizeof (c->buf));
@@ -649,8 +666,8 @@ send_control (struct BRAID_TRANSPORT_Conn *c)
     if (0 != n)
       c->transmit (c->cls, cp->p.id, c->buf, n);
   }
-  if (GNUNET_YES == BRAID_TRANSPORT_fc_receiver_poll (&c->fc_rx, c->now,
-                                                      &limit))
+  if (GNUNET_YES ==
+      BRAID_TRANSPORT_fc_receiver_poll (&c->fc_rx, c->now, &limit))
   {
     n = BRAID_TRANSPORT_wire_write_credit (limit, c->buf, sizeof (c->buf));
     c->transmit (c->cls, cp->p.id, c->buf, n);
@@ -675,14 +692,17 @@ probe_dead_paths (struct BRAID_TRANSPORT_Conn *c)
     struct ConnPath *cp = &c->paths[i];
     size_t n;
 
-    if ((BRAID_TRANSPORT_PATH_DEAD != cp->p.state) || cp->reliable
-        || (GNUNET_TIME_absolute_add (cp->last_probe, probe_interval ())
-            .abs_value_us > c->now.abs_value_us))
+    if ((BRAID_TRANSPORT_PATH_DEAD != cp->p.state) || cp->reliable ||
+        (GNUNET_TIME_absolute_add (cp->last_probe, probe_interval ())
+           .abs_value_us > c->now.abs_value_us))
       continue;
     cp->last_probe = c->now;
-    n = BRAID_TRANSPORT_rel_sender_probe (c->rel_tx, cp->p.id,
+    n = BRAID_TRANSPORT_rel_sender_probe (c->rel_tx,
+                                          cp->p.id,
                                           GNUNET_TIME_UNIT_SECONDS,
-                                          TAG_PROBE, c->now, c->buf,
+                                          TAG_PROBE,
+                                          c->now,
+                                          c->buf,
                                           sizeof (c->buf));
     if (0 == n)
       continue;
@@ -702,13 +722,16 @@ update_paths (struct BRAID_TRANSPORT_Conn *c)
     enum BRAID_TRANSPORT_PathState old = p->state;
 
     if ((BRAID_TRANSPORT_PATH_DEAD ==
-         BRAID_TRANSPORT_path_update_state (p, &c->cfg.path, c->now))
-        && (BRAID_TRANSPORT_PATH_DEAD != old))
+         BRAID_TRANSPORT_path_update_state (p, &c->cfg.path, c->now)) &&
+        (BRAID_TRANSPORT_PATH_DEAD != old))
     {
-      LOG (GNUNET_ERROR_TYPE_INFO, "path %u is DEAD, resending its flight\n",
+      LOG (GNUNET_ERROR_TYPE_INFO,
+           "path %u is DEAD, resending its flight\n",
            (unsigned int) p->id);
-      BRAID_TRANSPORT_rel_sender_abandon_path (c->rel_tx, p->id,
-                                               &conn_events, c);
+      BRAID_TRANSPORT_rel_sender_abandon_path (c->rel_tx,
+                                               p->id,
+                                               &conn_events,
+                                               c);
     }
   }
 }
@@ -766,10 +789,9 @@ handle_fragment (struct BRAID_TRANSPORT_Conn *c, const void *buf, size_t size)
   default:
     return GNUNET_OK;
   }
-  if ((0 == (d->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE))
-      && (GNUNET_OK !=
-          BRAID_TRANSPORT_fc_receiver_received (&c->fc_rx,
-                                                ntohs (d->msg->size))))
+  if ((0 == (d->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE)) &&
+      (GNUNET_OK !=
+       BRAID_TRANSPORT_fc_receiver_received (&c->fc_rx, ntohs (d->msg->size))))
   {
     GNUNET_free (d);
     return GNUNET_SYSERR;
@@ -790,10 +812,10 @@ handle_box (struct BRAID_TRANSPORT_Conn *c, const void *buf, size_t size)
   {
   case BRAID_TRANSPORT_REL_NEW:
     /* A probe only needs its acknowledgement. */
-    if ((sizeof (struct GNUNET_MessageHeader) == box.payload_size)
-        && (BRAID_MESSAGE_TYPE_TRANSPORT_PROBE
-            == ((((const uint8_t *) box.payload)[2] << 8)
-                | ((const uint8_t *) box.payload)[3])))
+    if ((sizeof (struct GNUNET_MessageHeader) == box.payload_size) &&
+        (BRAID_MESSAGE_TYPE_TRANSPORT_PROBE ==
+         ((((const uint8_t *) box.payload)[2] << 8) |
+          ((const uint8_t *) box.payload)[3])))
       return GNUNET_OK;
     return handle_fragment (c, box.payload, box.payload_size);
   case BRAID_TRANSPORT_REL_INVALID:
@@ -822,8 +844,11 @@ dispatch (struct BRAID_TRANSPORT_Conn *c, const uint8_t *buf, size_t size)
   case BRAID_MESSAGE_TYPE_TRANSPORT_SACK:
     if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_sack (buf, size, &sack))
       return GNUNET_SYSERR;
-    return BRAID_TRANSPORT_rel_sender_handle_sack (c->rel_tx, &sack, c->now,
-                                                   &conn_events, c);
+    return BRAID_TRANSPORT_rel_sender_handle_sack (c->rel_tx,
+                                                   &sack,
+                                                   c->now,
+                                                   &conn_events,
+                                                   c);
   case BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT:
     if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_credit (buf, size, &limit))
       return GNUNET_SYSERR;
@@ -879,24 +904,30 @@ BRAID_TRANSPORT_conn_next_deadline (const struct BRAID_TRANSPORT_Conn *c)
   struct GNUNET_TIME_Absolute t;
 
   t = BRAID_TRANSPORT_rel_sender_next_deadline (c->rel_tx);
-  t = GNUNET_TIME_absolute_min (
-    t, BRAID_TRANSPORT_rel_receiver_ack_deadline (c->rel_rx));
-  t = GNUNET_TIME_absolute_min (
-    t, BRAID_TRANSPORT_fc_receiver_next_deadline (&c->fc_rx));
-  t = GNUNET_TIME_absolute_min (t, BRAID_TRANSPORT_reorder_next_deadline (c->ro));
+  t = GNUNET_TIME_absolute_min (t,
+                                BRAID_TRANSPORT_rel_receiver_ack_deadline (
+                                  c->rel_rx));
+  t = GNUNET_TIME_absolute_min (t,
+                                BRAID_TRANSPORT_fc_receiver_next_deadline (
+                                  &c->fc_rx));
+  t =
+    GNUNET_TIME_absolute_min (t, BRAID_TRANSPORT_reorder_next_deadline (c->ro));
   for (unsigned int i = 0; i < c->num_paths; i++)
   {
     const struct BRAID_TRANSPORT_Path *p = &c->paths[i].p;
 
     /* A path with data in flight may be declared DEAD by then. */
     if ((p->cc.in_flight > 0) && (BRAID_TRANSPORT_PATH_DEAD != p->state))
-      t = GNUNET_TIME_absolute_min (
-        t, GNUNET_TIME_absolute_add (p->last_heard,
-                                     c->cfg.path.dead_timeout));
+      t = GNUNET_TIME_absolute_min (t,
+                                    GNUNET_TIME_absolute_add (p->last_heard,
+                                                              c->cfg.path
+                                                                .dead_timeout));
     if ((BRAID_TRANSPORT_PATH_DEAD == p->state) && (! c->paths[i].reliable))
-      t = GNUNET_TIME_absolute_min (
-        t, GNUNET_TIME_absolute_add (c->paths[i].last_probe,
-                                     probe_interval ()));
+      t =
+        GNUNET_TIME_absolute_min (t,
+                                  GNUNET_TIME_absolute_add (c->paths[i]
+                                                              .last_probe,
+                                                            probe_interval ()));
   }
   return t;
 }

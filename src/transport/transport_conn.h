@@ -69,11 +69,10 @@ struct BRAID_TRANSPORT_ConnConfig
  * @param msg the message
  * @param size its size
  */
-typedef void
-(*BRAID_TRANSPORT_ConnTransmit) (void *cls,
-                                 uint32_t path_id,
-                                 const void *msg,
-                                 size_t size);
+typedef void (*BRAID_TRANSPORT_ConnTransmit) (void *cls,
+                                              uint32_t path_id,
+                                              const void *msg,
+                                              size_t size);
 
 
 /**
@@ -86,10 +85,10 @@ typedef void
  * @param pp its priority and preferences as far as known to the
  *        receiver (UNRELIABLE, OUT_OF_ORDER)
  */
-typedef void
-(*BRAID_TRANSPORT_ConnDeliver) (void *cls,
-                                const struct GNUNET_MessageHeader *msg,
-                                enum GNUNET_MQ_PriorityPreferences pp);
+typedef void (*BRAID_TRANSPORT_ConnDeliver) (
+  void *cls,
+  const struct GNUNET_MessageHeader *msg,
+  enum GNUNET_MQ_PriorityPreferences pp);
 
 
 /**
@@ -100,10 +99,9 @@ typedef void
  * @param delivered #GNUNET_YES if the peer acknowledged every fragment
  *        (for an UNRELIABLE one: #GNUNET_NO if a fragment was lost)
  */
-typedef void
-(*BRAID_TRANSPORT_ConnDone) (void *cls,
-                             uint64_t tag,
-                             int delivered);
+typedef void (*BRAID_TRANSPORT_ConnDone) (void *cls,
+                                          uint64_t tag,
+                                          int delivered);
 
 
 /** Data plane of one link. */

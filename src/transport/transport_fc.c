@@ -15,8 +15,8 @@ void
 BRAID_TRANSPORT_fc_config_default (struct BRAID_TRANSPORT_FcConfig *cfg)
 {
   cfg->max_window = 16 * 1024 * 1024;
-  cfg->refresh = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
-                                                250);
+  cfg->refresh =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 250);
 }
 
 
@@ -27,8 +27,8 @@ BRAID_TRANSPORT_fc_receiver_init (struct BRAID_TRANSPORT_FcReceiver *r,
 {
   memset (r, 0, sizeof (*r));
   r->cfg = *cfg;
-  r->cfg.max_window = GNUNET_MAX (cfg->max_window,
-                                  BRAID_TRANSPORT_FC_INITIAL_WINDOW);
+  r->cfg.max_window =
+    GNUNET_MAX (cfg->max_window, BRAID_TRANSPORT_FC_INITIAL_WINDOW);
   r->window = BRAID_TRANSPORT_FC_INITIAL_WINDOW;
   r->advertised = BRAID_TRANSPORT_FC_INITIAL_WINDOW;
   r->epoch_start = now;
@@ -81,8 +81,9 @@ BRAID_TRANSPORT_fc_receiver_poll (struct BRAID_TRANSPORT_FcReceiver *r,
 {
   uint64_t l = GNUNET_MAX (r->consumed + r->window, r->advertised);
   int grew = (l - r->advertised >= r->window / 4) && (l > r->advertised);
-  int stale = (GNUNET_TIME_absolute_get_difference (r->last_sent, now)
-               .rel_value_us >= r->cfg.refresh.rel_value_us);
+  int stale =
+    (GNUNET_TIME_absolute_get_difference (r->last_sent, now).rel_value_us >=
+     r->cfg.refresh.rel_value_us);
 
   if (! (grew || stale))
     return GNUNET_NO;

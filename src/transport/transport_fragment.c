@@ -14,8 +14,7 @@
 
 
 unsigned int
-BRAID_TRANSPORT_fragment_count (size_t msg_size,
-                                size_t max_fragment_size)
+BRAID_TRANSPORT_fragment_count (size_t msg_size, size_t max_fragment_size)
 {
   size_t room;
 
@@ -43,19 +42,19 @@ BRAID_TRANSPORT_fragment_split (const struct GNUNET_MessageHeader *msg,
 
   if ((0 == n) || (msize < sizeof (*msg)))
     return 0;
-  room = GNUNET_MIN (max_fragment_size, UINT16_MAX)
-         - BRAID_TRANSPORT_FRAGMENT_HEADER_SIZE;
+  room = GNUNET_MIN (max_fragment_size, UINT16_MAX) -
+         BRAID_TRANSPORT_FRAGMENT_HEADER_SIZE;
   for (size_t off = 0; off < msize; off += room)
   {
-    struct BRAID_TRANSPORT_Fragment f = {
-      .msg_id = msg_id,
-      .order_seq = order_seq,
-      .offset = (uint16_t) off,
-      .total = msize,
-      .flags = flags,
-      .payload_size = (uint16_t) GNUNET_MIN (room, msize - off),
-      .payload = (const char *) msg + off
-    };
+    struct BRAID_TRANSPORT_Fragment f = {.msg_id = msg_id,
+                                         .order_seq = order_seq,
+                                         .offset = (uint16_t) off,
+                                         .total = msize,
+                                         .flags = flags,
+                                         .payload_size =
+                                           (uint16_t) GNUNET_MIN (room,
+                                                                  msize - off),
+                                         .payload = (const char *) msg + off};
     size_t fsize = BRAID_TRANSPORT_wire_write_fragment (&f, buf, sizeof (buf));
 
     if (0 == fsize)
@@ -165,8 +164,8 @@ BRAID_TRANSPORT_reassembly_config_default (
 {
   cfg->memory_limit = 4 * 1024 * 1024;
   cfg->timeout = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 10);
-  cfg->dedup_horizon = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS,
-                                                      60);
+  cfg->dedup_horizon =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 60);
   cfg->dedup_max = 16384;
 }
 
@@ -196,10 +195,9 @@ static void
 partial_free (struct BRAID_TRANSPORT_Reassembly *ra, struct Partial *p)
 {
   GNUNET_CONTAINER_DLL_remove (ra->p_head, ra->p_tail, p);
-  GNUNET_assert (GNUNET_YES ==
-                 GNUNET_CONTAINER_multihashmap32_remove (ra->partial,
-                                                         p->msg_id,
-                                                         p));
+  GNUNET_assert (
+    GNUNET_YES ==
+    GNUNET_CONTAINER_multihashmap32_remove (ra->partial, p->msg_id, p));
   ra->memory -= partial_cost (p->total);
   GNUNET_free (p->bitmap);
   GNUNET_free (p->data);
@@ -211,10 +209,9 @@ static void
 done_free (struct BRAID_TRANSPORT_Reassembly *ra, struct Done *d)
 {
   GNUNET_CONTAINER_DLL_remove (ra->d_head, ra->d_tail, d);
-  GNUNET_assert (GNUNET_YES ==
-                 GNUNET_CONTAINER_multihashmap32_remove (ra->done,
-                                                         d->msg_id,
-                                                         d));
+  GNUNET_assert (
+    GNUNET_YES ==
+    GNUNET_CONTAINER_multihashmap32_remove (ra->done, d->msg_id, d));
   ra->done_count--;
   GNUNET_free (d);
 }
@@ -239,18 +236,17 @@ BRAID_TRANSPORT_reassembly_expire (struct BRAID_TRANSPORT_Reassembly *ra,
 {
   unsigned int dropped = 0;
 
-  while ((NULL != ra->p_head)
-         && (GNUNET_TIME_absolute_get_difference (ra->p_head->started, now)
-             .rel_value_us >= ra->cfg.timeout.rel_value_us))
+  while ((NULL != ra->p_head) &&
+         (GNUNET_TIME_absolute_get_difference (ra->p_head->started, now)
+            .rel_value_us >= ra->cfg.timeout.rel_value_us))
   {
     partial_free (ra, ra->p_head);
     dropped++;
   }
-  while ((NULL != ra->d_head)
-         && ((ra->done_count > ra->cfg.dedup_max)
-             || (GNUNET_TIME_absolute_get_difference (ra->d_head->completed,
-                                                      now).rel_value_us
-                 >= ra->cfg.dedup_horizon.rel_value_us)))
+  while ((NULL != ra->d_head) &&
+         ((ra->done_count > ra->cfg.dedup_max) ||
+          (GNUNET_TIME_absolute_get_difference (ra->d_head->completed, now)
+             .rel_value_us >= ra->cfg.dedup_horizon.rel_value_us)))
     done_free (ra, ra->d_head);
   return dropped;
 }
@@ -287,7 +283,9 @@ partial_create (struct BRAID_TRANSPORT_Reassembly *ra,
   GNUNET_CONTAINER_DLL_insert_tail (ra->p_head, ra->p_tail, p);
   GNUNET_assert (GNUNET_OK ==
                  GNUNET_CONTAINER_multihashmap32_put (
-                   ra->partial, p->msg_id, p,
+                   ra->partial,
+                   p->msg_id,
+                   p,
                    GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY));
   return p;
 }
@@ -352,7 +350,9 @@ partial_finish (struct BRAID_TRANSPORT_Reassembly *ra,
   GNUNET_CONTAINER_DLL_insert_tail (ra->d_head, ra->d_tail, done);
   GNUNET_assert (GNUNET_OK ==
                  GNUNET_CONTAINER_multihashmap32_put (
-                   ra->done, done->msg_id, done,
+                   ra->done,
+                   done->msg_id,
+                   done,
                    GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY));
   ra->done_count++;
   partial_free (ra, p);
@@ -379,8 +379,8 @@ BRAID_TRANSPORT_reassembly_add (struct BRAID_TRANSPORT_Reassembly *ra,
     if (NULL == p)
       return BRAID_TRANSPORT_REASSEMBLY_DROPPED;
   }
-  else if ((p->total != frag->total) || (p->flags != frag->flags)
-           || (p->order_seq != frag->order_seq))
+  else if ((p->total != frag->total) || (p->flags != frag->flags) ||
+           (p->order_seq != frag->order_seq))
   {
     GNUNET_break_op (0);
     return BRAID_TRANSPORT_REASSEMBLY_INVALID;

@@ -24,10 +24,9 @@
  *        during the call
  * @param frag_size its size in bytes
  */
-typedef void
-(*BRAID_TRANSPORT_FragmentCallback) (void *cls,
-                                     const void *frag,
-                                     size_t frag_size);
+typedef void (*BRAID_TRANSPORT_FragmentCallback) (void *cls,
+                                                  const void *frag,
+                                                  size_t frag_size);
 
 
 /**
@@ -38,8 +37,7 @@ typedef void
  * @return the count, 0 if @a max_fragment_size leaves no room for payload
  */
 unsigned int
-BRAID_TRANSPORT_fragment_count (size_t msg_size,
-                                size_t max_fragment_size);
+BRAID_TRANSPORT_fragment_count (size_t msg_size, size_t max_fragment_size);
 
 
 /**

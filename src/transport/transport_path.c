@@ -20,14 +20,14 @@
 void
 BRAID_TRANSPORT_path_limits_default (struct BRAID_TRANSPORT_PathLimits *lim)
 {
-  lim->rtt_limit = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, 400);
+  lim->rtt_limit =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 400);
   lim->loss_limit_ppm = 50000;
-  lim->dead_timeout = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS,
-                                                     3);
+  lim->dead_timeout =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 3);
   lim->dead_rtos = 3;
-  lim->loss_halflife = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_SECONDS, 2);
+  lim->loss_halflife =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 2);
 }
 
 
@@ -41,7 +41,8 @@ BRAID_TRANSPORT_path_init (struct BRAID_TRANSPORT_Path *p,
   p->id = id;
   p->mtu = mtu;
   p->state = BRAID_TRANSPORT_PATH_OK;
-  BRAID_TRANSPORT_rtt_init (&p->rtt, BRAID_TRANSPORT_RTT_MIN_RTO,
+  BRAID_TRANSPORT_rtt_init (&p->rtt,
+                            BRAID_TRANSPORT_RTT_MIN_RTO,
                             BRAID_TRANSPORT_RTT_MAX_RTO);
   BRAID_TRANSPORT_cubic_init (&p->cc, GNUNET_MAX (1, mtu));
   p->rate_start = now;
@@ -81,8 +82,8 @@ rate_sample (struct BRAID_TRANSPORT_Path *p,
   uint64_t sample;
 
   p->rate_bytes += bytes;
-  span_us = GNUNET_TIME_absolute_get_difference (p->rate_start, now)
-            .rel_value_us;
+  span_us =
+    GNUNET_TIME_absolute_get_difference (p->rate_start, now).rel_value_us;
   min_us = GNUNET_MAX (RATE_MIN_INTERVAL_US, p->rtt.srtt.rel_value_us);
   if (span_us < min_us)
     return;
@@ -156,8 +157,8 @@ loss_decay (struct BRAID_TRANSPORT_Path *p,
 
   if (0 == hl)
     return;
-  while ((now.abs_value_us >= p->loss_time.abs_value_us + hl)
-         && (0 != p->loss_ppm))
+  while ((now.abs_value_us >= p->loss_time.abs_value_us + hl) &&
+         (0 != p->loss_ppm))
   {
     p->loss_ppm /= 2;
     p->loss_time.abs_value_us += hl;
@@ -170,8 +171,8 @@ path_dead (const struct BRAID_TRANSPORT_Path *p,
            const struct BRAID_TRANSPORT_PathLimits *lim,
            struct GNUNET_TIME_Absolute now)
 {
-  uint64_t silent = GNUNET_TIME_absolute_get_difference (p->last_heard, now)
-                    .rel_value_us;
+  uint64_t silent =
+    GNUNET_TIME_absolute_get_difference (p->last_heard, now).rel_value_us;
 
   if ((0 != lim->dead_rtos) && (p->consecutive_rtos >= lim->dead_rtos))
     return 1;

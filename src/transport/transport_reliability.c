@@ -225,8 +225,8 @@ BRAID_TRANSPORT_rel_sender_queue (struct BRAID_TRANSPORT_RelSender *s,
   uint16_t size = ntohs (msg->size);
   struct Item *it;
 
-  if ((size < sizeof (*msg))
-      || (size > UINT16_MAX - BRAID_TRANSPORT_BOX_HEADER_SIZE))
+  if ((size < sizeof (*msg)) ||
+      (size > UINT16_MAX - BRAID_TRANSPORT_BOX_HEADER_SIZE))
     return GNUNET_SYSERR;
   it = GNUNET_malloc (sizeof (*it) + size);
   it->tag = tag;
@@ -300,7 +300,7 @@ BRAID_TRANSPORT_rel_sender_next_unboxed (
 static struct PathTrack *
 path_track (struct BRAID_TRANSPORT_RelSender *s, uint32_t path_id)
 {
-  struct PathTrack pt = { .path_id = path_id };
+  struct PathTrack pt = {.path_id = path_id};
 
   for (unsigned int i = 0; i < s->num_paths; i++)
     if (s->paths[i].path_id == path_id)
@@ -360,10 +360,9 @@ BRAID_TRANSPORT_rel_sender_probe (struct BRAID_TRANSPORT_RelSender *s,
                                   void *buf,
                                   size_t buf_size)
 {
-  struct GNUNET_MessageHeader probe = {
-    .size = htons (sizeof (probe)),
-    .type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_PROBE)
-  };
+  struct GNUNET_MessageHeader probe = {.size = htons (sizeof (probe)),
+                                       .type = htons (
+                                         BRAID_MESSAGE_TYPE_TRANSPORT_PROBE)};
   struct Item *saved_rtx_head = s->rtx_head;
   struct Item *saved_rtx_tail = s->rtx_tail;
   size_t n;
@@ -467,8 +466,8 @@ sack_plausible (const struct BRAID_TRANSPORT_RelSender *s,
 {
   if (sack->cumulative > s->next_seq)
     return 0;
-  return (0 == sack->num_ranges)
-         || (sack->ranges[sack->num_ranges - 1].end <= s->next_seq);
+  return (0 == sack->num_ranges) ||
+         (sack->ranges[sack->num_ranges - 1].end <= s->next_seq);
 }
 
 
@@ -488,18 +487,20 @@ detect_reorder_loss (struct BRAID_TRANSPORT_RelSender *s,
     if (b->seq > s->largest_acked)
       break;
     pt = path_track (s, b->path_id);
-    if (pt->largest_acked >= b->path_seq + BRAID_TRANSPORT_REL_REORDER_THRESHOLD)
+    if (pt->largest_acked >=
+        b->path_seq + BRAID_TRANSPORT_REL_REORDER_THRESHOLD)
       box_lose (s, b, BRAID_TRANSPORT_LOSS_REORDER, ev, ev_cls);
   }
 }
 
 
 enum GNUNET_GenericReturnValue
-BRAID_TRANSPORT_rel_sender_handle_sack (struct BRAID_TRANSPORT_RelSender *s,
-                                        const struct BRAID_TRANSPORT_Sack *sack,
-                                        struct GNUNET_TIME_Absolute now,
-                                        const struct BRAID_TRANSPORT_RelEvents *ev,
-                                        void *ev_cls)
+BRAID_TRANSPORT_rel_sender_handle_sack (
+  struct BRAID_TRANSPORT_RelSender *s,
+  const struct BRAID_TRANSPORT_Sack *sack,
+  struct GNUNET_TIME_Absolute now,
+  const struct BRAID_TRANSPORT_RelEvents *ev,
+  void *ev_cls)
 {
   struct Box *acked_head = NULL;
   struct Box *acked_tail = NULL;
@@ -529,8 +530,12 @@ BRAID_TRANSPORT_rel_sender_handle_sack (struct BRAID_TRANSPORT_RelSender *s,
     pt->largest_acked = GNUNET_MAX (pt->largest_acked, b->path_seq);
     rtt = GNUNET_TIME_absolute_get_difference (b->sent, now);
     if (NULL != ev->box_acked)
-      ev->box_acked (ev_cls, b->path_id, b->size, b->sent,
-                     sample ? &rtt : NULL, sack->ack_delay);
+      ev->box_acked (ev_cls,
+                     b->path_id,
+                     b->size,
+                     b->sent,
+                     sample ? &rtt : NULL,
+                     sack->ack_delay);
     if (sample)
       s->largest_acked = b->seq;
     GNUNET_CONTAINER_DLL_remove (acked_head, acked_tail, b);
@@ -663,8 +668,8 @@ void
 BRAID_TRANSPORT_rel_receiver_config_default (
   struct BRAID_TRANSPORT_RelReceiverConfig *cfg)
 {
-  cfg->max_ack_delay = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, 25);
+  cfg->max_ack_delay =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 25);
   cfg->ack_every = 2;
   cfg->max_ranges = 256;
   cfg->max_window = 1ULL << 24;
@@ -680,8 +685,8 @@ BRAID_TRANSPORT_rel_receiver_create (
   r = GNUNET_new (struct BRAID_TRANSPORT_RelReceiver);
   r->cfg = *cfg;
   r->cfg.max_ranges = GNUNET_MAX (1, cfg->max_ranges);
-  r->ranges = GNUNET_new_array (r->cfg.max_ranges,
-                                struct BRAID_TRANSPORT_SackRange);
+  r->ranges =
+    GNUNET_new_array (r->cfg.max_ranges, struct BRAID_TRANSPORT_SackRange);
   r->cumulative = 1; /* numbers start at 1 */
   return r;
 }
@@ -698,7 +703,8 @@ BRAID_TRANSPORT_rel_receiver_destroy (struct BRAID_TRANSPORT_RelReceiver *r)
 static void
 ranges_remove (struct BRAID_TRANSPORT_RelReceiver *r, unsigned int i)
 {
-  memmove (&r->ranges[i], &r->ranges[i + 1],
+  memmove (&r->ranges[i],
+           &r->ranges[i + 1],
            (r->num_ranges - i - 1) * sizeof (r->ranges[0]));
   r->num_ranges--;
 }
@@ -748,7 +754,8 @@ ranges_insert (struct BRAID_TRANSPORT_RelReceiver *r, uint64_t seq)
   }
   if (r->num_ranges == r->cfg.max_ranges)
     return GNUNET_SYSERR;
-  memmove (&r->ranges[i + 1], &r->ranges[i],
+  memmove (&r->ranges[i + 1],
+           &r->ranges[i],
            (r->num_ranges - i) * sizeof (r->ranges[0]));
   r->ranges[i].start = seq;
   r->ranges[i].end = seq + 1;
@@ -832,15 +839,14 @@ BRAID_TRANSPORT_rel_receiver_build_sack (struct BRAID_TRANSPORT_RelReceiver *r,
                                          struct GNUNET_TIME_Absolute now,
                                          struct BRAID_TRANSPORT_Sack *sack)
 {
-  unsigned int n = GNUNET_MIN (r->num_ranges,
-                               BRAID_TRANSPORT_SACK_MAX_RANGES);
+  unsigned int n = GNUNET_MIN (r->num_ranges, BRAID_TRANSPORT_SACK_MAX_RANGES);
   unsigned int first = r->num_ranges - n;
 
   sack->cumulative = r->cumulative;
-  sack->ack_delay = (0 == r->largest)
-                    ? GNUNET_TIME_UNIT_ZERO
-                    : GNUNET_TIME_absolute_get_difference (r->largest_time,
-                                                           now);
+  sack->ack_delay =
+    (0 == r->largest)
+      ? GNUNET_TIME_UNIT_ZERO
+      : GNUNET_TIME_absolute_get_difference (r->largest_time, now);
   /* The newest ranges carry the newest loss evidence (RFC 2018 4). */
   sack->num_ranges = n;
   for (unsigned int i = 0; i < n; i++)

@@ -249,11 +249,12 @@ BRAID_TRANSPORT_rel_sender_probe (struct BRAID_TRANSPORT_RelSender *s,
  *         never sent (the peer misbehaves; nothing was changed)
  */
 enum GNUNET_GenericReturnValue
-BRAID_TRANSPORT_rel_sender_handle_sack (struct BRAID_TRANSPORT_RelSender *s,
-                                        const struct BRAID_TRANSPORT_Sack *sack,
-                                        struct GNUNET_TIME_Absolute now,
-                                        const struct BRAID_TRANSPORT_RelEvents *ev,
-                                        void *ev_cls);
+BRAID_TRANSPORT_rel_sender_handle_sack (
+  struct BRAID_TRANSPORT_RelSender *s,
+  const struct BRAID_TRANSPORT_Sack *sack,
+  struct GNUNET_TIME_Absolute now,
+  const struct BRAID_TRANSPORT_RelEvents *ev,
+  void *ev_cls);
 
 
 /**

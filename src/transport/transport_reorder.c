@@ -151,8 +151,8 @@ hold (struct BRAID_TRANSPORT_Reorder *ro,
   struct Held *pos = ro->tail;
   struct Held *h;
 
-  while ((NULL != pos) && (ahead (ro, pos->d->order_seq) > ahead (ro,
-                                                                 d->order_seq)))
+  while ((NULL != pos) &&
+         (ahead (ro, pos->d->order_seq) > ahead (ro, d->order_seq)))
     pos = pos->prev;
   if ((NULL != pos) && (pos->d->order_seq == d->order_seq))
     return GNUNET_NO;
@@ -200,8 +200,8 @@ BRAID_TRANSPORT_reorder_add (struct BRAID_TRANSPORT_Reorder *ro,
     return BRAID_TRANSPORT_REORDER_DUPLICATE;
   }
   /* Over the limits: stop waiting for the oldest gap. */
-  while ((NULL != ro->head) && ((ro->held > ro->cfg.max_held)
-                                || (ro->bytes > ro->cfg.max_bytes)))
+  while ((NULL != ro->head) &&
+         ((ro->held > ro->cfg.max_held) || (ro->bytes > ro->cfg.max_bytes)))
     skip_gap (ro, cb, cb_cls);
   return BRAID_TRANSPORT_REORDER_HELD;
 }
@@ -227,9 +227,9 @@ BRAID_TRANSPORT_reorder_expire (struct BRAID_TRANSPORT_Reorder *ro,
 {
   unsigned int n = 0;
 
-  while ((NULL != ro->head)
-         && (GNUNET_TIME_absolute_add (oldest_arrival (ro), ro->cfg.max_hold)
-             .abs_value_us <= now.abs_value_us))
+  while ((NULL != ro->head) &&
+         (GNUNET_TIME_absolute_add (oldest_arrival (ro), ro->cfg.max_hold)
+            .abs_value_us <= now.abs_value_us))
     n += skip_gap (ro, cb, cb_cls);
   return n;
 }

@@ -39,9 +39,9 @@ struct BRAID_TRANSPORT_ReorderConfig
  * @param cls closure
  * @param d the message
  */
-typedef void
-(*BRAID_TRANSPORT_DeliverCallback) (void *cls,
-                                    struct BRAID_TRANSPORT_Delivery *d);
+typedef void (*BRAID_TRANSPORT_DeliverCallback) (
+  void *cls,
+  struct BRAID_TRANSPORT_Delivery *d);
 
 
 /** What BRAID_TRANSPORT_reorder_add() did. */
@@ -79,7 +79,8 @@ BRAID_TRANSPORT_reorder_config_default (
  * @return the buffer
  */
 struct BRAID_TRANSPORT_Reorder *
-BRAID_TRANSPORT_reorder_create (const struct BRAID_TRANSPORT_ReorderConfig *cfg);
+BRAID_TRANSPORT_reorder_create (
+  const struct BRAID_TRANSPORT_ReorderConfig *cfg);
 
 
 /**
@@ -133,7 +134,8 @@ BRAID_TRANSPORT_reorder_expire (struct BRAID_TRANSPORT_Reorder *ro,
  * @return the time, FOREVER if nothing is held
  */
 struct GNUNET_TIME_Absolute
-BRAID_TRANSPORT_reorder_next_deadline (const struct BRAID_TRANSPORT_Reorder *ro);
+BRAID_TRANSPORT_reorder_next_deadline (
+  const struct BRAID_TRANSPORT_Reorder *ro);
 
 
 /**

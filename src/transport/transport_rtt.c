@@ -22,8 +22,10 @@ BRAID_TRANSPORT_rtt_init (struct BRAID_TRANSPORT_Rtt *rtt,
   rtt->min_rto = min_rto;
   rtt->max_rto = max_rto;
   /* RFC 6298 2.1: until a sample exists, RTO is 1 s. */
-  rtt->rto = GNUNET_TIME_relative_min (
-    max_rto, GNUNET_TIME_relative_max (min_rto, GNUNET_TIME_UNIT_SECONDS));
+  rtt->rto =
+    GNUNET_TIME_relative_min (max_rto,
+                              GNUNET_TIME_relative_max (min_rto,
+                                                        GNUNET_TIME_UNIT_SECONDS));
   rtt->min_rtt = GNUNET_TIME_UNIT_FOREVER_REL;
 }
 
@@ -32,8 +34,7 @@ static void
 rtt_update_rto (struct BRAID_TRANSPORT_Rtt *rtt)
 {
   uint64_t var4 = 4 * rtt->rttvar.rel_value_us;
-  uint64_t rto = rtt->srtt.rel_value_us
-                 + GNUNET_MAX (RTT_GRANULARITY_US, var4);
+  uint64_t rto = rtt->srtt.rel_value_us + GNUNET_MAX (RTT_GRANULARITY_US, var4);
 
   /* RFC 6298 2.4 and 2.5: clamp to [min, max]. */
   rto = GNUNET_MAX (rto, rtt->min_rto.rel_value_us);

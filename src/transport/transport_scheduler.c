@@ -85,15 +85,15 @@ candidates (struct BRAID_TRANSPORT_Path *const *paths,
     if (BRAID_TRANSPORT_PATH_DEAD != paths[i]->state)
       best_pref = GNUNET_MIN (best_pref, paths[i]->pref);
   for (unsigned int i = 0; i < num_paths; i++)
-    if ((BRAID_TRANSPORT_PATH_DEAD != paths[i]->state)
-        && (paths[i]->pref == best_pref))
+    if ((BRAID_TRANSPORT_PATH_DEAD != paths[i]->state) &&
+        (paths[i]->pref == best_pref))
       best = GNUNET_MIN (best, paths[i]->state);
   *cls = best;
   if (BRAID_TRANSPORT_PATH_DEAD == best)
     return 0;
   for (unsigned int i = 0; (i < num_paths) && (n < SCHED_MAX_PATHS); i++)
-    if ((paths[i]->state == best) && (paths[i]->pref == best_pref)
-        && has_room (paths[i]))
+    if ((paths[i]->state == best) && (paths[i]->pref == best_pref) &&
+        has_room (paths[i]))
       out[n++] = paths[i];
   return n;
 }
@@ -162,8 +162,8 @@ capacity (const struct BRAID_TRANSPORT_Path *p)
   if (0 != p->rate)
     return (int64_t) GNUNET_MIN (p->rate, INT32_MAX);
   if (p->rtt.samples > 0)
-    return (int64_t) GNUNET_MIN (p->cc.cwnd * 1000000ULL
-                                 / GNUNET_MAX (1, p->rtt.srtt.rel_value_us),
+    return (int64_t) GNUNET_MIN (p->cc.cwnd * 1000000ULL /
+                                   GNUNET_MAX (1, p->rtt.srtt.rel_value_us),
                                  INT32_MAX);
   return 1;
 }

@@ -109,7 +109,7 @@ writer_put (struct Writer *w, const void *data, size_t n)
 static void
 writer_u16 (struct Writer *w, uint16_t v)
 {
-  uint8_t b[2] = { (uint8_t) (v >> 8), (uint8_t) v };
+  uint8_t b[2] = {(uint8_t) (v >> 8), (uint8_t) v};
 
   writer_put (w, b, sizeof (b));
 }
@@ -172,8 +172,8 @@ writer_finish (struct Writer *w)
 static int
 fragment_valid (const struct BRAID_TRANSPORT_Fragment *frag)
 {
-  uint16_t both = BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED
-                  | BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE;
+  uint16_t both = BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED |
+                  BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE;
 
   if (0 != (frag->flags & ~BRAID_TRANSPORT_FRAGMENT_FLAGS_KNOWN))
     return 0;
@@ -181,11 +181,11 @@ fragment_valid (const struct BRAID_TRANSPORT_Fragment *frag)
      a lost one would stall every later ordered message. */
   if (both == (frag->flags & both))
     return 0;
-  if ((0 == (frag->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED))
-      && (0 != frag->order_seq))
+  if ((0 == (frag->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED)) &&
+      (0 != frag->order_seq))
     return 0;
-  if ((frag->total < sizeof (struct GNUNET_MessageHeader))
-      || (0 == frag->payload_size))
+  if ((frag->total < sizeof (struct GNUNET_MessageHeader)) ||
+      (0 == frag->payload_size))
     return 0;
   return ((uint32_t) frag->offset + frag->payload_size <= frag->total);
 }
@@ -196,7 +196,7 @@ BRAID_TRANSPORT_wire_parse_fragment (const void *buf,
                                      size_t size,
                                      struct BRAID_TRANSPORT_Fragment *frag)
 {
-  struct Reader r = { .buf = buf, .size = size };
+  struct Reader r = {.buf = buf, .size = size};
   struct BRAID_TRANSPORT_Fragment f;
   uint16_t reserved;
 
@@ -220,11 +220,12 @@ BRAID_TRANSPORT_wire_parse_fragment (const void *buf,
 
 
 size_t
-BRAID_TRANSPORT_wire_write_fragment (const struct BRAID_TRANSPORT_Fragment *frag,
-                                     void *buf,
-                                     size_t buf_size)
+BRAID_TRANSPORT_wire_write_fragment (
+  const struct BRAID_TRANSPORT_Fragment *frag,
+  void *buf,
+  size_t buf_size)
 {
-  struct Writer w = { .buf = buf, .size = buf_size };
+  struct Writer w = {.buf = buf, .size = buf_size};
 
   if (! fragment_valid (frag))
     return 0;
@@ -247,7 +248,7 @@ BRAID_TRANSPORT_wire_write_fragment (const struct BRAID_TRANSPORT_Fragment *frag
 static int
 inner_message_valid (const uint8_t *payload, size_t size)
 {
-  struct Reader r = { .buf = payload, .size = size };
+  struct Reader r = {.buf = payload, .size = size};
   uint16_t msize;
 
   if (size < sizeof (struct GNUNET_MessageHeader))
@@ -262,7 +263,7 @@ BRAID_TRANSPORT_wire_parse_box (const void *buf,
                                 size_t size,
                                 struct BRAID_TRANSPORT_Box *box)
 {
-  struct Reader r = { .buf = buf, .size = size };
+  struct Reader r = {.buf = buf, .size = size};
   struct BRAID_TRANSPORT_Box b;
   uint32_t floor_delta;
 
@@ -276,9 +277,9 @@ BRAID_TRANSPORT_wire_parse_box (const void *buf,
   b.payload = reader_take (&r, b.payload_size);
   /* Numbers start at 1 and never reach 2^64 - 1, so that a range
      [seq, seq + 1) always fits. */
-  if (r.failed || (0 == b.seq) || (UINT64_MAX == b.seq)
-      || (floor_delta > b.seq)
-      || (! inner_message_valid (b.payload, b.payload_size)))
+  if (r.failed || (0 == b.seq) || (UINT64_MAX == b.seq) ||
+      (floor_delta > b.seq) ||
+      (! inner_message_valid (b.payload, b.payload_size)))
     return GNUNET_SYSERR;
   b.floor = b.seq - floor_delta;
   *box = b;
@@ -291,11 +292,11 @@ BRAID_TRANSPORT_wire_write_box (const struct BRAID_TRANSPORT_Box *box,
                                 void *buf,
                                 size_t buf_size)
 {
-  struct Writer w = { .buf = buf, .size = buf_size };
+  struct Writer w = {.buf = buf, .size = buf_size};
 
-  if ((0 == box->seq) || (UINT64_MAX == box->seq)
-      || (box->floor > box->seq) || (box->seq - box->floor > UINT32_MAX)
-      || (! inner_message_valid (box->payload, box->payload_size)))
+  if ((0 == box->seq) || (UINT64_MAX == box->seq) || (box->floor > box->seq) ||
+      (box->seq - box->floor > UINT32_MAX) ||
+      (! inner_message_valid (box->payload, box->payload_size)))
     return 0;
   writer_u16 (&w, 0);
   writer_u16 (&w, BRAID_MESSAGE_TYPE_TRANSPORT_BOX);
@@ -311,7 +312,7 @@ BRAID_TRANSPORT_wire_parse_sack (const void *buf,
                                  size_t size,
                                  struct BRAID_TRANSPORT_Sack *sack)
 {
-  struct Reader r = { .buf = buf, .size = size };
+  struct Reader r = {.buf = buf, .size = size};
   struct BRAID_TRANSPORT_Sack s;
   uint64_t prev_end;
   uint16_t n;
@@ -323,8 +324,8 @@ BRAID_TRANSPORT_wire_parse_sack (const void *buf,
   s.cumulative = reader_u64 (&r);
   s.ack_delay.rel_value_us = reader_u32 (&r);
   n = reader_u16 (&r);
-  if ((0 != reader_u16 (&r)) || (n > BRAID_TRANSPORT_SACK_MAX_RANGES)
-      || (size - r.pos != (size_t) n * BRAID_TRANSPORT_SACK_RANGE_SIZE))
+  if ((0 != reader_u16 (&r)) || (n > BRAID_TRANSPORT_SACK_MAX_RANGES) ||
+      (size - r.pos != (size_t) n * BRAID_TRANSPORT_SACK_RANGE_SIZE))
     return GNUNET_SYSERR;
   s.num_ranges = n;
   prev_end = s.cumulative;
@@ -352,7 +353,7 @@ BRAID_TRANSPORT_wire_write_sack (const struct BRAID_TRANSPORT_Sack *sack,
                                  void *buf,
                                  size_t buf_size)
 {
-  struct Writer w = { .buf = buf, .size = buf_size };
+  struct Writer w = {.buf = buf, .size = buf_size};
   uint64_t prev_end = sack->cumulative;
 
   if (sack->num_ranges > BRAID_TRANSPORT_SACK_MAX_RANGES)
@@ -360,17 +361,17 @@ BRAID_TRANSPORT_wire_write_sack (const struct BRAID_TRANSPORT_Sack *sack,
   writer_u16 (&w, 0);
   writer_u16 (&w, BRAID_MESSAGE_TYPE_TRANSPORT_SACK);
   writer_u64 (&w, sack->cumulative);
-  writer_u32 (&w, (uint32_t) GNUNET_MIN (sack->ack_delay.rel_value_us,
-                                         UINT32_MAX));
+  writer_u32 (&w,
+              (uint32_t) GNUNET_MIN (sack->ack_delay.rel_value_us, UINT32_MAX));
   writer_u16 (&w, (uint16_t) sack->num_ranges);
   writer_u16 (&w, 0);
   for (unsigned int i = 0; i < sack->num_ranges; i++)
   {
     const struct BRAID_TRANSPORT_SackRange *rg = &sack->ranges[i];
 
-    if ((rg->start <= prev_end) || (rg->end <= rg->start)
-        || (rg->start - prev_end > UINT32_MAX)
-        || (rg->end - rg->start > UINT32_MAX))
+    if ((rg->start <= prev_end) || (rg->end <= rg->start) ||
+        (rg->start - prev_end > UINT32_MAX) ||
+        (rg->end - rg->start > UINT32_MAX))
       return 0;
     writer_u32 (&w, (uint32_t) (rg->start - prev_end));
     writer_u32 (&w, (uint32_t) (rg->end - rg->start));
@@ -385,13 +386,13 @@ BRAID_TRANSPORT_wire_parse_credit (const void *buf,
                                    size_t size,
                                    uint64_t *limit)
 {
-  struct Reader r = { .buf = buf, .size = size };
+  struct Reader r = {.buf = buf, .size = size};
   uint64_t l;
 
-  if ((BRAID_TRANSPORT_CREDIT_SIZE != size)
-      || (GNUNET_OK != reader_header (&r,
-                                      BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT,
-                                      BRAID_TRANSPORT_CREDIT_SIZE)))
+  if ((BRAID_TRANSPORT_CREDIT_SIZE != size) ||
+      (GNUNET_OK != reader_header (&r,
+                                   BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT,
+                                   BRAID_TRANSPORT_CREDIT_SIZE)))
     return GNUNET_SYSERR;
   l = reader_u64 (&r);
   if (r.failed)
@@ -402,11 +403,9 @@ BRAID_TRANSPORT_wire_parse_credit (const void *buf,
 
 
 size_t
-BRAID_TRANSPORT_wire_write_credit (uint64_t limit,
-                                   void *buf,
-                                   size_t buf_size)
+BRAID_TRANSPORT_wire_write_credit (uint64_t limit, void *buf, size_t buf_size)
 {
-  struct Writer w = { .buf = buf, .size = buf_size };
+  struct Writer w = {.buf = buf, .size = buf_size};
 
   writer_u16 (&w, 0);
   writer_u16 (&w, BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT);

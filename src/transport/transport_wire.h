@@ -159,9 +159,10 @@ BRAID_TRANSPORT_wire_parse_fragment (const void *buf,
  *         a valid fragment
  */
 size_t
-BRAID_TRANSPORT_wire_write_fragment (const struct BRAID_TRANSPORT_Fragment *frag,
-                                     void *buf,
-                                     size_t buf_size);
+BRAID_TRANSPORT_wire_write_fragment (
+  const struct BRAID_TRANSPORT_Fragment *frag,
+  void *buf,
+  size_t buf_size);
 
 
 /**
@@ -244,8 +245,6 @@ BRAID_TRANSPORT_wire_parse_credit (const void *buf,
  * @return bytes written, or 0 if it does not fit
  */
 size_t
-BRAID_TRANSPORT_wire_write_credit (uint64_t limit,
-                                   void *buf,
-                                   size_t buf_size);
+BRAID_TRANSPORT_wire_write_credit (uint64_t limit, void *buf, size_t buf_size);
 
 #endif
