@@ -143,7 +143,7 @@ fi
 for i in $(seq 1 "$NODES"); do
   ns=${P}n$i
   cat > "$TMP/babel$i.conf" <<EOF
-default type wireless hello-interval 0.5
+default type wireless hello-interval ${BABEL_HELLO:-0.5}
 import-table 100
 redistribute local ip fd00::/64 ge 128
 redistribute local ip fd00:ffff::/64 ge 128

@@ -2,4 +2,4 @@
 # braid - one secure, self-tuning link over every path
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # make check: test_roam_netns.sh with four nodes in a chain, twenty roams round-robin, 20% loss on every mesh link.
-exec bash "${srcdir:-$(dirname "$0")}/test_roam_netns.sh" 4 20 20
+BABEL_HELLO=${BABEL_HELLO:-0.1} exec bash "${srcdir:-$(dirname "$0")}/test_roam_netns.sh" 4 20 20
