@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include "braid_comm.h"
 #include "comm_udp_addr.h"
+#include "comm_pmtu.h"
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "communicator-udp", __VA_ARGS__)
 
@@ -66,9 +67,22 @@
 /** An INIT whose time is further than this from ours is stale. */
 #define KX_MAX_AGE GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MINUTES, 10)
 
-/** Headers below our payload: IPv4 20 or IPv6 40, UDP 8. */
-#define MTU_V4 (1500 - 20 - 8 - BRAID_COMM_DATA_OVERHEAD)
-#define MTU_V6 (1500 - 40 - 8 - BRAID_COMM_DATA_OVERHEAD)
+/** Datagram size assumed to work on any path: IPv6's minimum MTU of
+    1280 less 40 (IPv6) and 8 (UDP) bytes of headers. */
+#define DGRAM_BASE 1232
+
+/** Largest datagram probed: Ethernet's 1500 less IP and UDP headers. */
+#define DGRAM_MAX_V4 (1500 - 20 - 8)
+#define DGRAM_MAX_V6 (1500 - 40 - 8)
+
+/** Wait this long for a probe's acknowledgement. */
+#define PROBE_TIMEOUT \
+  GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 300)
+
+/** Search the path MTU again this often (the path may have changed;
+    RFC 8899 section 5.1.1, PMTU_RAISE_TIMER). */
+#define PMTU_RESEARCH GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MINUTES, \
+                                                     10)
 
 struct Queue;
 
@@ -156,8 +170,16 @@ struct Queue
   struct GNUNET_MQ_Handle *mq;
   /** Message waiting for the handshake, or NULL. */
   const struct GNUNET_MessageHeader *pending;
-  /** MTU reported. */
+  /** MTU reported: largest message TRANSPORT may give us. */
   uint32_t mtu;
+  /** Path MTU search. */
+  struct BRAID_COMM_Pmtu pmtu;
+  /** Next probe or next search. */
+  struct GNUNET_SCHEDULER_Task *probe_task;
+  /** Datagram size @e mtu corresponds to. */
+  uint16_t dgram;
+  /** Outbound (TRANSPORT asked) or inbound (the peer came to us). */
+  enum GNUNET_TRANSPORT_ConnectionStatus cs;
 };
 
 
@@ -214,6 +236,9 @@ static struct BRAID_COMM_KxReplayCache *kx_cache;
 
 /** Half-open cap. */
 static struct BRAID_COMM_HalfOpen half_open = {0, MAX_HALF_OPEN};
+
+/** Probe ids (never 0). */
+static uint32_t next_probe_id = 1;
 
 /** Last handshake time we used (strictly increasing). */
 static uint64_t last_kx_us;
@@ -297,6 +322,10 @@ static void
 do_session_timer (void *cls);
 
 
+static void
+queue_set_dgram (struct Queue *q, uint16_t dgram);
+
+
 /**
  * Seal and send one packet of @a type on queue @a q.
  */
@@ -361,6 +390,9 @@ queue_flush (struct Queue *q)
   GNUNET_STATISTICS_update (stats, "# messages sent", 1, GNUNET_NO);
   q->pending = NULL;
   GNUNET_MQ_impl_send_continue (q->mq);
+  if ( (GNUNET_YES != q->pmtu.searching) && (q->pmtu.ok != q->dgram) &&
+       (q->pmtu.ok >= DGRAM_BASE) )
+    queue_set_dgram (q, q->pmtu.ok);
 }
 
 
@@ -403,6 +435,9 @@ mq_destroy (struct GNUNET_MQ_Handle *mq, void *impl_state)
 {
   struct Queue *q = impl_state;
 
+  /* After an MTU change the old MQ goes while the new one lives on. */
+  if (q->mq != mq)
+    return;
   q->mq = NULL;
   q->pending = NULL;
 }
@@ -434,6 +469,8 @@ static void
 queue_destroy (struct Queue *q)
 {
   GNUNET_CONTAINER_DLL_remove (q_head, q_tail, q);
+  if (NULL != q->probe_task)
+    GNUNET_SCHEDULER_cancel (q->probe_task);
   if (NULL != q->qh)
     GNUNET_TRANSPORT_communicator_mq_del (q->qh); /* destroys q->mq too */
   else if (NULL != q->mq)
@@ -488,6 +525,172 @@ address_nt (const struct sockaddr_storage *ss)
 
 
 /**
+ * Give @a q a new MQ and announce it to TRANSPORT with the current MTU.
+ */
+static void
+queue_announce (struct Queue *q)
+{
+  q->mq = GNUNET_MQ_queue_for_callbacks (&mq_send,
+                                         &mq_destroy,
+                                         &mq_cancel,
+                                         q,
+                                         NULL,
+                                         &mq_error,
+                                         q);
+  q->qh =
+    GNUNET_TRANSPORT_communicator_mq_add (ch,
+                                          &q->peer,
+                                          q->address,
+                                          q->mtu,
+                                          GNUNET_TRANSPORT_QUEUE_LENGTH_UNLIMITED,
+                                          0,
+                                          address_nt (&q->addr),
+                                          q->cs,
+                                          q->mq);
+}
+
+
+/**
+ * The path MTU search of @a q found @a dgram: report the new MTU.  The
+ * 0.19 API cannot change a queue's MTU, so the queue is announced anew
+ * (new first, then the old one removed, so the peer stays reachable).
+ */
+static void
+queue_set_dgram (struct Queue *q,
+                 uint16_t dgram)
+{
+  struct GNUNET_TRANSPORT_QueueHandle *old = q->qh;
+
+  if ( (dgram == q->dgram) || (NULL != q->pending) )
+    return; /* unchanged, or retried after the pending message left */
+  q->dgram = dgram;
+  q->mtu = dgram - BRAID_COMM_DATA_OVERHEAD;
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "queue to %s at %s: path MTU %u (datagrams of %u bytes)\n",
+       GNUNET_i2s (&q->peer),
+       q->address,
+       (unsigned int) q->mtu,
+       (unsigned int) dgram);
+  GNUNET_STATISTICS_set (stats, "# last path MTU found", q->mtu, GNUNET_NO);
+  queue_announce (q);
+  GNUNET_TRANSPORT_communicator_mq_del (old);
+}
+
+
+static void
+do_probe (void *cls);
+
+
+static void
+queue_start_pmtu (struct Queue *q);
+
+
+/**
+ * Scheduler wrapper of queue_start_pmtu().
+ */
+static void
+queue_start_pmtu_task (void *cls)
+{
+  struct Queue *q = cls;
+
+  q->probe_task = NULL;
+  queue_start_pmtu (q);
+}
+
+
+/**
+ * Start a path MTU search on @a q (its session is established).
+ */
+static void
+queue_start_pmtu (struct Queue *q)
+{
+  uint16_t max
+    = (AF_INET == q->addr.ss_family) ? DGRAM_MAX_V4 : DGRAM_MAX_V6;
+
+  BRAID_COMM_pmtu_start (&q->pmtu, DGRAM_BASE, max, PROBE_TIMEOUT);
+  if (NULL != q->probe_task)
+    GNUNET_SCHEDULER_cancel (q->probe_task);
+  q->probe_task = GNUNET_SCHEDULER_add_now (&do_probe, q);
+}
+
+
+/**
+ * Send the next path MTU probe of @a q, or finish the search.
+ */
+static void
+do_probe (void *cls)
+{
+  struct Queue *q = cls;
+  struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
+  static uint8_t probe[DGRAM_MAX_V4];
+  uint16_t size;
+  uint32_t id;
+  enum GNUNET_GenericReturnValue rc;
+
+  q->probe_task = NULL;
+  if ( (NULL == q->session) || (SS_ESTABLISHED != q->session->state) )
+    return;
+  rc = BRAID_COMM_pmtu_next (&q->pmtu, now, next_probe_id, &size, &id);
+  if (GNUNET_SYSERR == rc)
+  {
+    /* Search over: report, and search again later (paths change). */
+    queue_set_dgram (q, q->pmtu.ok);
+    q->probe_task = GNUNET_SCHEDULER_add_delayed (PMTU_RESEARCH,
+                                                  &queue_start_pmtu_task,
+                                                  q);
+    return;
+  }
+  if (GNUNET_YES == rc)
+  {
+    if (id == next_probe_id)
+      next_probe_id = (next_probe_id == UINT32_MAX) ? 1 : next_probe_id + 1;
+    memset (probe, 0, sizeof (probe));
+    for (unsigned int i = 0; i < 4; i++)
+      probe[i] = (uint8_t) (id >> (24 - 8 * i));
+    session_send (q->session,
+                  q->path_id,
+                  &q->addr,
+                  q->addr_len,
+                  BRAID_COMM_INNER_PROBE,
+                  probe,
+                  size - BRAID_COMM_DATA_OVERHEAD);
+  }
+  q->probe_task = GNUNET_SCHEDULER_add_at (q->pmtu.deadline, &do_probe, q);
+}
+
+
+/**
+ * An acknowledgement of probe @a id arrived on session @a ses.
+ */
+static void
+handle_probe_ack (const struct Session *ses,
+                  const uint8_t *payload,
+                  size_t len)
+{
+  uint32_t id = 0;
+
+  if (4 != len)
+  {
+    GNUNET_break_op (0);
+    count_drop (BRAID_COMM_DROP_MALFORMED);
+    return;
+  }
+  for (unsigned int i = 0; i < 4; i++)
+    id = (id << 8) | payload[i];
+  for (struct Queue *q = q_head; NULL != q; q = q->next)
+    if ( (q->session == ses) &&
+         (GNUNET_YES == BRAID_COMM_pmtu_ack (&q->pmtu, id)) )
+    {
+      /* Go on with the search at once. */
+      if (NULL != q->probe_task)
+        GNUNET_SCHEDULER_cancel (q->probe_task);
+      q->probe_task = GNUNET_SCHEDULER_add_now (&do_probe, q);
+      return;
+    }
+}
+
+
+/**
  * Make a queue and announce it to TRANSPORT.
  */
 static struct Queue *
@@ -503,25 +706,11 @@ queue_create (const struct GNUNET_PeerIdentity *peer,
   q->address = GNUNET_strdup (address);
   q->addr = *ss;
   q->addr_len = ss_len;
-  q->mtu = (AF_INET == ss->ss_family) ? MTU_V4 : MTU_V6;
-  q->mq = GNUNET_MQ_queue_for_callbacks (&mq_send,
-                                         &mq_destroy,
-                                         &mq_cancel,
-                                         q,
-                                         NULL,
-                                         &mq_error,
-                                         q);
+  q->cs = cs;
+  q->dgram = DGRAM_BASE;
+  q->mtu = DGRAM_BASE - BRAID_COMM_DATA_OVERHEAD;
   GNUNET_CONTAINER_DLL_insert (q_head, q_tail, q);
-  q->qh =
-    GNUNET_TRANSPORT_communicator_mq_add (ch,
-                                          peer,
-                                          address,
-                                          q->mtu,
-                                          GNUNET_TRANSPORT_QUEUE_LENGTH_UNLIMITED,
-                                          0,
-                                          address_nt (ss),
-                                          cs,
-                                          q->mq);
+  queue_announce (q);
   LOG (GNUNET_ERROR_TYPE_INFO,
        "queue to %s at %s (%s)\n",
        GNUNET_i2s (peer),
@@ -541,6 +730,7 @@ queue_bind (struct Queue *q, struct Session *ses)
   q->path_id = ses->next_path_id++;
   q->bound = GNUNET_YES;
   queue_flush (q);
+  queue_start_pmtu (q);
 }
 
 
@@ -1036,7 +1226,11 @@ confirmed (struct Session *ses)
  * A packet for an existing session.
  */
 static void
-handle_session_packet (struct Session *ses, const uint8_t *pkt, size_t len)
+handle_session_packet (struct Session *ses,
+                       const uint8_t *pkt,
+                       size_t len,
+                       const struct sockaddr_storage *from,
+                       socklen_t from_len)
 {
   struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
   struct BRAID_COMM_Opened res;
@@ -1065,8 +1259,23 @@ handle_session_packet (struct Session *ses, const uint8_t *pkt, size_t len)
     GNUNET_STATISTICS_update (stats, "# rekeys received", 1, GNUNET_NO);
   if (GNUNET_YES == res.confirmed_now)
     confirmed (ses);
-  if (BRAID_COMM_INNER_DATA == res.type)
+  switch (res.type)
+  {
+  case BRAID_COMM_INNER_DATA:
     deliver (ses, obuf, res.payload_len);
+    break;
+  case BRAID_COMM_INNER_PROBE:
+    /* A path MTU probe asks for an acknowledgement on its own path. */
+    if (res.payload_len >= 4)
+      session_send (ses, 0, from, from_len, BRAID_COMM_INNER_PROBE_ACK,
+                    obuf, 4);
+    break;
+  case BRAID_COMM_INNER_PROBE_ACK:
+    handle_probe_ack (ses, obuf, res.payload_len);
+    break;
+  default:
+    break;
+  }
 }
 
 
@@ -1105,7 +1314,7 @@ do_read (void *cls)
   ses = GNUNET_CONTAINER_multishortmap_get (sessions_by_sid, &key);
   if (NULL != ses)
   {
-    handle_session_packet (ses, rbuf, (size_t) n);
+    handle_session_packet (ses, rbuf, (size_t) n, &from, from_len);
     return;
   }
   if (((size_t) n >= BRAID_COMM_INIT_MIN_LEN) &&
@@ -1312,6 +1521,21 @@ setup_socket (struct sockaddr_storage *bound, socklen_t *bound_len)
   /* A bare port serves IPv4 too through one dual-stack socket. */
   if (AF_INET6 == sock_af)
     (void) setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof (off));
+  /* Don't fragment, and ignore the kernel's path MTU cache: our own
+     probes find the path MTU (RFC 8899), and a datagram too big for the
+     path is lost rather than fragmented. */
+  {
+    int pmtud = IP_PMTUDISC_PROBE;
+
+    (void) setsockopt (fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtud,
+                       sizeof (pmtud));
+    if (AF_INET6 == sock_af)
+    {
+      pmtud = IPV6_PMTUDISC_PROBE;
+      (void) setsockopt (fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtud,
+                         sizeof (pmtud));
+    }
+  }
   if (0 != bind (fd, (const struct sockaddr *) bound, *bound_len))
   {
     char *s = BRAID_COMM_udp_address_print ((const struct sockaddr *) bound,

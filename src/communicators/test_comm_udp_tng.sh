@@ -143,6 +143,11 @@ wait_for "$DIR/a/comm.log" "message of type 1304 from $(echo $PID_B | cut -c1-4)
   || fail "response did not reach A"
 grep -q "queue to $(echo $PID_A | cut -c1-4) at udp-127.0.0.1:$PORT_A (inbound)" \
   "$DIR/b/comm.log" || fail "B made no inbound queue"
+# Path MTU: loopback passes the largest probe (1472-byte datagrams).
+wait_for "$DIR/a/comm.log" "udp-127.0.0.1:$PORT_B: path MTU 1435 (datagrams of 1472" 10 \
+  || fail "A's queue MTU did not grow to 1435"
+wait_for "$DIR/b/comm.log" "udp-127.0.0.1:$PORT_A: path MTU 1435 (datagrams of 1472" 10 \
+  || fail "B's queue MTU did not grow to 1435"
 
 wait $SNIFF
 SNIFF=""

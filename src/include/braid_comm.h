@@ -516,8 +516,11 @@ enum BRAID_COMM_InnerType
   /** Keepalive, acknowledgement of CONFIRM or path-MTU probe; the
       payload is padding and is ignored. */
   BRAID_COMM_INNER_PROBE = 2,
+  /** Acknowledges a PROBE whose payload began with a 4-byte probe id;
+      the payload is that id. */
+  BRAID_COMM_INNER_PROBE_ACK = 3,
   /** One above the largest type. */
-  BRAID_COMM_INNER_MAX = 3
+  BRAID_COMM_INNER_MAX = 4
 };
 
 
