@@ -54,6 +54,10 @@
 /** How long TRANSPORT may expect an address that sent to us to work. */
 #define ADDRESS_VALIDITY GNUNET_TIME_UNIT_HOURS
 
+/** Queues per peer at most (several local and remote addresses, each
+    pair a queue; mpquic's -n and -mip). */
+#define MAX_QUEUES_PER_PEER 8
+
 /** Half-open handshakes at once (both roles). */
 #define MAX_HALF_OPEN 128
 
@@ -180,6 +184,8 @@ struct Queue
   uint16_t dgram;
   /** Outbound (TRANSPORT asked) or inbound (the peer came to us). */
   enum GNUNET_TRANSPORT_ConnectionStatus cs;
+  /** Last authentic packet from @e addr. */
+  struct GNUNET_TIME_Absolute last_rx;
 };
 
 
@@ -495,6 +501,73 @@ queue_find (const struct GNUNET_PeerIdentity *peer, const char *address)
 
 
 /**
+ * Do @a a and @a b name the same IP address and port?  A v4-mapped IPv6
+ * address equals its IPv4 address (the dual-stack socket reports IPv4
+ * peers that way).
+ */
+static int
+sockaddr_same (const struct sockaddr_storage *a,
+               const struct sockaddr_storage *b)
+{
+  uint8_t ia[16];
+  uint8_t ib[16];
+  uint16_t pa;
+  uint16_t pb;
+  const struct sockaddr_storage *x[2] = { a, b };
+  uint8_t *ip[2] = { ia, ib };
+  uint16_t *port[2] = { &pa, &pb };
+
+  for (unsigned int i = 0; i < 2; i++)
+  {
+    memset (ip[i], 0, 16);
+    if (AF_INET == x[i]->ss_family)
+    {
+      const struct sockaddr_in *v4 = (const struct sockaddr_in *) x[i];
+
+      ip[i][10] = 0xff;
+      ip[i][11] = 0xff;
+      memcpy (&ip[i][12], &v4->sin_addr, 4);
+      *port[i] = v4->sin_port;
+    }
+    else if (AF_INET6 == x[i]->ss_family)
+    {
+      const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *) x[i];
+
+      memcpy (ip[i], &v6->sin6_addr, 16);
+      *port[i] = v6->sin6_port;
+    }
+    else
+      return GNUNET_NO;
+  }
+  return ((pa == pb) && (0 == memcmp (ia, ib, 16))) ? GNUNET_YES : GNUNET_NO;
+}
+
+
+/**
+ * The queue of @a peer whose address is @a ss, or NULL; also counts the
+ * peer's queues into @a n_queues.
+ */
+static struct Queue *
+queue_find_addr (const struct GNUNET_PeerIdentity *peer,
+                 const struct sockaddr_storage *ss,
+                 unsigned int *n_queues)
+{
+  struct Queue *found = NULL;
+
+  *n_queues = 0;
+  for (struct Queue *q = q_head; NULL != q; q = q->next)
+  {
+    if (0 != GNUNET_memcmp (&q->peer, peer))
+      continue;
+    (*n_queues)++;
+    if (GNUNET_YES == sockaddr_same (&q->addr, ss))
+      found = q;
+  }
+  return found;
+}
+
+
+/**
  * Network type of an address, by its class.
  */
 static enum GNUNET_NetworkType
@@ -707,6 +780,7 @@ queue_create (const struct GNUNET_PeerIdentity *peer,
   q->addr = *ss;
   q->addr_len = ss_len;
   q->cs = cs;
+  q->last_rx = GNUNET_TIME_absolute_get ();
   q->dgram = DGRAM_BASE;
   q->mtu = DGRAM_BASE - BRAID_COMM_DATA_OVERHEAD;
   GNUNET_CONTAINER_DLL_insert (q_head, q_tail, q);
@@ -874,18 +948,32 @@ do_session_timer (void *cls)
     session_destroy (ses, GNUNET_YES);
     return;
   }
-  if ((SS_ESTABLISHED == ses->state) &&
-      GNUNET_TIME_relative_cmp (GNUNET_TIME_absolute_get_duration (
-                                  ses->last_tx),
-                                >=,
-                                KEEPALIVE))
-    session_send (ses,
-                  0,
-                  &ses->addr,
-                  ses->addr_len,
-                  BRAID_COMM_INNER_PROBE,
-                  NULL,
-                  0);
+  if (SS_ESTABLISHED == ses->state)
+  {
+    struct Queue *next;
+
+    /* Every path of the session: keep NAT bindings open, and forget
+       inbound paths the peer no longer uses. */
+    for (struct Queue *q = q_head; NULL != q; q = next)
+    {
+      next = q->next;
+      if ((q->session != ses) || (GNUNET_YES != q->bound))
+        continue;
+      if ((GNUNET_TRANSPORT_CS_INBOUND == q->cs) &&
+          GNUNET_TIME_relative_cmp (GNUNET_TIME_absolute_get_duration (
+                                      q->last_rx),
+                                    >=,
+                                    IDLE_TIMEOUT))
+      {
+        LOG (GNUNET_ERROR_TYPE_INFO, "path to %s at %s is idle, removed\n",
+             GNUNET_i2s (&q->peer), q->address);
+        queue_destroy (q);
+        continue;
+      }
+      session_send (ses, q->path_id, &q->addr, q->addr_len,
+                    BRAID_COMM_INNER_PROBE, NULL, 0);
+    }
+  }
   ses->timer_task =
     GNUNET_SCHEDULER_add_delayed (KEEPALIVE, &do_session_timer, ses);
 }
@@ -1223,6 +1311,52 @@ confirmed (struct Session *ses)
 
 
 /**
+ * An authentic packet of @a ses came from @a from: remember the path is
+ * alive, and give TRANSPORT a queue for a new remote address (the peer
+ * sends from another interface, or its NAT mapping changed).
+ */
+static void
+note_path (struct Session *ses,
+           const struct sockaddr_storage *from,
+           socklen_t from_len,
+           struct GNUNET_TIME_Absolute now)
+{
+  unsigned int n;
+  struct Queue *q = queue_find_addr (&ses->peer, from, &n);
+  char *address;
+  struct sockaddr_storage ss;
+  socklen_t ss_len;
+
+  if (NULL != q)
+  {
+    q->last_rx = now;
+    return;
+  }
+  if (n >= MAX_QUEUES_PER_PEER)
+  {
+    GNUNET_STATISTICS_update (stats, "# new paths over the limit", 1,
+                              GNUNET_NO);
+    return;
+  }
+  address = BRAID_COMM_udp_address_print ((const struct sockaddr *) from,
+                                          from_len);
+  if ( (NULL == address) ||
+       (GNUNET_OK != BRAID_COMM_udp_address_parse (address, &ss, &ss_len)) )
+  {
+    GNUNET_free (address);
+    return;
+  }
+  LOG (GNUNET_ERROR_TYPE_INFO, "new path from %s at %s\n",
+       GNUNET_i2s (&ses->peer), address);
+  q = queue_create (&ses->peer, address, &ss, ss_len,
+                    GNUNET_TRANSPORT_CS_INBOUND);
+  q->last_rx = now;
+  queue_bind (q, ses);
+  GNUNET_free (address);
+}
+
+
+/**
  * A packet for an existing session.
  */
 static void
@@ -1259,6 +1393,8 @@ handle_session_packet (struct Session *ses,
     GNUNET_STATISTICS_update (stats, "# rekeys received", 1, GNUNET_NO);
   if (GNUNET_YES == res.confirmed_now)
     confirmed (ses);
+  if (SS_ESTABLISHED == ses->state)
+    note_path (ses, from, from_len, now);
   switch (res.type)
   {
   case BRAID_COMM_INNER_DATA:
