@@ -890,10 +890,12 @@ BRAID_TRANSPORT_conn_consumed (struct BRAID_TRANSPORT_Conn *c,
                                struct GNUNET_TIME_Absolute now)
 {
   struct GNUNET_TIME_Relative srtt = GNUNET_TIME_UNIT_ZERO;
-  struct ConnPath *cp = control_path (c);
 
-  if (NULL != cp)
-    srtt = cp->p.rtt.srtt;
+  /* The window must cover the slowest path in use: data on it arrives
+     last and holds back in-order delivery. */
+  for (unsigned int i = 0; i < c->num_paths; i++)
+    if (BRAID_TRANSPORT_PATH_DEAD != c->paths[i].p.state)
+      srtt = GNUNET_TIME_relative_max (srtt, c->paths[i].p.rtt.srtt);
   BRAID_TRANSPORT_fc_receiver_consumed (&c->fc_rx, bytes, srtt, now);
 }
 

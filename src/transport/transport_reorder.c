@@ -183,9 +183,10 @@ BRAID_TRANSPORT_reorder_add (struct BRAID_TRANSPORT_Reorder *ro,
   dist = ahead (ro, d->order_seq);
   if (dist >= REORDER_MAX_AHEAD)
   {
-    /* Behind the next expected: delivered or skipped before. */
-    GNUNET_free (d);
-    return BRAID_TRANSPORT_REORDER_DUPLICATE;
+    /* Behind the next expected: its gap was skipped (copies of delivered
+       messages never get here, reassembly drops them). */
+    cb (cb_cls, d);
+    return BRAID_TRANSPORT_REORDER_LATE;
   }
   if (0 == dist)
   {

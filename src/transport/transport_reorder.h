@@ -8,7 +8,11 @@
  *        order_seq order; other messages bypass it.  A gap is skipped
  *        when the buffer is full or has waited too long, because
  *        TRANSPORT's ordering is advisory (seed 003, "Priorities and
- *        preferences") and must never stall a link for good.
+ *        preferences") and must never stall a link for good.  A message
+ *        whose gap was given up is still delivered when it comes (late,
+ *        out of order): reliable data is never thrown away here.  The
+ *        buffer does not remember delivered messages: duplicates are
+ *        caught before, by reassembly's message ids.
  */
 #ifndef TRANSPORT_REORDER_H
 #define TRANSPORT_REORDER_H
@@ -53,7 +57,10 @@ enum BRAID_TRANSPORT_ReorderResult
   /** Held until the gap before it is filled. */
   BRAID_TRANSPORT_REORDER_HELD,
 
-  /** Already delivered or skipped: freed. */
+  /** Its gap was given up before it came: delivered at once, late. */
+  BRAID_TRANSPORT_REORDER_LATE,
+
+  /** A copy is already held: freed. */
   BRAID_TRANSPORT_REORDER_DUPLICATE
 };
 
