@@ -81,11 +81,10 @@ BRAID_COMM_pmtu_next (struct BRAID_COMM_Pmtu *p,
 
 
 enum GNUNET_GenericReturnValue
-BRAID_COMM_pmtu_ack (struct BRAID_COMM_Pmtu *p,
-                     uint32_t id)
+BRAID_COMM_pmtu_ack (struct BRAID_COMM_Pmtu *p, uint32_t id)
 {
-  if ( (GNUNET_YES != p->searching) || (0 == p->probe_size) ||
-       (id != p->probe_id) )
+  if ((GNUNET_YES != p->searching) || (0 == p->probe_size) ||
+      (id != p->probe_id))
     return GNUNET_NO;
   p->ok = p->probe_size;
   p->probe_size = 0;

@@ -93,7 +93,6 @@ BRAID_COMM_pmtu_next (struct BRAID_COMM_Pmtu *p,
  *         probe in flight (stale or forged: ignored)
  */
 enum GNUNET_GenericReturnValue
-BRAID_COMM_pmtu_ack (struct BRAID_COMM_Pmtu *p,
-                     uint32_t id);
+BRAID_COMM_pmtu_ack (struct BRAID_COMM_Pmtu *p, uint32_t id);
 
 #endif

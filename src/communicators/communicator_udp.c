@@ -18,6 +18,9 @@
  * (the receiver's session id); anything else that has the length of an
  * INIT is rate limited per source, then tried as an INIT.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* struct in6_pktinfo (RFC 3542) */
+#endif
 #include <gnunet/gnunet_config.h>
 #include <gnunet/gnunet_util_lib.h>
 #include <gnunet/gnunet_statistics_service.h>
@@ -58,6 +61,9 @@
     pair a queue; mpquic's -n and -mip). */
 #define MAX_QUEUES_PER_PEER 8
 
+/** Datagrams read per wake-up at most. */
+#define READ_BATCH 64
+
 /** Half-open handshakes at once (both roles). */
 #define MAX_HALF_OPEN 128
 
@@ -85,10 +91,25 @@
 
 /** Search the path MTU again this often (the path may have changed;
     RFC 8899 section 5.1.1, PMTU_RAISE_TIMER). */
-#define PMTU_RESEARCH GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MINUTES, \
-                                                     10)
+#define PMTU_RESEARCH \
+  GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MINUTES, 10)
 
 struct Queue;
+
+/**
+ * The local address a datagram arrived on (IP_PKTINFO), so that answers
+ * leave from it: with a wildcard BINDTO on a host with several
+ * addresses, the kernel would otherwise pick a source by routing, and
+ * the peer (or its NAT) would see another address.
+ */
+struct LocalAddr
+{
+  /** #GNUNET_YES if known. */
+  int valid;
+  /** The address; IPv4 as v4-mapped. */
+  struct in6_addr addr;
+};
+
 
 /**
  * Where a session stands.
@@ -127,6 +148,8 @@ struct Session
   struct sockaddr_storage addr;
   /** Length of @e addr. */
   socklen_t addr_len;
+  /** Our address the handshake came to (responder). */
+  struct LocalAddr local;
   /** INIT retransmission. */
   struct GNUNET_SCHEDULER_Task *kx_task;
   /** Idle timeout and keepalive. */
@@ -161,6 +184,8 @@ struct Queue
   struct sockaddr_storage addr;
   /** Length of @e addr. */
   socklen_t addr_len;
+  /** Our address to send from (inbound queues), or not valid. */
+  struct LocalAddr local;
   /** The session used (NULL: none yet). */
   struct Session *session;
   /** Our path id in that session. */
@@ -275,17 +300,25 @@ count_drop (enum BRAID_COMM_Drop why)
 
 
 /**
- * Send @a len bytes to @a sa.
+ * Send @a len bytes to @a sa, from @a local if given and known.
  */
 static void
 send_dgram (const struct sockaddr_storage *sa,
             socklen_t sa_len,
+            const struct LocalAddr *local,
             const uint8_t *buf,
             size_t len)
 {
   struct sockaddr_in6 mapped;
   const struct sockaddr *to = (const struct sockaddr *) sa;
   socklen_t to_len = sa_len;
+  struct iovec iov = {(void *) buf, len};
+  struct msghdr mh;
+  union
+  {
+    struct cmsghdr align;
+    uint8_t buf[CMSG_SPACE (sizeof (struct in6_pktinfo))];
+  } cbuf;
 
   if ((AF_INET6 == sock_af) && (AF_INET == sa->ss_family))
   {
@@ -301,8 +334,44 @@ send_dgram (const struct sockaddr_storage *sa,
     to = (const struct sockaddr *) &mapped;
     to_len = sizeof (mapped);
   }
-  if (len !=
-      (size_t) sendto (GNUNET_NETWORK_get_fd (sock), buf, len, 0, to, to_len))
+  memset (&mh, 0, sizeof (mh));
+  mh.msg_name = (void *) to;
+  mh.msg_namelen = to_len;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  if ((NULL != local) && (GNUNET_YES == local->valid))
+  {
+    struct cmsghdr *cm;
+
+    memset (&cbuf, 0, sizeof (cbuf));
+    mh.msg_control = cbuf.buf;
+    cm = (struct cmsghdr *) cbuf.buf;
+    if (AF_INET6 == sock_af)
+    {
+      struct in6_pktinfo pi;
+
+      memset (&pi, 0, sizeof (pi));
+      pi.ipi6_addr = local->addr;
+      cm->cmsg_level = IPPROTO_IPV6;
+      cm->cmsg_type = IPV6_PKTINFO;
+      cm->cmsg_len = CMSG_LEN (sizeof (pi));
+      memcpy (CMSG_DATA (cm), &pi, sizeof (pi));
+      mh.msg_controllen = CMSG_SPACE (sizeof (pi));
+    }
+    else
+    {
+      struct in_pktinfo pi;
+
+      memset (&pi, 0, sizeof (pi));
+      memcpy (&pi.ipi_spec_dst, &local->addr.s6_addr[12], 4);
+      cm->cmsg_level = IPPROTO_IP;
+      cm->cmsg_type = IP_PKTINFO;
+      cm->cmsg_len = CMSG_LEN (sizeof (pi));
+      memcpy (CMSG_DATA (cm), &pi, sizeof (pi));
+      mh.msg_controllen = CMSG_SPACE (sizeof (pi));
+    }
+  }
+  if (len != (size_t) sendmsg (GNUNET_NETWORK_get_fd (sock), &mh, 0))
   {
     GNUNET_STATISTICS_update (stats, "# send errors", 1, GNUNET_NO);
     LOG (GNUNET_ERROR_TYPE_DEBUG, "sendto failed: %s\n", strerror (errno));
@@ -340,6 +409,7 @@ session_send (struct Session *ses,
               uint32_t path_id,
               const struct sockaddr_storage *to,
               socklen_t to_len,
+              const struct LocalAddr *local,
               enum BRAID_COMM_InnerType type,
               const void *payload,
               size_t payload_len)
@@ -361,7 +431,7 @@ session_send (struct Session *ses,
     return;
   }
   ses->last_tx = now;
-  send_dgram (to, to_len, sbuf, len);
+  send_dgram (to, to_len, local, sbuf, len);
 }
 
 
@@ -383,6 +453,7 @@ queue_flush (struct Queue *q)
                   q->path_id,
                   &q->addr,
                   q->addr_len,
+                  &q->local,
                   BRAID_COMM_INNER_CONFIRM,
                   ses->s->confirm_sig,
                   sizeof (ses->s->confirm_sig));
@@ -390,14 +461,15 @@ queue_flush (struct Queue *q)
                 q->path_id,
                 &q->addr,
                 q->addr_len,
+                &q->local,
                 BRAID_COMM_INNER_DATA,
                 msg,
                 ntohs (msg->size));
   GNUNET_STATISTICS_update (stats, "# messages sent", 1, GNUNET_NO);
   q->pending = NULL;
   GNUNET_MQ_impl_send_continue (q->mq);
-  if ( (GNUNET_YES != q->pmtu.searching) && (q->pmtu.ok != q->dgram) &&
-       (q->pmtu.ok >= DGRAM_BASE) )
+  if ((GNUNET_YES != q->pmtu.searching) && (q->pmtu.ok != q->dgram) &&
+      (q->pmtu.ok >= DGRAM_BASE))
     queue_set_dgram (q, q->pmtu.ok);
 }
 
@@ -513,9 +585,9 @@ sockaddr_same (const struct sockaddr_storage *a,
   uint8_t ib[16];
   uint16_t pa;
   uint16_t pb;
-  const struct sockaddr_storage *x[2] = { a, b };
-  uint8_t *ip[2] = { ia, ib };
-  uint16_t *port[2] = { &pa, &pb };
+  const struct sockaddr_storage *x[2] = {a, b};
+  uint8_t *ip[2] = {ia, ib};
+  uint16_t *port[2] = {&pa, &pb};
 
   for (unsigned int i = 0; i < 2; i++)
   {
@@ -544,12 +616,14 @@ sockaddr_same (const struct sockaddr_storage *a,
 
 
 /**
- * The queue of @a peer whose address is @a ss, or NULL; also counts the
- * peer's queues into @a n_queues.
+ * The queue of @a peer whose address is @a ss and, if the queue has a
+ * fixed local address, whose local address is @a local; or NULL.  Also
+ * counts the peer's queues into @a n_queues.
  */
 static struct Queue *
 queue_find_addr (const struct GNUNET_PeerIdentity *peer,
                  const struct sockaddr_storage *ss,
+                 const struct LocalAddr *local,
                  unsigned int *n_queues)
 {
   struct Queue *found = NULL;
@@ -560,7 +634,9 @@ queue_find_addr (const struct GNUNET_PeerIdentity *peer,
     if (0 != GNUNET_memcmp (&q->peer, peer))
       continue;
     (*n_queues)++;
-    if (GNUNET_YES == sockaddr_same (&q->addr, ss))
+    if ((GNUNET_YES == sockaddr_same (&q->addr, ss)) &&
+        ((GNUNET_YES != q->local.valid) || (GNUNET_YES != local->valid) ||
+         (0 == memcmp (&q->local.addr, &local->addr, sizeof (local->addr)))))
       found = q;
   }
   return found;
@@ -629,12 +705,11 @@ queue_announce (struct Queue *q)
  * (new first, then the old one removed, so the peer stays reachable).
  */
 static void
-queue_set_dgram (struct Queue *q,
-                 uint16_t dgram)
+queue_set_dgram (struct Queue *q, uint16_t dgram)
 {
   struct GNUNET_TRANSPORT_QueueHandle *old = q->qh;
 
-  if ( (dgram == q->dgram) || (NULL != q->pending) )
+  if ((dgram == q->dgram) || (NULL != q->pending))
     return; /* unchanged, or retried after the pending message left */
   q->dgram = dgram;
   q->mtu = dgram - BRAID_COMM_DATA_OVERHEAD;
@@ -677,8 +752,7 @@ queue_start_pmtu_task (void *cls)
 static void
 queue_start_pmtu (struct Queue *q)
 {
-  uint16_t max
-    = (AF_INET == q->addr.ss_family) ? DGRAM_MAX_V4 : DGRAM_MAX_V6;
+  uint16_t max = (AF_INET == q->addr.ss_family) ? DGRAM_MAX_V4 : DGRAM_MAX_V6;
 
   BRAID_COMM_pmtu_start (&q->pmtu, DGRAM_BASE, max, PROBE_TIMEOUT);
   if (NULL != q->probe_task)
@@ -701,16 +775,15 @@ do_probe (void *cls)
   enum GNUNET_GenericReturnValue rc;
 
   q->probe_task = NULL;
-  if ( (NULL == q->session) || (SS_ESTABLISHED != q->session->state) )
+  if ((NULL == q->session) || (SS_ESTABLISHED != q->session->state))
     return;
   rc = BRAID_COMM_pmtu_next (&q->pmtu, now, next_probe_id, &size, &id);
   if (GNUNET_SYSERR == rc)
   {
     /* Search over: report, and search again later (paths change). */
     queue_set_dgram (q, q->pmtu.ok);
-    q->probe_task = GNUNET_SCHEDULER_add_delayed (PMTU_RESEARCH,
-                                                  &queue_start_pmtu_task,
-                                                  q);
+    q->probe_task =
+      GNUNET_SCHEDULER_add_delayed (PMTU_RESEARCH, &queue_start_pmtu_task, q);
     return;
   }
   if (GNUNET_YES == rc)
@@ -724,6 +797,7 @@ do_probe (void *cls)
                   q->path_id,
                   &q->addr,
                   q->addr_len,
+                  &q->local,
                   BRAID_COMM_INNER_PROBE,
                   probe,
                   size - BRAID_COMM_DATA_OVERHEAD);
@@ -736,9 +810,7 @@ do_probe (void *cls)
  * An acknowledgement of probe @a id arrived on session @a ses.
  */
 static void
-handle_probe_ack (const struct Session *ses,
-                  const uint8_t *payload,
-                  size_t len)
+handle_probe_ack (const struct Session *ses, const uint8_t *payload, size_t len)
 {
   uint32_t id = 0;
 
@@ -751,8 +823,8 @@ handle_probe_ack (const struct Session *ses,
   for (unsigned int i = 0; i < 4; i++)
     id = (id << 8) | payload[i];
   for (struct Queue *q = q_head; NULL != q; q = q->next)
-    if ( (q->session == ses) &&
-         (GNUNET_YES == BRAID_COMM_pmtu_ack (&q->pmtu, id)) )
+    if ((q->session == ses) &&
+        (GNUNET_YES == BRAID_COMM_pmtu_ack (&q->pmtu, id)))
     {
       /* Go on with the search at once. */
       if (NULL != q->probe_task)
@@ -965,13 +1037,21 @@ do_session_timer (void *cls)
                                     >=,
                                     IDLE_TIMEOUT))
       {
-        LOG (GNUNET_ERROR_TYPE_INFO, "path to %s at %s is idle, removed\n",
-             GNUNET_i2s (&q->peer), q->address);
+        LOG (GNUNET_ERROR_TYPE_INFO,
+             "path to %s at %s is idle, removed\n",
+             GNUNET_i2s (&q->peer),
+             q->address);
         queue_destroy (q);
         continue;
       }
-      session_send (ses, q->path_id, &q->addr, q->addr_len,
-                    BRAID_COMM_INNER_PROBE, NULL, 0);
+      session_send (ses,
+                    q->path_id,
+                    &q->addr,
+                    q->addr_len,
+                    &q->local,
+                    BRAID_COMM_INNER_PROBE,
+                    NULL,
+                    0);
     }
   }
   ses->timer_task =
@@ -1026,7 +1106,7 @@ do_send_init (void *cls)
     return;
   }
   sodium_memzero (&rnd, sizeof (rnd));
-  send_dgram (&ses->addr, ses->addr_len, sbuf, len);
+  send_dgram (&ses->addr, ses->addr_len, &ses->local, sbuf, len);
   ses->kx_task = GNUNET_SCHEDULER_add_delayed (KX_RETRY, &do_send_init, ses);
 }
 
@@ -1122,7 +1202,8 @@ static void
 handle_init (const uint8_t *pkt,
              size_t len,
              const struct sockaddr_storage *from,
-             socklen_t from_len)
+             socklen_t from_len,
+             const struct LocalAddr *local)
 {
   struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
   struct BRAID_COMM_KxInit init;
@@ -1184,9 +1265,10 @@ handle_init (const uint8_t *pkt,
     return;
   }
   ses->s = s;
+  ses->local = *local;
   ses->state = SS_AWAIT_CONFIRM;
   ses->half_open = GNUNET_YES;
-  send_dgram (from, from_len, obuf, out_len);
+  send_dgram (from, from_len, local, obuf, out_len);
 }
 
 
@@ -1227,6 +1309,7 @@ handle_resp (struct Session *ses, const uint8_t *pkt, size_t len)
                 ses->next_path_id++,
                 &ses->addr,
                 ses->addr_len,
+                &ses->local,
                 BRAID_COMM_INNER_CONFIRM,
                 ses->s->confirm_sig,
                 sizeof (ses->s->confirm_sig));
@@ -1286,6 +1369,7 @@ confirmed (struct Session *ses)
                 0,
                 &ses->addr,
                 ses->addr_len,
+                &ses->local,
                 BRAID_COMM_INNER_PROBE,
                 NULL,
                 0);
@@ -1295,16 +1379,18 @@ confirmed (struct Session *ses)
   {
     struct sockaddr_storage ss;
     socklen_t ss_len;
+    struct Queue *q;
 
     /* Normalise v4-mapped sources to IPv4 (the address string is). */
     GNUNET_assert (GNUNET_OK ==
                    BRAID_COMM_udp_address_parse (address, &ss, &ss_len));
-    queue_bind (queue_create (&ses->peer,
-                              address,
-                              &ss,
-                              ss_len,
-                              GNUNET_TRANSPORT_CS_INBOUND),
-                ses);
+    q = queue_create (&ses->peer,
+                      address,
+                      &ss,
+                      ss_len,
+                      GNUNET_TRANSPORT_CS_INBOUND);
+    q->local = ses->local;
+    queue_bind (q, ses);
   }
   GNUNET_free (address);
 }
@@ -1319,10 +1405,11 @@ static void
 note_path (struct Session *ses,
            const struct sockaddr_storage *from,
            socklen_t from_len,
+           const struct LocalAddr *local,
            struct GNUNET_TIME_Absolute now)
 {
   unsigned int n;
-  struct Queue *q = queue_find_addr (&ses->peer, from, &n);
+  struct Queue *q = queue_find_addr (&ses->peer, from, local, &n);
   char *address;
   struct sockaddr_storage ss;
   socklen_t ss_len;
@@ -1334,22 +1421,30 @@ note_path (struct Session *ses,
   }
   if (n >= MAX_QUEUES_PER_PEER)
   {
-    GNUNET_STATISTICS_update (stats, "# new paths over the limit", 1,
+    GNUNET_STATISTICS_update (stats,
+                              "# new paths over the limit",
+                              1,
                               GNUNET_NO);
     return;
   }
-  address = BRAID_COMM_udp_address_print ((const struct sockaddr *) from,
-                                          from_len);
-  if ( (NULL == address) ||
-       (GNUNET_OK != BRAID_COMM_udp_address_parse (address, &ss, &ss_len)) )
+  address =
+    BRAID_COMM_udp_address_print ((const struct sockaddr *) from, from_len);
+  if ((NULL == address) ||
+      (GNUNET_OK != BRAID_COMM_udp_address_parse (address, &ss, &ss_len)))
   {
     GNUNET_free (address);
     return;
   }
-  LOG (GNUNET_ERROR_TYPE_INFO, "new path from %s at %s\n",
-       GNUNET_i2s (&ses->peer), address);
-  q = queue_create (&ses->peer, address, &ss, ss_len,
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "new path from %s at %s\n",
+       GNUNET_i2s (&ses->peer),
+       address);
+  q = queue_create (&ses->peer,
+                    address,
+                    &ss,
+                    ss_len,
                     GNUNET_TRANSPORT_CS_INBOUND);
+  q->local = *local;
   q->last_rx = now;
   queue_bind (q, ses);
   GNUNET_free (address);
@@ -1364,7 +1459,8 @@ handle_session_packet (struct Session *ses,
                        const uint8_t *pkt,
                        size_t len,
                        const struct sockaddr_storage *from,
-                       socklen_t from_len)
+                       socklen_t from_len,
+                       const struct LocalAddr *local)
 {
   struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
   struct BRAID_COMM_Opened res;
@@ -1394,7 +1490,7 @@ handle_session_packet (struct Session *ses,
   if (GNUNET_YES == res.confirmed_now)
     confirmed (ses);
   if (SS_ESTABLISHED == ses->state)
-    note_path (ses, from, from_len, now);
+    note_path (ses, from, from_len, local, now);
   switch (res.type)
   {
   case BRAID_COMM_INNER_DATA:
@@ -1403,8 +1499,14 @@ handle_session_packet (struct Session *ses,
   case BRAID_COMM_INNER_PROBE:
     /* A path MTU probe asks for an acknowledgement on its own path. */
     if (res.payload_len >= 4)
-      session_send (ses, 0, from, from_len, BRAID_COMM_INNER_PROBE_ACK,
-                    obuf, 4);
+      session_send (ses,
+                    0,
+                    from,
+                    from_len,
+                    local,
+                    BRAID_COMM_INNER_PROBE_ACK,
+                    obuf,
+                    4);
     break;
   case BRAID_COMM_INNER_PROBE_ACK:
     handle_probe_ack (ses, obuf, res.payload_len);
@@ -1416,50 +1518,102 @@ handle_session_packet (struct Session *ses,
 
 
 /**
+ * Read and handle one datagram.
+ *
+ * @return #GNUNET_OK if one was read, #GNUNET_NO if none was waiting
+ */
+static enum GNUNET_GenericReturnValue
+read_one (void)
+{
+  struct sockaddr_storage from;
+  ssize_t n;
+  uint8_t sid[BRAID_COMM_SID_LEN];
+  struct GNUNET_ShortHashCode key;
+  struct Session *ses;
+  struct LocalAddr local;
+  struct iovec iov = {rbuf, sizeof (rbuf)};
+  struct msghdr mh;
+  union
+  {
+    struct cmsghdr align;
+    uint8_t buf[CMSG_SPACE (sizeof (struct in6_pktinfo)) +
+                CMSG_SPACE (sizeof (struct in_pktinfo))];
+  } cbuf;
+
+  memset (&mh, 0, sizeof (mh));
+  mh.msg_name = &from;
+  mh.msg_namelen = sizeof (from);
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = cbuf.buf;
+  mh.msg_controllen = sizeof (cbuf.buf);
+  n = recvmsg (GNUNET_NETWORK_get_fd (sock), &mh, MSG_DONTWAIT);
+  if (n < 0)
+    return GNUNET_NO;
+  memset (&local, 0, sizeof (local));
+  for (struct cmsghdr *cm = CMSG_FIRSTHDR (&mh); NULL != cm;
+       cm = CMSG_NXTHDR (&mh, cm))
+  {
+    if ((IPPROTO_IPV6 == cm->cmsg_level) && (IPV6_PKTINFO == cm->cmsg_type) &&
+        (cm->cmsg_len >= CMSG_LEN (sizeof (struct in6_pktinfo))))
+    {
+      struct in6_pktinfo pi;
+
+      memcpy (&pi, CMSG_DATA (cm), sizeof (pi));
+      local.addr = pi.ipi6_addr;
+      local.valid = GNUNET_YES;
+    }
+    else if ((IPPROTO_IP == cm->cmsg_level) && (IP_PKTINFO == cm->cmsg_type) &&
+             (cm->cmsg_len >= CMSG_LEN (sizeof (struct in_pktinfo))))
+    {
+      struct in_pktinfo pi;
+
+      memcpy (&pi, CMSG_DATA (cm), sizeof (pi));
+      memset (&local.addr, 0, sizeof (local.addr));
+      local.addr.s6_addr[10] = 0xff;
+      local.addr.s6_addr[11] = 0xff;
+      memcpy (&local.addr.s6_addr[12], &pi.ipi_addr, 4);
+      local.valid = GNUNET_YES;
+    }
+  }
+  GNUNET_STATISTICS_update (stats, "# datagrams received", 1, GNUNET_NO);
+  if (GNUNET_OK != BRAID_COMM_packet_sid (rbuf, (size_t) n, sid))
+  {
+    count_drop (BRAID_COMM_DROP_TRUNCATED);
+    return GNUNET_OK;
+  }
+  sid_key (sid, &key);
+  ses = GNUNET_CONTAINER_multishortmap_get (sessions_by_sid, &key);
+  if (NULL != ses)
+    handle_session_packet (ses,
+                           rbuf,
+                           (size_t) n,
+                           &from,
+                           mh.msg_namelen,
+                           &local);
+  else if (((size_t) n >= BRAID_COMM_INIT_MIN_LEN) &&
+           ((size_t) n <= BRAID_COMM_KX_MAX_LEN))
+    handle_init (rbuf, (size_t) n, &from, mh.msg_namelen, &local);
+  else
+    count_drop (BRAID_COMM_DROP_UNKNOWN_SESSION);
+  return GNUNET_OK;
+}
+
+
+/**
  * Read datagrams.
  */
 static void
 do_read (void *cls)
 {
-  struct sockaddr_storage from;
-  socklen_t from_len = sizeof (from);
-  ssize_t n;
-  uint8_t sid[BRAID_COMM_SID_LEN];
-  struct GNUNET_ShortHashCode key;
-  struct Session *ses;
-
   read_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
                                              sock,
                                              &do_read,
                                              NULL);
-  n = recvfrom (GNUNET_NETWORK_get_fd (sock),
-                rbuf,
-                sizeof (rbuf),
-                MSG_DONTWAIT,
-                (struct sockaddr *) &from,
-                &from_len);
-  if (n < 0)
-    return;
-  GNUNET_STATISTICS_update (stats, "# datagrams received", 1, GNUNET_NO);
-  if (GNUNET_OK != BRAID_COMM_packet_sid (rbuf, (size_t) n, sid))
-  {
-    count_drop (BRAID_COMM_DROP_TRUNCATED);
-    return;
-  }
-  sid_key (sid, &key);
-  ses = GNUNET_CONTAINER_multishortmap_get (sessions_by_sid, &key);
-  if (NULL != ses)
-  {
-    handle_session_packet (ses, rbuf, (size_t) n, &from, from_len);
-    return;
-  }
-  if (((size_t) n >= BRAID_COMM_INIT_MIN_LEN) &&
-      ((size_t) n <= BRAID_COMM_KX_MAX_LEN))
-  {
-    handle_init (rbuf, (size_t) n, &from, from_len);
-    return;
-  }
-  count_drop (BRAID_COMM_DROP_UNKNOWN_SESSION);
+  /* Several datagrams per wake-up: fewer scheduler rounds under load. */
+  for (unsigned int i = 0; i < READ_BATCH; i++)
+    if (GNUNET_OK != read_one ())
+      break;
 }
 
 
@@ -1657,18 +1811,28 @@ setup_socket (struct sockaddr_storage *bound, socklen_t *bound_len)
   /* A bare port serves IPv4 too through one dual-stack socket. */
   if (AF_INET6 == sock_af)
     (void) setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof (off));
+  /* Learn the local address of each datagram, to answer from it. */
+  {
+    int on = 1;
+
+    (void) setsockopt (fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof (on));
+    if (AF_INET6 == sock_af)
+      (void) setsockopt (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof (on));
+  }
   /* Don't fragment, and ignore the kernel's path MTU cache: our own
      probes find the path MTU (RFC 8899), and a datagram too big for the
      path is lost rather than fragmented. */
   {
     int pmtud = IP_PMTUDISC_PROBE;
 
-    (void) setsockopt (fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtud,
-                       sizeof (pmtud));
+    (void) setsockopt (fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtud, sizeof (pmtud));
     if (AF_INET6 == sock_af)
     {
       pmtud = IPV6_PMTUDISC_PROBE;
-      (void) setsockopt (fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtud,
+      (void) setsockopt (fd,
+                         IPPROTO_IPV6,
+                         IPV6_MTU_DISCOVER,
+                         &pmtud,
                          sizeof (pmtud));
     }
   }

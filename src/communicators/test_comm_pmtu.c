@@ -27,7 +27,7 @@ simulate (uint16_t base,
           unsigned int *n_probes)
 {
   struct BRAID_COMM_Pmtu p;
-  struct GNUNET_TIME_Absolute now = { 1000000 };
+  struct GNUNET_TIME_Absolute now = {1000000};
   uint32_t next_id = 1;
   unsigned int sent = 0;
 
@@ -48,8 +48,7 @@ simulate (uint16_t base,
       sent++;
       ck_assert_uint_gt (size, p.ok);
       ck_assert_uint_le (size, max);
-      if ( (size <= limit) &&
-           ( (0 == lose_every) || (0 != sent % lose_every) ) )
+      if ((size <= limit) && ((0 == lose_every) || (0 != sent % lose_every)))
         ck_assert_int_eq (GNUNET_YES, BRAID_COMM_pmtu_ack (&p, id));
     }
     now = GNUNET_TIME_absolute_add (now, TIMEOUT);
@@ -72,7 +71,7 @@ END_TEST
 
 START_TEST (test_pmtu_next_finds_limit)
 {
-  static const uint16_t limits[] = { 1252, 1300, 1372, 1400, 1471 };
+  static const uint16_t limits[] = {1252, 1300, 1372, 1400, 1471};
   unsigned int n;
 
   for (unsigned int i = 0; i < sizeof (limits) / sizeof (limits[0]); i++)
@@ -112,7 +111,7 @@ END_TEST
 START_TEST (test_pmtu_ack_stale_ignored)
 {
   struct BRAID_COMM_Pmtu p;
-  struct GNUNET_TIME_Absolute now = { 1000000 };
+  struct GNUNET_TIME_Absolute now = {1000000};
   uint16_t size;
   uint32_t id;
 

@@ -36,7 +36,7 @@ PORT_A=$BASE
 PORT_B=$((BASE + 1))
 
 mkcfg () {
-  n=$1; port=$2
+  n=$1; bindto=$2
   mkdir -p "$DIR/$n/rt" "$DIR/$n/home"
   head -c 32 /dev/urandom > "$DIR/$n/key"
   cat > "$DIR/$n/cfg" <<EOC
@@ -52,7 +52,7 @@ PRIVATE_KEY = $DIR/$n/key
 [transport]
 UNIXPATH = $DIR/$n/rt/transport.sock
 [communicator-udp]
-BINDTO = 127.0.0.1:$port
+BINDTO = $bindto
 REKEY_INTERVAL = 1 h
 REKEY_MAX_BYTES = 4 GiB
 [arm]
@@ -60,7 +60,9 @@ UNIXPATH = $DIR/$n/rt/arm.sock
 EOC
 }
 
-mkcfg a $PORT_A
+mkcfg a 127.0.0.1:$PORT_A
+# B binds every address (dual stack): its answers must leave from the
+# address A sent to (IP_PKTINFO), here 127.0.0.2, not 127.0.0.1.
 mkcfg b $PORT_B
 for n in a b; do
   "$TNG" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/tng.log" &
@@ -133,7 +135,7 @@ SNIFF=$!
 i=0
 while [ ! -e "$DIR/capturing" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -e "$DIR/capturing" ] || fail "cannot capture on lo: $(cat "$DIR/capture.out")"
-"$VALIDATE" -c "$DIR/a/cfg" "$PID_B" "udp-127.0.0.1:$PORT_B" \
+"$VALIDATE" -c "$DIR/a/cfg" "$PID_B" "udp-127.0.0.2:$PORT_B" \
   || fail "validation request refused"
 wait_for "$DIR/a/comm.log" "session with $(echo $PID_B | cut -c1-4) established" 10 \
   || fail "no session at A"
@@ -144,8 +146,17 @@ wait_for "$DIR/a/comm.log" "message of type 1304 from $(echo $PID_B | cut -c1-4)
 grep -q "queue to $(echo $PID_A | cut -c1-4) at udp-127.0.0.1:$PORT_A (inbound)" \
   "$DIR/b/comm.log" || fail "B made no inbound queue"
 # Path MTU: loopback passes the largest probe (1472-byte datagrams).
-wait_for "$DIR/a/comm.log" "udp-127.0.0.1:$PORT_B: path MTU 1435 (datagrams of 1472" 10 \
+wait_for "$DIR/a/comm.log" "udp-127.0.0.2:$PORT_B: path MTU 1435 (datagrams of 1472" 10 \
   || fail "A's queue MTU did not grow to 1435"
+# A second address of B: a second queue in the same session.
+"$VALIDATE" -c "$DIR/a/cfg" "$PID_B" "udp-127.0.0.1:$PORT_B" \
+  || fail "second validation request refused"
+wait_for "$DIR/a/comm.log" "udp-127.0.0.1:$PORT_B: path MTU 1435 (datagrams of 1472" 10 \
+  || fail "A's second queue found no MTU"
+[ "$(grep -c "session with" "$DIR/a/comm.log")" -eq 1 ] \
+  || fail "the second queue made a second handshake"
+grep -q "new path from" "$DIR/a/comm.log" \
+  && fail "B answered from an address A did not send to"
 wait_for "$DIR/b/comm.log" "udp-127.0.0.1:$PORT_A: path MTU 1435 (datagrams of 1472" 10 \
   || fail "B's queue MTU did not grow to 1435"
 
