@@ -46,6 +46,12 @@ struct Client
   struct in6_addr addrs[BRAID_ROAM_MAX_ADDRS];
   /** Interface of the route we installed per address, 0 if none. */
   unsigned int routed_if[BRAID_ROAM_MAX_ADDRS];
+  /** Non-zero per address while a forwarding pointer is installed. */
+  uint8_t redirected[BRAID_ROAM_MAX_ADDRS];
+  /** When the forwarding pointers go. */
+  struct GNUNET_TIME_Absolute redirect_expires;
+  /** Number of forwarding pointers installed. */
+  unsigned int num_redirects;
   /** Non-zero if we put the node-client IP on loopback. */
   int ncip_set;
   /** CLAIMs still to send. */
@@ -213,6 +219,8 @@ BRAID_ROAM_core_config_default (struct BRAID_ROAM_CoreConfig *cfg)
     GNUNET_TIME_UNIT_SECONDS, 120);
   cfg->duplicate_expiry = GNUNET_TIME_relative_multiply (
     GNUNET_TIME_UNIT_SECONDS, 30);
+  cfg->redirect_time = GNUNET_TIME_relative_multiply (
+    GNUNET_TIME_UNIT_SECONDS, 5);
 }
 
 
@@ -252,10 +260,59 @@ client_ncip (const struct BRAID_ROAM_Core *core,
 
 
 static void
+redirect_clear_one (struct BRAID_ROAM_Core *core,
+                    struct Client *c,
+                    unsigned int i)
+{
+  if (! c->redirected[i])
+    return;
+  if (0 != core->k.route_del (core->k.cls, &c->addrs[i], 0))
+    core->stats.kernel_errors++;
+  c->redirected[i] = 0;
+  c->num_redirects--;
+}
+
+
+static void
+redirect_clear (struct BRAID_ROAM_Core *core, struct Client *c)
+{
+  for (unsigned int i = 0; i < c->num_addrs; i++)
+    redirect_clear_one (core, c, i);
+}
+
+
+/**
+ * After a handover, point the client's addresses at the new node until
+ * babel has spread its routes: replies already on their way here are
+ * carried on instead of dropped.
+ */
+static void
+redirect_install (struct BRAID_ROAM_Core *core,
+                  struct Client *c,
+                  const struct in6_addr *node_ip,
+                  struct GNUNET_TIME_Absolute now)
+{
+  if (GNUNET_TIME_relative_is_zero (core->cfg.redirect_time))
+    return;
+  for (unsigned int i = 0; i < c->num_addrs; i++)
+  {
+    if (c->redirected[i])
+      continue;
+    if (0 != core->k.route_redirect (core->k.cls, &c->addrs[i], node_ip))
+      continue; /* no route to the node yet: nothing to point at */
+    c->redirected[i] = 1;
+    c->num_redirects++;
+  }
+  c->redirect_expires = GNUNET_TIME_absolute_add (now, core->cfg.redirect_time);
+}
+
+
+static void
 route_install (struct BRAID_ROAM_Core *core, struct Client *c, unsigned int i)
 {
   if ((0 == c->ifindex) || (c->routed_if[i] == c->ifindex))
     return;
+  redirect_clear_one (core, c, i);
   if ((0 != c->routed_if[i])
       && (0 != core->k.route_del (core->k.cls, &c->addrs[i], c->routed_if[i])))
     core->stats.kernel_errors++;
@@ -328,6 +385,7 @@ static void
 client_free (struct BRAID_ROAM_Core *core, struct Client *c)
 {
   client_withdraw (core, c, GNUNET_NO);
+  redirect_clear (core, c);
   GNUNET_CONTAINER_DLL_remove (core->c_head, core->c_tail, c);
   GNUNET_free (c);
 }
@@ -712,6 +770,7 @@ handle_claim (struct BRAID_ROAM_Core *core,
        c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5],
        sender);
   client_withdraw (core, c, GNUNET_YES);
+  redirect_install (core, c, &p->sender, now);
   c->state = BRAID_ROAM_CLIENT_OLD;
   c->claims_left = 0;
   core->stats.handover_out++;
@@ -863,6 +922,11 @@ BRAID_ROAM_core_tick (struct BRAID_ROAM_Core *core,
       c->state = BRAID_ROAM_CLIENT_OLD;
       c->expires = GNUNET_TIME_absolute_add (now, core->cfg.old_client_keep);
     }
+    if ((c->num_redirects > 0)
+        && GNUNET_TIME_absolute_cmp (c->redirect_expires, <=, now))
+      redirect_clear (core, c);
+    if (c->num_redirects > 0)
+      next = earliest (next, c->redirect_expires);
     if ((BRAID_ROAM_CLIENT_OLD == c->state) && (! c->info_pending)
         && GNUNET_TIME_absolute_cmp (c->expires, <=, now))
     {
@@ -916,6 +980,7 @@ BRAID_ROAM_core_iterate (const struct BRAID_ROAM_Core *core,
     ci.num_addrs = c->num_addrs;
     ci.addrs = c->addrs;
     ci.node_client_ip_set = c->ncip_set;
+    ci.redirects = c->num_redirects;
     ci.routes = 0;
     for (unsigned int i = 0; i < c->num_addrs; i++)
       if (0 != c->routed_if[i])

@@ -78,6 +78,9 @@ struct BRAID_ROAM_CoreConfig
   struct GNUNET_TIME_Relative old_client_keep;
   /** How long (sender, nonce, type) is remembered. */
   struct GNUNET_TIME_Relative duplicate_expiry;
+  /** How long a node that handed a client over forwards packets still
+      arriving for it to the new node (0: not at all). */
+  struct GNUNET_TIME_Relative redirect_time;
 };
 
 
@@ -148,6 +151,8 @@ struct BRAID_ROAM_ClientInfo
   int node_client_ip_set;
   /** Routes currently installed by us. */
   unsigned int routes;
+  /** Forwarding pointers to the node that took the client over. */
+  unsigned int redirects;
 };
 
 
@@ -158,7 +163,7 @@ struct BRAID_ROAM_Core;
 /**
  * Fill @a cfg with the defaults (claim every 100 ms x 15, info every
  * 200 ms x 15, client timeout 30 s, old clients kept 120 s, duplicates
- * 30 s).  Addresses are left zero.
+ * 30 s, forwarding pointers 5 s).  Addresses are left zero.
  *
  * @param[out] cfg the configuration
  */

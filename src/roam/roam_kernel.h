@@ -40,6 +40,17 @@ struct BRAID_ROAM_KernelOps
                     const struct in6_addr *addr,
                     unsigned int ifindex);
 
+  /**
+   * Point a host route for @a addr, in the client table, at whatever
+   * route currently leads to @a node_ip (another node): a forwarding
+   * pointer that carries packets still arriving here for a client that
+   * just left, until the mesh routing has learned where it went.
+   * Removed with @e route_del and ifindex 0.
+   */
+  int (*route_redirect) (void *cls,
+                         const struct in6_addr *addr,
+                         const struct in6_addr *node_ip);
+
   /** Put a node-client IP (/128) on the loopback interface. */
   int (*addr_add) (void *cls, const struct in6_addr *addr);
 

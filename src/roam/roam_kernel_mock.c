@@ -35,12 +35,45 @@ find_addr (const struct BRAID_ROAM_MockKernel *mk, const struct in6_addr *addr)
 
 
 static int
+find_redirect (const struct BRAID_ROAM_MockKernel *mk,
+               const struct in6_addr *addr)
+{
+  for (unsigned int i = 0; i < mk->num_redirects; i++)
+    if (0 == memcmp (&mk->redirects[i].addr, addr, sizeof (*addr)))
+      return (int) i;
+  return -1;
+}
+
+
+static int
+mock_route_redirect (void *cls,
+                     const struct in6_addr *addr,
+                     const struct in6_addr *node_ip)
+{
+  struct BRAID_ROAM_MockKernel *mk = cls;
+
+  /* one table: a pointer and a client route for one address clash */
+  if ((find_redirect (mk, addr) >= 0) || (find_route (mk, addr) >= 0)
+      || (mk->num_redirects >= BRAID_ROAM_MOCK_MAX))
+  {
+    mk->errors++;
+    return -1;
+  }
+  mk->redirects[mk->num_redirects].addr = *addr;
+  mk->redirects[mk->num_redirects].ifindex = 0;
+  mk->redirect_to[mk->num_redirects] = *node_ip;
+  mk->num_redirects++;
+  return 0;
+}
+
+
+static int
 mock_route_add (void *cls, const struct in6_addr *addr, unsigned int ifindex)
 {
   struct BRAID_ROAM_MockKernel *mk = cls;
 
-  if ((find_route (mk, addr) >= 0) || (mk->num_routes >= BRAID_ROAM_MOCK_MAX)
-      || (0 == ifindex))
+  if ((find_route (mk, addr) >= 0) || (find_redirect (mk, addr) >= 0)
+      || (mk->num_routes >= BRAID_ROAM_MOCK_MAX) || (0 == ifindex))
   {
     mk->errors++;
     return -1;
@@ -56,8 +89,22 @@ static int
 mock_route_del (void *cls, const struct in6_addr *addr, unsigned int ifindex)
 {
   struct BRAID_ROAM_MockKernel *mk = cls;
-  int i = find_route (mk, addr);
+  int i;
 
+  if (0 == ifindex)
+  {
+    i = find_redirect (mk, addr);
+    if (i < 0)
+    {
+      mk->errors++;
+      return -1;
+    }
+    mk->num_redirects--;
+    mk->redirects[i] = mk->redirects[mk->num_redirects];
+    mk->redirect_to[i] = mk->redirect_to[mk->num_redirects];
+    return 0;
+  }
+  i = find_route (mk, addr);
   if ((i < 0) || (mk->routes[i].ifindex != ifindex))
   {
     mk->errors++;
@@ -127,6 +174,7 @@ BRAID_ROAM_mock_kernel_ops (struct BRAID_ROAM_MockKernel *mk,
   ops->cls = mk;
   ops->route_add = &mock_route_add;
   ops->route_del = &mock_route_del;
+  ops->route_redirect = &mock_route_redirect;
   ops->addr_add = &mock_addr_add;
   ops->addr_del = &mock_addr_del;
   ops->neigh_del = &mock_neigh_del;

@@ -35,6 +35,12 @@ struct BRAID_ROAM_MockKernel
   struct BRAID_ROAM_MockRoute routes[BRAID_ROAM_MOCK_MAX];
   /** Number of routes. */
   unsigned int num_routes;
+  /** Forwarding pointers: destination and node they point at. */
+  struct BRAID_ROAM_MockRoute redirects[BRAID_ROAM_MOCK_MAX];
+  /** Node IP each pointer leads to. */
+  struct in6_addr redirect_to[BRAID_ROAM_MOCK_MAX];
+  /** Number of forwarding pointers. */
+  unsigned int num_redirects;
   /** Addresses on loopback. */
   struct in6_addr addrs[BRAID_ROAM_MOCK_MAX];
   /** Number of addresses. */

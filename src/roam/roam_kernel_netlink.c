@@ -119,6 +119,13 @@ build_route (struct BRAID_ROAM_Netlink *nl,
   rtnl_route_set_protocol (r, nl->protocol);
   rtnl_route_set_scope (r, RT_SCOPE_LINK);
   rtnl_route_set_type (r, RTN_UNICAST);
+  if (0 == ifindex)
+  {
+    /* match by table, destination and protocol alone */
+    rtnl_route_nh_free (nh);
+    rtnl_route_set_scope (r, RT_SCOPE_NOWHERE);
+    return r;
+  }
   rtnl_route_nh_set_ifindex (nh, (int) ifindex);
   rtnl_route_add_nexthop (r, nh);
   return r;
@@ -140,6 +147,132 @@ nl_route_add (void *cls, const struct in6_addr *addr, unsigned int ifindex)
   if (err < 0)
   {
     log_nl_error ("adding route", addr, err);
+    return -1;
+  }
+  return 0;
+}
+
+
+/**
+ * Result of a route lookup.
+ */
+struct Lookup
+{
+  /** Gateway, or NULL (referenced). */
+  struct nl_addr *gw;
+  /** Outgoing interface, 0 if none. */
+  int ifindex;
+};
+
+
+static void
+parse_lookup (struct nl_object *obj, void *arg)
+{
+  struct Lookup *lk = arg;
+  struct rtnl_route *r = (struct rtnl_route *) obj;
+  struct rtnl_nexthop *nh;
+
+  if (0 != strcmp (nl_object_get_type (obj), "route/route"))
+    return;
+  nh = rtnl_route_nexthop_n (r, 0);
+  if (NULL == nh)
+    return;
+  lk->ifindex = rtnl_route_nh_get_ifindex (nh);
+  if (NULL != lk->gw)
+    nl_addr_put (lk->gw);
+  lk->gw = rtnl_route_nh_get_gateway (nh);
+  if (NULL != lk->gw)
+    nl_addr_get (lk->gw);
+}
+
+
+static int
+on_lookup (struct nl_msg *msg, void *arg)
+{
+  (void) nl_msg_parse (msg, &parse_lookup, arg);
+  return NL_OK;
+}
+
+
+/**
+ * Ask the kernel how it reaches @a dst (RTM_GETROUTE), as `ip route get`.
+ */
+static int
+route_lookup (struct BRAID_ROAM_Netlink *nl,
+              const struct in6_addr *dst,
+              struct Lookup *lk)
+{
+  struct nl_msg *msg = nlmsg_alloc_simple (RTM_GETROUTE, 0);
+  struct rtmsg rtm = { .rtm_family = AF_INET6, .rtm_dst_len = 128 };
+  struct nl_cb *cb;
+  int err;
+
+  lk->gw = NULL;
+  lk->ifindex = 0;
+  if (NULL == msg)
+    return -1;
+  if ((nlmsg_append (msg, &rtm, sizeof (rtm), NLMSG_ALIGNTO) < 0)
+      || (nla_put (msg, RTA_DST, 16, dst) < 0)
+      || (nl_send_auto (nl->req, msg) < 0))
+  {
+    nlmsg_free (msg);
+    return -1;
+  }
+  nlmsg_free (msg);
+  cb = nl_cb_clone (nl_socket_get_cb (nl->req));
+  if (NULL == cb)
+    return -1;
+  nl_cb_set (cb, NL_CB_VALID, NL_CB_CUSTOM, &on_lookup, lk);
+  err = nl_recvmsgs (nl->req, cb);
+  nl_cb_put (cb);
+  /* the kernel ACKs the request after the reply (libnl sets NLM_F_ACK);
+     read it, or the next request on this socket reads it instead */
+  if (err >= 0)
+    err = nl_wait_for_ack (nl->req);
+  if ((err < 0) || (0 == lk->ifindex))
+  {
+    if (NULL != lk->gw)
+      nl_addr_put (lk->gw);
+    lk->gw = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+
+static int
+nl_route_redirect (void *cls,
+                   const struct in6_addr *addr,
+                   const struct in6_addr *node_ip)
+{
+  struct BRAID_ROAM_Netlink *nl = cls;
+  struct Lookup lk;
+  struct rtnl_route *r;
+  int err;
+
+  /* an IPv4 client route via an IPv6 node needs RTA_VIA: not done */
+  if (BRAID_ROAM_addr_is_v4mapped (addr))
+    return -1;
+  if (0 != route_lookup (nl, node_ip, &lk))
+    return -1;
+  r = build_route (nl, addr, (unsigned int) lk.ifindex);
+  if (NULL == r)
+  {
+    if (NULL != lk.gw)
+      nl_addr_put (lk.gw);
+    return -1;
+  }
+  if (NULL != lk.gw)
+  {
+    rtnl_route_nh_set_gateway (rtnl_route_nexthop_n (r, 0), lk.gw);
+    rtnl_route_set_scope (r, RT_SCOPE_UNIVERSE);
+    nl_addr_put (lk.gw);
+  }
+  err = rtnl_route_add (nl->req, r, NLM_F_CREATE | NLM_F_REPLACE);
+  rtnl_route_put (r);
+  if (err < 0)
+  {
+    log_nl_error ("adding forwarding pointer", addr, err);
     return -1;
   }
   return 0;
@@ -291,6 +424,7 @@ BRAID_ROAM_netlink_ops (struct BRAID_ROAM_Netlink *nl,
   ops->cls = nl;
   ops->route_add = &nl_route_add;
   ops->route_del = &nl_route_del;
+  ops->route_redirect = &nl_route_redirect;
   ops->addr_add = &nl_addr_add;
   ops->addr_del = &nl_addr_del;
   ops->neigh_del = &nl_neigh_del;

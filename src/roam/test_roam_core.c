@@ -179,6 +179,7 @@ mesh_teardown (void)
     /* destroy removed everything it installed, and only that */
     ck_assert_uint_eq (0, nodes[i].mk.num_routes);
     ck_assert_uint_eq (0, nodes[i].mk.num_addrs);
+    ck_assert_uint_eq (0, nodes[i].mk.num_redirects);
     ck_assert_uint_eq (0, nodes[i].mk.errors);
   }
   free (queue);
@@ -384,6 +385,36 @@ START_TEST (test_core_receive_handover)
   /* ACK stopped the INFO retries: exactly one INFO left node 0 */
   ck_assert_uint_eq (1, BRAID_ROAM_core_stats (nodes[0].core)->tx_type[2]);
   assert_owned_by (1, 3);
+  mesh_teardown ();
+}
+END_TEST
+
+
+/** The old node points the client's addresses at the new node for a
+    while; a quick return replaces the pointers with client routes. */
+START_TEST (test_core_receive_claim_forwarding_pointer)
+{
+  mesh_setup (2, 0);
+  client_arrives (0, 2);
+  run_for (2000);
+  client_arrives (1, 1);
+  run_for (100);
+  assert_owned_by (1, 2);
+  ck_assert_uint_eq (2, nodes[0].mk.num_redirects);
+  ck_assert_mem_eq (&nodes[0].mk.redirect_to[0], &nodes[1].ip, 16);
+  ck_assert_mem_eq (&nodes[0].mk.redirect_to[1], &nodes[1].ip, 16);
+  run_for (6000);
+  ck_assert_uint_eq (0, nodes[0].mk.num_redirects);
+  /* roam away and straight back: pointers give way to client routes */
+  client_arrives (0, 1);
+  run_for (100);
+  assert_owned_by (0, 2);
+  ck_assert_uint_eq (2, nodes[1].mk.num_redirects);
+  client_arrives (1, 1);
+  run_for (100);
+  assert_owned_by (1, 2);
+  ck_assert_uint_eq (0, nodes[1].mk.num_redirects);
+  ck_assert_uint_eq (2, nodes[0].mk.num_redirects);
   mesh_teardown ();
 }
 END_TEST
@@ -630,6 +661,7 @@ core_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_core_receive_handover);
   tcase_add_test (tc, test_core_receive_claim_old_node_forwards);
+  tcase_add_test (tc, test_core_receive_claim_forwarding_pointer);
   tcase_add_test (tc, test_core_receive_twenty_roams_two_nodes);
   tcase_add_test (tc, test_core_receive_twenty_silent_roams_two_nodes);
   tcase_add_test (tc, test_core_receive_round_robin_four_nodes);

@@ -184,7 +184,8 @@ done
 ip -n "${P}c" link set up1 up
 for i in $(seq 2 "$NODES"); do ip -n "${P}c" link set up$i down; done
 
-has_route () { ip -n "${P}n$1" -6 route show table 100 "$2/128" 2>/dev/null | grep -q .; }
+# a client route (not a forwarding pointer, which goes via a mesh link)
+has_route () { ip -n "${P}n$1" -6 route show table 100 "$2/128" 2>/dev/null | grep -q "dev c0"; }
 has_ncip () { ip -n "${P}n$1" -6 addr show dev lo 2>/dev/null | grep -q "$NCIP"; }
 
 # wait until the daemons answer on their control sockets
