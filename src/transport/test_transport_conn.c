@@ -124,6 +124,9 @@ struct Sim
   /** Transmissions of each unreliable (msg_id, offset) from peer 0. */
   struct GNUNET_CONTAINER_MultiHashMap *unrel_seen;
 
+  /** Bare fragments (no box) peer 0 sent, per path (index path-1). */
+  unsigned int bare[SIM_PATHS];
+
   /** Boxes peer 0 sent per path (index path-1) carrying LOW_LATENCY
       payload (marked by message type 4243). */
   unsigned int lowlat_boxes[SIM_PATHS];
@@ -199,6 +202,8 @@ inspect (struct Sim *s, uint32_t path, const void *msg, size_t size)
   struct GNUNET_HashCode key;
   uint64_t id[2];
 
+  if (GNUNET_OK == BRAID_TRANSPORT_wire_parse_fragment (msg, size, &f))
+    s->bare[path - 1]++;
   if ((GNUNET_OK != BRAID_TRANSPORT_wire_parse_box (msg, size, &box)) ||
       (GNUNET_OK !=
        BRAID_TRANSPORT_wire_parse_fragment (box.payload, box.payload_size, &f)))
@@ -316,6 +321,11 @@ make_msg (uint32_t idx, uint16_t size, uint16_t type)
 }
 
 
+/** If set, sim_new() makes path 2 a reliable queue (like TCP): no loss
+    on the wire, no boxes. */
+static int sim_path2_reliable;
+
+
 /** Paths: 1 with 20 ms RTT, 2 with 80 ms RTT, both @a loss_ppm lossy,
     1.25 MB/s each, 50 ms of queue. */
 static struct Sim *
@@ -341,14 +351,17 @@ sim_new (uint32_t loss_ppm, uint64_t seed)
     for (uint32_t p = 0; p < SIM_PATHS; p++)
     {
       s->wire[i][p].owd_us = (0 == p) ? 10000 : 40000;
-      s->wire[i][p].loss_ppm = loss_ppm;
+      s->wire[i][p].loss_ppm = ((1 == p) && sim_path2_reliable) ? 0 : loss_ppm;
       s->wire[i][p].rate = 1250000;
-      s->wire[i][p].queue_us = 50000;
+      /* A reliable queue never drops: it buffers (TCP). */
+      s->wire[i][p].queue_us =
+        ((1 == p) && sim_path2_reliable) ? UINT64_MAX / 2 : 50000;
       ck_assert_int_eq (GNUNET_OK,
                         BRAID_TRANSPORT_conn_add_path (s->peer[i].conn,
                                                        p + 1,
                                                        1200,
-                                                       GNUNET_NO,
+                                                       (1 == p) &&
+                                                         sim_path2_reliable,
                                                        sim_time (0)));
     }
   }
@@ -627,6 +640,70 @@ START_TEST (test_conn_send_aggregates_paths)
 END_TEST
 
 
+START_TEST (test_conn_add_path_reliable_queue)
+{
+  struct Sim *s;
+  struct BRAID_TRANSPORT_ConnStats st;
+
+  sim_path2_reliable = GNUNET_YES;
+  s = sim_new (50000, 13); /* path 1 lossy, path 2 a reliable queue */
+  sim_path2_reliable = GNUNET_NO;
+  for (uint32_t i = 0; i < 40; i++)
+    send_msg (s, i, 30000, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, s->now + 20 * 1000000ULL);
+  ck_assert_uint_eq (40, s->ngot);
+  for (uint32_t i = 0; i < 40; i++)
+  {
+    ck_assert_uint_eq (i, s->got[i]);
+    ck_assert_uint_eq (1, s->done[i]);
+  }
+  /* The reliable queue carried bare fragments, never a box; the lossy
+     one boxes. */
+  ck_assert_uint_gt (s->bare[1], 50);
+  ck_assert_uint_eq (0, s->bare[0]);
+  BRAID_TRANSPORT_conn_stats (s->peer[0].conn, &st);
+  ck_assert_uint_eq (0, st.rel.unacked);
+  sim_free (s);
+}
+END_TEST
+
+
+START_TEST (test_conn_set_blocked_path)
+{
+  struct Sim *s = sim_new (0, 17);
+  uint64_t before;
+
+  for (uint32_t i = 0; i < 10; i++)
+    send_msg (s, i, 20000, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, s->now + 2 * 1000000ULL);
+  ck_assert_uint_eq (10, s->ngot);
+  /* The communicator of path 1 grants no credit: nothing goes there,
+     data takes path 2 (which is slower but free). */
+  BRAID_TRANSPORT_conn_set_blocked (s->peer[0].conn,
+                                    1,
+                                    GNUNET_YES,
+                                    sim_time (s->now));
+  before = s->wire[0][0].packets;
+  for (uint32_t i = 10; i < 30; i++)
+    send_msg (s, i, 20000, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, s->now + 3 * 1000000ULL);
+  ck_assert_uint_eq (30, s->ngot);
+  ck_assert_uint_eq (before, s->wire[0][0].packets);
+  /* Unblocked, it carries traffic again. */
+  BRAID_TRANSPORT_conn_set_blocked (s->peer[0].conn,
+                                    1,
+                                    GNUNET_NO,
+                                    sim_time (s->now));
+  for (uint32_t i = 30; i < 50; i++)
+    send_msg (s, i, 20000, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, s->now + 3 * 1000000ULL);
+  ck_assert_uint_eq (50, s->ngot);
+  ck_assert_uint_gt (s->wire[0][0].packets, before + 50);
+  sim_free (s);
+}
+END_TEST
+
+
 static void
 add_case (Suite *s, const char *name, const TTest *t)
 {
@@ -652,6 +729,8 @@ main (void)
   add_case (s, "conn_remove_path_cut", test_conn_remove_path_cut_and_restore);
   add_case (s, "conn_receive_garbage", test_conn_receive_garbage);
   add_case (s, "conn_send_aggregates", test_conn_send_aggregates_paths);
+  add_case (s, "conn_add_path_reliable", test_conn_add_path_reliable_queue);
+  add_case (s, "conn_set_blocked", test_conn_set_blocked_path);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);

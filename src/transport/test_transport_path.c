@@ -119,6 +119,37 @@ START_TEST (test_path_update_state_lossy)
 END_TEST
 
 
+START_TEST (test_path_on_lost_slow_start_overshoot)
+{
+  struct BRAID_TRANSPORT_Path p;
+  struct BRAID_TRANSPORT_PathLimits lim;
+
+  BRAID_TRANSPORT_path_limits_default (&lim);
+  BRAID_TRANSPORT_path_init (&p, 1, 1200, at_ms (0));
+  for (unsigned int i = 0; i < 100; i++)
+    ack_one (&p, i, 20);
+  /* Slow start overshoots the queue: 40 boxes sent up to 150 ms are
+     dropped in one burst.  That is the window finding the capacity. */
+  for (unsigned int i = 0; i < 40; i++)
+  {
+    BRAID_TRANSPORT_path_on_sent (&p, 1200);
+    BRAID_TRANSPORT_path_on_lost (&p,
+                                  1200,
+                                  at_ms (110 + i),
+                                  BRAID_TRANSPORT_LOSS_REORDER,
+                                  at_ms (170 + i));
+  }
+  ck_assert_int_eq (BRAID_TRANSPORT_PATH_OK,
+                    BRAID_TRANSPORT_path_update_state (&p, &lim, at_ms (300)));
+  /* Later losses count. */
+  for (unsigned int i = 0; i < 40; i++)
+    lose_one (&p, 400 + i);
+  ck_assert_int_eq (BRAID_TRANSPORT_PATH_LOSSY,
+                    BRAID_TRANSPORT_path_update_state (&p, &lim, at_ms (500)));
+}
+END_TEST
+
+
 START_TEST (test_path_update_state_loss_decays)
 {
   struct BRAID_TRANSPORT_Path p;
@@ -126,7 +157,7 @@ START_TEST (test_path_update_state_loss_decays)
 
   BRAID_TRANSPORT_path_limits_default (&lim);
   BRAID_TRANSPORT_path_init (&p, 1, 1200, at_ms (0));
-  for (unsigned int i = 0; i < 10; i++)
+  for (unsigned int i = 0; i < 60; i++)
     lose_one (&p, i);
   ck_assert_int_eq (BRAID_TRANSPORT_PATH_LOSSY,
                     BRAID_TRANSPORT_path_update_state (&p, &lim, at_ms (20)));
@@ -245,6 +276,9 @@ main (void)
   add_case (s, "path_update_state_laggy", test_path_update_state_laggy);
   add_case (s, "path_update_state_lossy", test_path_update_state_lossy);
   add_case (s, "path_update_state_decay", test_path_update_state_loss_decays);
+  add_case (s,
+            "path_on_lost_overshoot",
+            test_path_on_lost_slow_start_overshoot);
   add_case (s, "path_update_state_dead", test_path_update_state_dead);
   add_case (s, "path_on_acked_rate", test_path_on_acked_rate);
   add_case (s, "path_on_lost_path_gone", test_path_on_lost_path_gone);

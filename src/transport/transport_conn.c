@@ -388,6 +388,22 @@ BRAID_TRANSPORT_conn_remove_path (struct BRAID_TRANSPORT_Conn *c,
 }
 
 
+void
+BRAID_TRANSPORT_conn_set_blocked (struct BRAID_TRANSPORT_Conn *c,
+                                  uint32_t path_id,
+                                  int blocked,
+                                  struct GNUNET_TIME_Absolute now)
+{
+  struct ConnPath *cp = path_find (c, path_id);
+
+  if (NULL == cp)
+    return;
+  cp->p.blocked = (GNUNET_YES == blocked);
+  if (! cp->p.blocked)
+    BRAID_TRANSPORT_conn_tick (c, now);
+}
+
+
 unsigned int
 BRAID_TRANSPORT_conn_num_paths (const struct BRAID_TRANSPORT_Conn *c)
 {
@@ -627,11 +643,16 @@ static struct ConnPath *
 control_path (struct BRAID_TRANSPORT_Conn *c)
 {
   struct ConnPath *best = NULL;
+  struct ConnPath *any = NULL;
 
   for (unsigned int i = 0; i < c->num_paths; i++)
   {
     struct ConnPath *cp = &c->paths[i];
 
+    if (cp->p.blocked)
+      continue;
+    if (NULL == any)
+      any = cp;
     if (BRAID_TRANSPORT_PATH_DEAD == cp->p.state)
       continue;
     if ((NULL == best) || (cp->p.state < best->p.state) ||
@@ -639,10 +660,9 @@ control_path (struct BRAID_TRANSPORT_Conn *c)
          (cp->p.rtt.srtt.rel_value_us < best->p.rtt.srtt.rel_value_us)))
       best = cp;
   }
-  if (NULL != best)
-    return best;
-  /* All DEAD: still try one, a SACK or CREDIT may revive it. */
-  return (c->num_paths > 0) ? &c->paths[0] : NULL;
+  /* All DEAD: still try one, a SACK or CREDIT may revive it; all
+     blocked: wait for BRAID_TRANSPORT_conn_set_blocked(). */
+  return (NULL != best) ? best : any;
 }
 
 
@@ -693,6 +713,7 @@ probe_dead_paths (struct BRAID_TRANSPORT_Conn *c)
     size_t n;
 
     if ((BRAID_TRANSPORT_PATH_DEAD != cp->p.state) || cp->reliable ||
+        cp->p.blocked ||
         (GNUNET_TIME_absolute_add (cp->last_probe, probe_interval ())
            .abs_value_us > c->now.abs_value_us))
       continue;
@@ -905,13 +926,21 @@ BRAID_TRANSPORT_conn_next_deadline (const struct BRAID_TRANSPORT_Conn *c)
 {
   struct GNUNET_TIME_Absolute t;
 
+  int unblocked = 0;
+
+  for (unsigned int i = 0; i < c->num_paths; i++)
+    unblocked |= ! c->paths[i].p.blocked;
   t = BRAID_TRANSPORT_rel_sender_next_deadline (c->rel_tx);
-  t = GNUNET_TIME_absolute_min (t,
-                                BRAID_TRANSPORT_rel_receiver_ack_deadline (
-                                  c->rel_rx));
-  t = GNUNET_TIME_absolute_min (t,
-                                BRAID_TRANSPORT_fc_receiver_next_deadline (
-                                  &c->fc_rx));
+  /* With every path blocked, control waits for an unblock, not a timer. */
+  if (unblocked)
+  {
+    t = GNUNET_TIME_absolute_min (t,
+                                  BRAID_TRANSPORT_rel_receiver_ack_deadline (
+                                    c->rel_rx));
+    t = GNUNET_TIME_absolute_min (t,
+                                  BRAID_TRANSPORT_fc_receiver_next_deadline (
+                                    &c->fc_rx));
+  }
   t =
     GNUNET_TIME_absolute_min (t, BRAID_TRANSPORT_reorder_next_deadline (c->ro));
   for (unsigned int i = 0; i < c->num_paths; i++)

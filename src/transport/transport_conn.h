@@ -182,6 +182,22 @@ BRAID_TRANSPORT_conn_remove_path (struct BRAID_TRANSPORT_Conn *c,
 
 
 /**
+ * Communicator backpressure: while a path is blocked nothing is sent on
+ * it (the queue granted no more credit).  Unblocking sends what waits.
+ *
+ * @param c the data plane
+ * @param path_id the path
+ * @param blocked #GNUNET_YES to block, #GNUNET_NO to unblock
+ * @param now current time
+ */
+void
+BRAID_TRANSPORT_conn_set_blocked (struct BRAID_TRANSPORT_Conn *c,
+                                  uint32_t path_id,
+                                  int blocked,
+                                  struct GNUNET_TIME_Absolute now);
+
+
+/**
  * Queue an application message.
  *
  * @param c the data plane

@@ -10,8 +10,10 @@
  */
 #include "transport_path.h"
 
-/** Loss EWMA gain: 1/32 per box. */
-#define LOSS_GAIN_SHIFT 5
+/** Loss EWMA gain: 1/256 per box, about the last few hundred boxes, so
+    that a burst of congestion drops (CUBIC probing a drop-tail queue) does
+    not bench a path the way steady random loss should. */
+#define LOSS_GAIN_SHIFT 8
 
 /** Shortest interval a delivery-rate sample spans. */
 #define RATE_MIN_INTERVAL_US 50000
@@ -121,8 +123,19 @@ BRAID_TRANSPORT_path_on_lost (struct BRAID_TRANSPORT_Path *p,
                               enum BRAID_TRANSPORT_LossReason reason,
                               struct GNUNET_TIME_Absolute now)
 {
+  int first_overshoot = (0 == p->cc.congestion_events) ||
+                        (sent.abs_value_us <= p->ss_exit.abs_value_us);
+
   BRAID_TRANSPORT_cubic_on_lost (&p->cc, bytes, sent, now);
-  if (BRAID_TRANSPORT_LOSS_PATH_GONE == reason)
+  if ((0 != p->cc.congestion_events) &&
+      GNUNET_TIME_absolute_is_zero (p->ss_exit))
+    p->ss_exit = now;
+  /* A gone path's flight says nothing about loss; after an RTO the whole
+     flight is declared lost at once, which on_timeout counts as one; and
+     the burst that ends the first slow start is the window finding the
+     path's capacity, not the path losing packets. */
+  if ((BRAID_TRANSPORT_LOSS_PATH_GONE == reason) ||
+      (BRAID_TRANSPORT_LOSS_TIMEOUT == reason) || first_overshoot)
     return;
   loss_sample (p, GNUNET_YES, now);
   p->boxes_lost++;
@@ -135,6 +148,8 @@ BRAID_TRANSPORT_path_on_timeout (struct BRAID_TRANSPORT_Path *p,
 {
   BRAID_TRANSPORT_rtt_backoff (&p->rtt);
   BRAID_TRANSPORT_cubic_on_timeout (&p->cc, now);
+  loss_sample (p, GNUNET_YES, now);
+  p->boxes_lost++;
   p->consecutive_rtos++;
 }
 

@@ -85,7 +85,8 @@ struct BRAID_TRANSPORT_Path
   /** Congestion control. */
   struct BRAID_TRANSPORT_Cubic cc;
 
-  /** Loss estimate, parts per million (EWMA, gain 1/32 per box). */
+  /** Loss estimate, parts per million (EWMA, gain 1/256 per box; an RTO
+      counts as one lost box). */
   uint32_t loss_ppm;
 
   /** Delivery rate estimate in bytes per second (0: none yet). */
@@ -99,6 +100,10 @@ struct BRAID_TRANSPORT_Path
 
   /** Last time anything arrived over the path or was acknowledged. */
   struct GNUNET_TIME_Absolute last_heard;
+
+  /** End of the first slow start (first congestion event); zero before.
+      Losses of boxes sent until then are not counted as path loss. */
+  struct GNUNET_TIME_Absolute ss_exit;
 
   /** Last loss sample or decay step. */
   struct GNUNET_TIME_Absolute loss_time;
@@ -124,6 +129,10 @@ struct BRAID_TRANSPORT_Path
 
   /** Scheduler's private weight (smooth weighted round-robin). */
   int64_t sched_weight;
+
+  /** Set while the queue accepts nothing (communicator backpressure):
+      the schedulers treat the path as having no window room. */
+  int blocked;
 };
 
 

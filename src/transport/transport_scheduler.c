@@ -61,6 +61,8 @@ rank_rtt (const struct BRAID_TRANSPORT_Path *p)
 static int
 has_room (const struct BRAID_TRANSPORT_Path *p)
 {
+  if (p->blocked)
+    return 0;
   return BRAID_TRANSPORT_cubic_allowance (&p->cc) > 0;
 }
 

@@ -91,7 +91,8 @@ BRAID_TRANSPORT_sched_policy_for (const struct BRAID_TRANSPORT_Scheduler *sc,
 
 /**
  * Pick the path(s) for a message of @a bytes.  A path can take it when
- * its congestion window has room (BRAID_TRANSPORT_cubic_allowance() > 0).
+ * it is not blocked and its congestion window has room
+ * (BRAID_TRANSPORT_cubic_allowance() > 0).
  *
  * @param sc the scheduler
  * @param paths the link's paths (states up to date)
