@@ -25,6 +25,7 @@
 #include <gnunet/gnunet_util_lib.h>
 #include <gnunet/gnunet_statistics_service.h>
 #include <gnunet/gnunet_transport_communication_service.h>
+#include <gnunet/gnunet_transport_application_service.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <errno.h>
@@ -267,6 +268,21 @@ static struct BRAID_COMM_KxReplayCache *kx_cache;
 
 /** Half-open cap. */
 static struct BRAID_COMM_HalfOpen half_open = {0, MAX_HALF_OPEN};
+
+/** Application handle: asks TRANSPORT to validate LAN peers. */
+static struct GNUNET_TRANSPORT_ApplicationHandle *ah;
+
+/** LAN announcement task (NULL if DISABLE_BROADCAST). */
+static struct GNUNET_SCHEDULER_Task *lan_task;
+
+/** How often we announce ourselves on the LAN. */
+static struct GNUNET_TIME_Relative lan_interval;
+
+/** Newest announcement time per LAN peer. */
+static struct BRAID_COMM_KxReplayCache *lan_cache;
+
+/** Our UDP port. */
+static uint16_t our_port;
 
 /** Probe ids (never 0). */
 static uint32_t next_probe_id = 1;
@@ -1518,6 +1534,111 @@ handle_session_packet (struct Session *ses,
 
 
 /**
+ * A LAN announcement arrived: ask TRANSPORT to validate the peer at the
+ * address it came from, unless we already have a session with it.
+ */
+static void
+handle_lan (const uint8_t *pkt,
+            size_t len,
+            const struct sockaddr_storage *from,
+            socklen_t from_len)
+{
+  struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
+  struct BRAID_COMM_LanAnnounce ann;
+  struct sockaddr_storage ss = *from;
+  enum BRAID_COMM_Drop why;
+  char *address;
+
+  if (NULL == lan_cache)
+    return; /* DISABLE_BROADCAST */
+  if (GNUNET_YES != BRAID_COMM_ratelimit_allow (ratelimit, from, from_len,
+                                                now))
+  {
+    count_drop (BRAID_COMM_DROP_RATE_LIMITED);
+    return;
+  }
+  if (GNUNET_OK != BRAID_COMM_lan_announce_parse (pkt, len, &ann, &why))
+  {
+    count_drop (why);
+    return;
+  }
+  if (0 == GNUNET_memcmp (&ann.peer, &self.pid))
+    return; /* our own broadcast */
+  why = BRAID_COMM_kx_replay_accept (lan_cache, &ann.peer, ann.ts_us, now);
+  if (BRAID_COMM_DROP_NONE != why)
+  {
+    count_drop (why);
+    return;
+  }
+  if (NULL != GNUNET_CONTAINER_multipeermap_get (session_by_peer, &ann.peer))
+    return;
+  if (AF_INET == ss.ss_family)
+    ((struct sockaddr_in *) &ss)->sin_port = htons (ann.port);
+  else
+    ((struct sockaddr_in6 *) &ss)->sin6_port = htons (ann.port);
+  address = BRAID_COMM_udp_address_print ((const struct sockaddr *) &ss,
+                                          from_len);
+  if (NULL == address)
+    return;
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "LAN peer %s at %s\n",
+       GNUNET_i2s (&ann.peer),
+       address);
+  GNUNET_STATISTICS_update (stats, "# LAN peers found", 1, GNUNET_NO);
+  GNUNET_TRANSPORT_application_validate (ah, &ann.peer, GNUNET_NT_LAN,
+                                         address);
+  GNUNET_free (address);
+}
+
+
+/**
+ * Send our announcement to the broadcast address of one interface.
+ */
+static enum GNUNET_GenericReturnValue
+lan_send_if (void *cls,
+             const char *name,
+             int isDefault,
+             const struct sockaddr *addr,
+             const struct sockaddr *broadcast_addr,
+             const struct sockaddr *netmask,
+             socklen_t addrlen)
+{
+  const uint8_t *ann = cls;
+  struct sockaddr_storage ss;
+
+  if ((NULL == broadcast_addr) || (AF_INET != broadcast_addr->sa_family))
+    return GNUNET_OK;
+  memset (&ss, 0, sizeof (ss));
+  memcpy (&ss, broadcast_addr, sizeof (struct sockaddr_in));
+  if (127 == (ntohl (((struct sockaddr_in *) &ss)->sin_addr.s_addr) >> 24))
+    return GNUNET_OK;
+  ((struct sockaddr_in *) &ss)->sin_port = htons (our_port);
+  send_dgram (&ss, sizeof (struct sockaddr_in), NULL, ann,
+              BRAID_COMM_LAN_ANNOUNCE_LEN);
+  return GNUNET_OK;
+}
+
+
+/**
+ * Announce ourselves on every IPv4 segment we are on.
+ */
+static void
+do_lan_announce (void *cls)
+{
+  uint8_t ann[BRAID_COMM_LAN_ANNOUNCE_LEN];
+  struct GNUNET_TIME_Absolute ts = GNUNET_TIME_absolute_get ();
+
+  lan_task = GNUNET_SCHEDULER_add_delayed (lan_interval, &do_lan_announce,
+                                           NULL);
+  if (ts.abs_value_us <= last_kx_us)
+    ts.abs_value_us = last_kx_us + 1;
+  last_kx_us = ts.abs_value_us;
+  BRAID_COMM_lan_announce_build (&self, ts, our_port, ann);
+  GNUNET_OS_network_interfaces_list (&lan_send_if, ann);
+}
+
+
+/**
  * Read and handle one datagram.
  *
  * @return #GNUNET_OK if one was read, #GNUNET_NO if none was waiting
@@ -1594,6 +1715,8 @@ read_one (void)
   else if (((size_t) n >= BRAID_COMM_INIT_MIN_LEN) &&
            ((size_t) n <= BRAID_COMM_KX_MAX_LEN))
     handle_init (rbuf, (size_t) n, &from, mh.msg_namelen, &local);
+  else if (BRAID_COMM_LAN_ANNOUNCE_LEN == (size_t) n)
+    handle_lan (rbuf, (size_t) n, &from, mh.msg_namelen);
   else
     count_drop (BRAID_COMM_DROP_UNKNOWN_SESSION);
   return GNUNET_OK;
@@ -1734,6 +1857,21 @@ do_shutdown (void *cls)
   {
     GNUNET_SCHEDULER_cancel (read_task);
     read_task = NULL;
+  }
+  if (NULL != lan_task)
+  {
+    GNUNET_SCHEDULER_cancel (lan_task);
+    lan_task = NULL;
+  }
+  if (NULL != ah)
+  {
+    GNUNET_TRANSPORT_application_done (ah);
+    ah = NULL;
+  }
+  if (NULL != lan_cache)
+  {
+    BRAID_COMM_kx_replay_destroy (lan_cache);
+    lan_cache = NULL;
   }
   if (NULL != ch)
   {
@@ -1885,6 +2023,35 @@ read_rekey_options (void)
 }
 
 
+/**
+ * Start LAN discovery: announcements every BROADCAST_INTERVAL, and an
+ * application handle to have TRANSPORT validate the peers we hear.
+ */
+static void
+lan_start (void)
+{
+  int on = 1;
+
+  if (GNUNET_OK != GNUNET_CONFIGURATION_get_value_time (cfg,
+                                                        SECTION,
+                                                        "BROADCAST_INTERVAL",
+                                                        &lan_interval))
+    lan_interval =
+      GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
+  if (0 != setsockopt (GNUNET_NETWORK_get_fd (sock), SOL_SOCKET, SO_BROADCAST,
+                       &on, sizeof (on)))
+  {
+    LOG (GNUNET_ERROR_TYPE_WARNING,
+         "no LAN discovery, broadcast refused: %s\n",
+         strerror (errno));
+    return;
+  }
+  ah = GNUNET_TRANSPORT_application_init (cfg);
+  lan_cache = BRAID_COMM_kx_replay_create (MAX_SOURCES, KX_MAX_AGE);
+  lan_task = GNUNET_SCHEDULER_add_now (&do_lan_announce, NULL);
+}
+
+
 static void
 run (void *cls,
      char *const *args,
@@ -1948,6 +2115,12 @@ run (void *cls,
                                              &do_read,
                                              NULL);
   announce_addresses (&bound, bound_len);
+  our_port = ntohs ((AF_INET == bound.ss_family)
+                    ? ((struct sockaddr_in *) &bound)->sin_port
+                    : ((struct sockaddr_in6 *) &bound)->sin6_port);
+  if (GNUNET_YES !=
+      GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION, "DISABLE_BROADCAST"))
+    lan_start ();
   LOG (GNUNET_ERROR_TYPE_INFO,
        "peer %s, AEAD offer %u\n",
        GNUNET_i2s_full (&self.pid),

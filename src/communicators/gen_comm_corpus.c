@@ -101,6 +101,15 @@ main (int argc, char **argv)
   put (dir, "sequence", seq, off);
   off = frame (seq, 0, pkt, BRAID_COMM_DATA_OVERHEAD - 1);
   put (dir, "short", seq, off);
+  /* LAN announcement: valid, and one byte short. */
+  snprintf (dir, sizeof (dir), "%s/lan", base);
+  {
+    uint8_t ann[BRAID_COMM_LAN_ANNOUNCE_LEN];
+
+    BRAID_COMM_lan_announce_build (&p->a, tc_time (0), 2086, ann);
+    put (dir, "valid", ann, sizeof (ann));
+    put (dir, "short", ann, sizeof (ann) - 1);
+  }
   GNUNET_free (p);
   return 0;
 }

@@ -67,6 +67,7 @@ PRIVATE_KEY = $DIR/$n/key
 [transport]
 UNIXPATH = $DIR/$n/rt/transport.sock
 [communicator-udp]
+DISABLE_BROADCAST = YES
 BINDTO = $ip:2086
 [arm]
 UNIXPATH = $DIR/$n/rt/arm.sock

@@ -52,6 +52,7 @@ PRIVATE_KEY = $DIR/$n/key
 [transport]
 UNIXPATH = $DIR/$n/rt/transport.sock
 [communicator-udp]
+DISABLE_BROADCAST = YES
 BINDTO = $bindto
 REKEY_INTERVAL = 1 h
 REKEY_MAX_BYTES = 4 GiB

@@ -991,4 +991,59 @@ BRAID_COMM_halfopen_acquire (struct BRAID_COMM_HalfOpen *h);
 void
 BRAID_COMM_halfopen_release (struct BRAID_COMM_HalfOpen *h);
 
+
+
+/* ------------------------------------------------------------------ */
+/* LAN discovery (UDP)                                                 */
+/* ------------------------------------------------------------------ */
+
+/** Length of a LAN announcement: peer, time, port, signature. */
+#define BRAID_COMM_LAN_ANNOUNCE_LEN (32 + 8 + 2 + 64)
+
+/**
+ * What a verified LAN announcement says.
+ */
+struct BRAID_COMM_LanAnnounce
+{
+  /** The announcing peer (its signature verified). */
+  struct GNUNET_PeerIdentity peer;
+  /** Its monotonic time, microseconds (newer replaces older). */
+  uint64_t ts_us;
+  /** The UDP port it listens on. */
+  uint16_t port;
+};
+
+
+/**
+ * Build a LAN announcement (signed, not encrypted: it is meant to be
+ * read by every peer on the segment).
+ *
+ * @param self our identity
+ * @param ts monotonic time of the announcement
+ * @param port our UDP port
+ * @param[out] out the datagram
+ */
+void
+BRAID_COMM_lan_announce_build (const struct BRAID_COMM_Identity *self,
+                               struct GNUNET_TIME_Absolute ts,
+                               uint16_t port,
+                               uint8_t out[BRAID_COMM_LAN_ANNOUNCE_LEN]);
+
+
+/**
+ * Parse and verify a LAN announcement.  Keeps no state: the caller then
+ * checks the time (e.g. with BRAID_COMM_kx_replay_accept()).
+ *
+ * @param pkt datagram
+ * @param pkt_len its length
+ * @param[out] ann what it says
+ * @param[out] why reason when dropped
+ * @return #GNUNET_OK, #GNUNET_NO if dropped
+ */
+enum GNUNET_GenericReturnValue
+BRAID_COMM_lan_announce_parse (const uint8_t *pkt,
+                               size_t pkt_len,
+                               struct BRAID_COMM_LanAnnounce *ann,
+                               enum BRAID_COMM_Drop *why);
+
 #endif

@@ -252,6 +252,14 @@
  * same transcript as #BRAID_SIGNATURE_PURPOSE_COMM_KX_RESP.
  */
 #define BRAID_SIGNATURE_PURPOSE_COMM_KX_CONFIRM 0x62720203
+
+/**
+ * UDP communicator LAN announcement: a peer's identity, a monotonic time
+ * and its port, broadcast on the local segment so peers find each other
+ * without a HELLO (doc/communicator-wire.md, "LAN discovery").
+ */
+#define BRAID_SIGNATURE_PURPOSE_COMM_LAN_ANNOUNCE 0x62720204
+
 /**
  * Validation response: the responder proves it received our challenge
  * on this path (doc/transport-wire.md, "Response").
