@@ -608,6 +608,25 @@ get_addr (const char *option, int required, struct in6_addr *out)
 }
 
 
+/**
+ * Log that OPTION has a value that is not what it must be, quoting it.
+ */
+static void
+log_bad_value (const char *option, const char *what)
+{
+  char *v = NULL;
+
+  (void) GNUNET_CONFIGURATION_get_value_string (cfg, SECTION, option, &v);
+  LOG (GNUNET_ERROR_TYPE_ERROR,
+       "[%s] %s = `%s' is not %s\n",
+       SECTION,
+       option,
+       (NULL != v) ? v : "",
+       what);
+  GNUNET_free (v);
+}
+
+
 static enum GNUNET_GenericReturnValue
 get_time (const char *option, struct GNUNET_TIME_Relative *t)
 {
@@ -615,8 +634,7 @@ get_time (const char *option, struct GNUNET_TIME_Relative *t)
     return GNUNET_OK; /* keep the default */
   if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_time (cfg, SECTION, option, t))
     return GNUNET_OK;
-  GNUNET_log_config_invalid (GNUNET_ERROR_TYPE_ERROR, SECTION, option,
-                             "a time such as `200 ms' or `30 s'");
+  log_bad_value (option, "a time such as `200 ms' or `30 s'");
   return GNUNET_SYSERR;
 }
 
@@ -626,14 +644,16 @@ get_number (const char *option,
             unsigned long long max,
             unsigned long long *v)
 {
+  char what[64];
+
   if (GNUNET_NO == GNUNET_CONFIGURATION_have_value (cfg, SECTION, option))
     return GNUNET_OK;
   if ((GNUNET_OK == GNUNET_CONFIGURATION_get_value_number (cfg, SECTION,
                                                            option, v))
       && (*v <= max))
     return GNUNET_OK;
-  LOG (GNUNET_ERROR_TYPE_ERROR,
-       "[%s] %s must be a number from 0 to %llu\n", SECTION, option, max);
+  snprintf (what, sizeof (what), "a number from 0 to %llu", max);
+  log_bad_value (option, what);
   return GNUNET_SYSERR;
 }
 
@@ -656,6 +676,7 @@ read_core_config (struct BRAID_ROAM_CoreConfig *cc)
       || (GNUNET_OK != get_time ("CLIENT_TIMEOUT", &cc->client_timeout))
       || (GNUNET_OK != get_time ("OLD_CLIENT_KEEP", &cc->old_client_keep))
       || (GNUNET_OK != get_time ("DUPLICATE_EXPIRY", &cc->duplicate_expiry))
+      || (GNUNET_OK != get_time ("REDIRECT_TIME", &cc->redirect_time))
       || (GNUNET_OK != get_number ("CLAIM_RETRIES", 255, &claims))
       || (GNUNET_OK != get_number ("INFO_RETRIES", 255, &infos))
       || (GNUNET_OK != get_number ("ROUTE_TABLE", UINT32_MAX, &route_table))

@@ -217,6 +217,84 @@ for t in $(seq 1 100); do
 done
 [ $conv = 1 ] || fail "babel did not converge"
 
+# l3roamd's side of the protocol, byte for byte (tcatm/l3roamd
+# intercom.c): a fake l3roamd node fd00::99 (on node 2) CLAIMs the client
+# from node 1, parses node 1's INFO as l3roamd does, ACKs it; then sends
+# packets that make l3roamd spin and checks node 1 shrugs them off.
+if [ "$NODES" = 2 ]; then
+  ip -n "${P}n2" addr add fd00::99/128 dev lo
+  for t in $(seq 1 100); do
+    ip netns exec "${P}n1" ping -6 -q -c 1 -W 1 fd00::99 >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  ip netns exec "${P}n2" python3 - "$CMAC" "$A1" "$A2" > "$TMP/l3peer.log" 2>&1 <<'PYEOF'
+import os, socket, struct, sys, time
+mac = bytes(int(x, 16) for x in sys.argv[1].split(":"))
+want = {socket.inet_pton(socket.AF_INET6, a) for a in sys.argv[2:4]}
+me = socket.inet_pton(socket.AF_INET6, "fd00::99")
+def hdr(ttl, typ):
+    # version 0, ttl, type, empty, nonce (htonl of a random number), sender
+    return bytes([0, ttl, typ, 0]) + os.urandom(4) + me
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("fd00::99", 5523))
+s.settimeout(3)
+node1 = ("fd00::1", 5523)
+s.sendto(hdr(1, 1) + bytes([0, 8]) + mac, node1)           # CLAIM
+pkt, src = s.recvfrom(2048)
+assert pkt[0] == 0 and pkt[2] == 2, "not an INFO: %r" % pkt[:4]
+assert pkt[8:24] == socket.inet_pton(socket.AF_INET6, "fd00::1")
+off, addrs, got_mac = 24, set(), None
+while off < len(pkt):                                      # l3roamd's walk
+    t, l = pkt[off], pkt[off + 1]
+    assert l >= 2 and off + l <= len(pkt), "bad TLV length"
+    if t == 0:
+        assert l == 20, "plat info length %d" % l
+    elif t == 1:
+        got_mac = pkt[off + 2:off + 8]
+        n = (l - 8) // 16
+        assert l == 8 + 16 * n
+        addrs |= {pkt[off + 8 + 16 * i:off + 24 + 16 * i] for i in range(n)}
+    off += l
+assert got_mac == mac, "INFO for another MAC"
+assert want <= addrs, "INFO lacks an address"
+s.sendto(hdr(255, 3) + bytes([0, 8]) + mac, node1)         # ACK
+# hostile: a zero-length TLV and a length-1 TLV (l3roamd loops forever
+# on both), a TLV running past the end, an unknown version
+s.sendto(hdr(1, 1) + bytes([0, 0]) + mac, node1)
+s.sendto(hdr(1, 1) + bytes([7, 1]), node1)
+s.sendto(hdr(1, 2) + bytes([1, 200]) + mac, node1)
+s.sendto(bytes([1]) + hdr(1, 1)[1:] + bytes([0, 8]) + mac, node1)
+# the ACK stopped the retries: no second INFO within a second
+s.settimeout(1)
+try:
+    extra, _ = s.recvfrom(2048)
+    sys.exit("INFO repeated after ACK")
+except socket.timeout:
+    pass
+print("l3roamd peer: INFO parsed, %d addresses, ACK honoured" % len(addrs))
+PYEOF
+  [ $? = 0 ] || { cat "$TMP/l3peer.log"; fail "l3roamd-format exchange"; }
+  cat "$TMP/l3peer.log"
+  "$CLI" -c "$TMP/n1.conf" -j stats > "$TMP/hostile.json" \
+    || fail "node 1 stopped answering after hostile packets"
+  python3 - "$TMP/hostile.json" <<'PYEOF' || fail "hostile packets not counted"
+import json, sys
+st = json.load(open(sys.argv[1]))
+assert st["rx_malformed"] >= 4, st
+assert st["handover_out"] >= 1, st
+PYEOF
+  # the client is still on node 1's link: it is found again and claimed
+  ip netns exec "${P}c" ping -6 -q -c 3 -i 0.2 -W 1 fd00::1 >/dev/null 2>&1
+  for t in $(seq 1 100); do
+    has_route 1 $A1 && has_ncip 1 && break
+    sleep 0.05
+  done
+  has_route 1 $A1 && has_ncip 1 || fail "node 1 did not take the client back"
+  ip netns exec "${P}c" ping -6 -q -c 1 -W 1 -I $A2 fd00::1 >/dev/null 2>&1
+  ip -n "${P}n2" addr del fd00::99/128 dev lo
+fi
+
 # a silent control-socket client must not block the daemon
 python3 - "$TMP/n1.sock" <<'EOF' &
 import socket, sys, time
