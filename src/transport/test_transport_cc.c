@@ -277,6 +277,75 @@ START_TEST (test_cubic_set_mss_keeps_segments)
 END_TEST
 
 
+START_TEST (test_cc_lia_alpha_formula)
+{
+  struct BRAID_TRANSPORT_Cubic a;
+  struct BRAID_TRANSPORT_Cubic b;
+  const struct BRAID_TRANSPORT_Cubic *cc[2] = {&a, &b};
+  struct GNUNET_TIME_Relative rtt[2];
+  uint64_t total;
+  double alpha;
+  double expect;
+
+  BRAID_TRANSPORT_cubic_init (&a, MSS);
+  BRAID_TRANSPORT_cubic_init (&b, MSS);
+  rtt[0] = rtt[1] =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 100);
+  /* Two equal paths: alpha = 2w * (w / r^2) / (2 w / r)^2 = 1/2. */
+  alpha = BRAID_TRANSPORT_cc_lia_alpha (cc, rtt, 2, &total);
+  ck_assert (fabs (alpha - 0.5) < 1e-9);
+  ck_assert_uint_eq (24000, total);
+  /* 20 segments at 10 ms beside 10 segments at 100 ms. */
+  a.cwnd = 20 * MSS;
+  rtt[0] = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 10);
+  expect = 30.0 * MSS * (20.0 * MSS / (0.01 * 0.01)) /
+           pow (20.0 * MSS / 0.01 + 10.0 * MSS / 0.1, 2);
+  alpha = BRAID_TRANSPORT_cc_lia_alpha (cc, rtt, 2, &total);
+  ck_assert (fabs (alpha - expect) < 1e-9);
+  /* A path without an RTT sample is left out. */
+  rtt[1] = GNUNET_TIME_UNIT_ZERO;
+  alpha = BRAID_TRANSPORT_cc_lia_alpha (cc, rtt, 2, &total);
+  ck_assert (fabs (alpha - 1.0) < 1e-9);
+  ck_assert_uint_eq (20 * MSS, total);
+}
+END_TEST
+
+
+START_TEST (test_cubic_set_coupling_linked_increase)
+{
+  struct BRAID_TRANSPORT_Cubic a;
+  struct GNUNET_TIME_Relative rtt =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 100);
+  uint64_t before;
+
+  BRAID_TRANSPORT_cubic_init (&a, MSS);
+  a.cwnd = 20 * MSS;
+  a.ssthresh = 20 * MSS;
+  /* Two equal paths of 20 segments: alpha 1/2, total 40 segments, so each
+     acknowledged segment adds 0.5 * MSS * MSS / (40 MSS) = 15 bytes, a
+     quarter segment per RTT per path: half a segment per RTT for the
+     link, where two uncoupled Reno flows would add two. */
+  BRAID_TRANSPORT_cubic_on_sent (&a, 20 * MSS);
+  before = a.cwnd;
+  for (unsigned int i = 0; i < 20; i++)
+  {
+    BRAID_TRANSPORT_cubic_set_coupling (&a, 0.5, 40 * MSS);
+    BRAID_TRANSPORT_cubic_on_acked (&a, MSS, at_ms (0), rtt, at_ms (100));
+    BRAID_TRANSPORT_cubic_on_sent (&a, MSS); /* ACK-clocked */
+  }
+  ck_assert_uint_eq (before + 20 * 15, a.cwnd);
+  /* A congestion event halves a coupled window (RFC 6356 keeps TCP's). */
+  BRAID_TRANSPORT_cubic_on_lost (&a, MSS, at_ms (150), at_ms (200));
+  ck_assert_uint_eq ((before + 300) / 2, a.cwnd);
+  /* Uncoupled again: CUBIC's 0.7. */
+  BRAID_TRANSPORT_cubic_set_coupling (&a, 0, 0);
+  before = a.cwnd;
+  BRAID_TRANSPORT_cubic_on_lost (&a, MSS, at_ms (250), at_ms (300));
+  ck_assert_uint_eq ((uint64_t) (before * 0.7), a.cwnd);
+}
+END_TEST
+
+
 static void
 add_case (Suite *s, const char *name, const TTest *t)
 {
@@ -302,6 +371,8 @@ main (void)
   add_case (s, "cubic_on_acked_reno", test_cubic_on_acked_reno_friendly);
   add_case (s, "cubic_on_timeout", test_cubic_on_timeout_loss_window);
   add_case (s, "cubic_set_mss", test_cubic_set_mss_keeps_segments);
+  add_case (s, "cc_lia_alpha", test_cc_lia_alpha_formula);
+  add_case (s, "cubic_set_coupling", test_cubic_set_coupling_linked_increase);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);

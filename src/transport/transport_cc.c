@@ -128,7 +128,54 @@ BRAID_TRANSPORT_cubic_on_acked (struct BRAID_TRANSPORT_Cubic *c,
     c->cwnd += GNUNET_MIN (bytes, 2ULL * c->mss);
     return;
   }
+  if (c->coupled)
+  {
+    /* RFC 6356 3: linked increase, in bytes per acknowledged bytes. */
+    double lia = c->lia_alpha * bytes * c->mss / GNUNET_MAX (1, c->lia_total);
+    double reno = (double) bytes * c->mss / c->cwnd;
+
+    c->cwnd += (uint64_t) (GNUNET_MIN (lia, reno) + 0.5);
+    return;
+  }
   cubic_grow (c, bytes, srtt, now);
+}
+
+
+double
+BRAID_TRANSPORT_cc_lia_alpha (const struct BRAID_TRANSPORT_Cubic *const *cc,
+                              const struct GNUNET_TIME_Relative *srtt,
+                              unsigned int n,
+                              uint64_t *total)
+{
+  double best = 0;
+  double sum = 0;
+
+  *total = 0;
+  for (unsigned int i = 0; i < n; i++)
+  {
+    double rtt = srtt[i].rel_value_us / 1e6;
+    double w = (double) cc[i]->cwnd;
+
+    if (rtt <= 0)
+      continue;
+    *total += cc[i]->cwnd;
+    best = GNUNET_MAX (best, w / (rtt * rtt));
+    sum += w / rtt;
+  }
+  if (sum <= 0)
+    return 0;
+  return (double) *total * best / (sum * sum);
+}
+
+
+void
+BRAID_TRANSPORT_cubic_set_coupling (struct BRAID_TRANSPORT_Cubic *c,
+                                    double alpha,
+                                    uint64_t total_cwnd)
+{
+  c->coupled = (alpha > 0);
+  c->lia_alpha = alpha;
+  c->lia_total = total_cwnd;
 }
 
 
@@ -138,16 +185,17 @@ congestion_event (struct BRAID_TRANSPORT_Cubic *c,
                   struct GNUNET_TIME_Absolute now)
 {
   double cwnd = (double) c->cwnd / c->mss;
+  /* Coupled paths keep TCP's halving (RFC 6356 3). */
+  double beta = c->coupled ? 0.5 : BRAID_TRANSPORT_CUBIC_BETA;
 
   c->congestion_events++;
   c->recovery_start = now;
   c->cwnd_prior = cwnd;
   if (cwnd < c->w_max)
-    c->w_max = cwnd * (1.0 + BRAID_TRANSPORT_CUBIC_BETA) / 2.0;
+    c->w_max = cwnd * (1.0 + beta) / 2.0;
   else
     c->w_max = cwnd;
-  c->ssthresh = GNUNET_MAX ((uint64_t) (c->cwnd * BRAID_TRANSPORT_CUBIC_BETA),
-                            2ULL * c->mss);
+  c->ssthresh = GNUNET_MAX ((uint64_t) (c->cwnd * beta), 2ULL * c->mss);
   c->epoch_start = GNUNET_TIME_UNIT_ZERO_ABS;
 }
 

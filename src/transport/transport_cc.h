@@ -61,6 +61,15 @@ struct BRAID_TRANSPORT_Cubic
 
   /** Congestion events so far. */
   uint64_t congestion_events;
+
+  /** Coupled with the other paths of its link (RFC 6356 LIA)? */
+  int coupled;
+
+  /** LIA's alpha, set by BRAID_TRANSPORT_cubic_set_coupling(). */
+  double lia_alpha;
+
+  /** Sum of the windows of the link's paths, bytes (LIA's cwnd_total). */
+  uint64_t lia_total;
 };
 
 
@@ -144,6 +153,43 @@ BRAID_TRANSPORT_cubic_on_lost (struct BRAID_TRANSPORT_Cubic *c,
 void
 BRAID_TRANSPORT_cubic_on_timeout (struct BRAID_TRANSPORT_Cubic *c,
                                   struct GNUNET_TIME_Absolute now);
+
+
+/**
+ * RFC 6356 (LIA) alpha of a link's paths:
+ * cwnd_total * max (cwnd_i / rtt_i^2) / (sum cwnd_i / rtt_i)^2.
+ * Paths without an RTT are left out.
+ *
+ * @param cc the paths' congestion control
+ * @param srtt their smoothed RTTs
+ * @param n number of paths
+ * @param[out] total sum of their windows in bytes
+ * @return alpha, 0 if no path has an RTT
+ */
+double
+BRAID_TRANSPORT_cc_lia_alpha (const struct BRAID_TRANSPORT_Cubic *const *cc,
+                              const struct GNUNET_TIME_Relative *srtt,
+                              unsigned int n,
+                              uint64_t *total);
+
+
+/**
+ * Couple a path with the others of its link (issue 7, DESIGN.md
+ * "Multipath"): in congestion avoidance its window grows by RFC 6356's
+ * linked increase, min (alpha * acked * MSS / cwnd_total,
+ * acked * MSS / cwnd), instead of CUBIC's, and a congestion event halves
+ * it (RFC 6356 keeps TCP's decrease), so the link takes no more than one
+ * TCP at a shared bottleneck.  Slow start is unchanged.  Call before each
+ * BRAID_TRANSPORT_cubic_on_acked() with the link's current values.
+ *
+ * @param c the state
+ * @param alpha from BRAID_TRANSPORT_cc_lia_alpha() (<= 0: uncoupled)
+ * @param total_cwnd sum of the link's windows in bytes
+ */
+void
+BRAID_TRANSPORT_cubic_set_coupling (struct BRAID_TRANSPORT_Cubic *c,
+                                    double alpha,
+                                    uint64_t total_cwnd);
 
 
 /**

@@ -176,6 +176,7 @@ BRAID_TRANSPORT_conn_config_default (struct BRAID_TRANSPORT_ConnConfig *cfg)
   BRAID_TRANSPORT_fc_config_default (&cfg->fc);
   BRAID_TRANSPORT_path_limits_default (&cfg->path);
   cfg->default_policy = BRAID_TRANSPORT_SCHED_WEIGHTED;
+  cfg->coupled = GNUNET_YES; /* DESIGN.md, "Multipath" */
   cfg->seed = 1;
   cfg->max_queue_bytes = 1024 * 1024;
 }
@@ -249,6 +250,33 @@ path_find (struct BRAID_TRANSPORT_Conn *c, uint32_t path_id)
 
 /* ---------------- events of the reliability sender ---------------- */
 
+/** Give @a cp's congestion control the link's current LIA values. */
+static void
+couple (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp)
+{
+  const struct BRAID_TRANSPORT_Cubic *cc[BRAID_TRANSPORT_CONN_MAX_PATHS];
+  struct GNUNET_TIME_Relative rtt[BRAID_TRANSPORT_CONN_MAX_PATHS];
+  unsigned int n = 0;
+  uint64_t total;
+  double alpha;
+
+  for (unsigned int i = 0; i < c->num_paths; i++)
+  {
+    const struct ConnPath *q = &c->paths[i];
+
+    /* Reliable queues have no window of ours; DEAD ones carry nothing. */
+    if (q->reliable || (BRAID_TRANSPORT_PATH_DEAD == q->p.state) ||
+        (0 == q->p.rtt.samples))
+      continue;
+    cc[n] = &q->p.cc;
+    rtt[n] = q->p.rtt.srtt;
+    n++;
+  }
+  alpha = BRAID_TRANSPORT_cc_lia_alpha (cc, rtt, n, &total);
+  BRAID_TRANSPORT_cubic_set_coupling (&cp->p.cc, alpha, total);
+}
+
+
 static void
 ev_box_acked (void *cls,
               uint32_t path_id,
@@ -261,6 +289,8 @@ ev_box_acked (void *cls,
   struct ConnPath *cp = path_find (c, path_id);
 
   /* The path may be gone; its flight no longer matters. */
+  if ((NULL != cp) && c->cfg.coupled && (! cp->reliable))
+    couple (c, cp);
   if (NULL != cp)
     BRAID_TRANSPORT_path_on_acked (&cp->p, bytes, sent, rtt, ack_delay, c->now);
 }

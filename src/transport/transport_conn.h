@@ -52,6 +52,10 @@ struct BRAID_TRANSPORT_ConnConfig
   /** Scheduler for messages without a preference that picks one. */
   enum BRAID_TRANSPORT_SchedPolicy default_policy;
 
+  /** Couple the paths' congestion control (RFC 6356 LIA increase) so
+      the link is no greedier than one TCP at a shared bottleneck. */
+  int coupled;
+
   /** Seed of the scheduler's random choices. */
   uint64_t seed;
 
@@ -110,7 +114,7 @@ struct BRAID_TRANSPORT_Conn;
 
 /**
  * Defaults of all parts; default policy WEIGHTED (bulk data aggregates),
- * 1 MiB send queue.
+ * coupled congestion control, 1 MiB send queue.
  *
  * @param[out] cfg the defaults
  */
