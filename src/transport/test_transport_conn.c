@@ -115,6 +115,9 @@ struct Sim
   /** How many times each index arrived. */
   unsigned int got_count[4096];
 
+  /** When each index arrived (virtual microseconds). */
+  uint64_t got_at[4096];
+
   /** Entries in @e got. */
   unsigned int ngot;
 
@@ -288,6 +291,7 @@ deliver_cb (void *cls,
   }
   s->got[s->ngot++] = idx;
   s->got_count[idx]++;
+  s->got_at[idx] = s->now;
   BRAID_TRANSPORT_conn_consumed (p->conn, size, sim_time (s->now));
 }
 
@@ -729,6 +733,37 @@ START_TEST (test_conn_set_blocked_path)
 END_TEST
 
 
+START_TEST (test_conn_send_urgent_overtakes_bulk)
+{
+  struct Sim *s = sim_new (0, 23);
+  uint64_t sent_at;
+
+  /* Bulk in the background fills the send queue (1 MiB)... */
+  for (uint32_t i = 0; i < 60; i++)
+    send_msg (s, i, 16384, 4242, GNUNET_MQ_PRIO_BACKGROUND);
+  sim_run (s, s->now + 300000);
+  ck_assert_uint_lt (s->ngot, 40); /* still far from done */
+  /* ...and an urgent, low-latency message does not queue behind it:
+     without priorities it would wait for about 400 KB of bulk (0.2 s
+     at 2 MB/s); with them, a path's queue and one-way delay. */
+  sent_at = s->now;
+  send_msg (s,
+            1000,
+            600,
+            4243,
+            GNUNET_MQ_PRIO_URGENT | GNUNET_MQ_PREF_LOW_LATENCY |
+              GNUNET_MQ_PREF_OUT_OF_ORDER);
+  sim_run (s, s->now + 3 * 1000000ULL);
+  ck_assert_uint_eq (1, s->got_count[1000]);
+  ck_assert_uint_eq (61, s->ngot);
+  ck_assert_msg (s->got_at[1000] - sent_at < 100000,
+                 "urgent message took %llu us",
+                 (unsigned long long) (s->got_at[1000] - sent_at));
+  sim_free (s);
+}
+END_TEST
+
+
 static void
 add_case (Suite *s, const char *name, const TTest *t)
 {
@@ -756,6 +791,7 @@ main (void)
   add_case (s, "conn_send_aggregates", test_conn_send_aggregates_paths);
   add_case (s, "conn_add_path_reliable", test_conn_add_path_reliable_queue);
   add_case (s, "conn_set_blocked", test_conn_set_blocked_path);
+  add_case (s, "conn_send_urgent", test_conn_send_urgent_overtakes_bulk);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);

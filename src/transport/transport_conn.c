@@ -23,8 +23,12 @@
 /** How often a DEAD path is probed (issue 7: rejoin within a second). */
 #define CONN_PROBE_INTERVAL_MS 500
 
-/** Fragments waiting in reliability before more messages are cut. */
-#define CONN_MAX_WAITING 512
+/** Fragments waiting in reliability beyond what the windows take now:
+    few, so that a later urgent message does not queue behind bulk. */
+#define CONN_EXTRA_WAITING 8
+
+/** Number of priority levels (GNUNET_MQ_PRIO_*). */
+#define CONN_PRIOS 4
 
 /** Largest within-link message. */
 #define CONN_BUF_SIZE UINT16_MAX
@@ -119,11 +123,11 @@ struct BRAID_TRANSPORT_Conn
   /** Path scheduler. */
   struct BRAID_TRANSPORT_Scheduler sched;
 
-  /** Send queue, oldest first. */
-  struct Pending *q_head;
+  /** Send queues per priority, oldest first. */
+  struct Pending *q_head[CONN_PRIOS];
 
-  /** Send queue, oldest first. */
-  struct Pending *q_tail;
+  /** Send queues per priority, oldest first. */
+  struct Pending *q_tail[CONN_PRIOS];
 
   /** Bytes in the send queue. */
   size_t q_bytes;
@@ -223,11 +227,12 @@ BRAID_TRANSPORT_conn_destroy (struct BRAID_TRANSPORT_Conn *c)
 {
   struct Pending *p;
 
-  while (NULL != (p = c->q_head))
-  {
-    GNUNET_CONTAINER_DLL_remove (c->q_head, c->q_tail, p);
-    GNUNET_free (p);
-  }
+  for (unsigned int i = 0; i < CONN_PRIOS; i++)
+    while (NULL != (p = c->q_head[i]))
+    {
+      GNUNET_CONTAINER_DLL_remove (c->q_head[i], c->q_tail[i], p);
+      GNUNET_free (p);
+    }
   GNUNET_CONTAINER_multihashmap32_iterate (c->outgoing, &free_outgoing, NULL);
   GNUNET_CONTAINER_multihashmap32_destroy (c->outgoing);
   BRAID_TRANSPORT_rel_sender_destroy (c->rel_tx);
@@ -470,7 +475,9 @@ BRAID_TRANSPORT_conn_send (struct BRAID_TRANSPORT_Conn *c,
   p->pp = pp;
   p->size = size;
   GNUNET_memcpy (&p[1], msg, size);
-  GNUNET_CONTAINER_DLL_insert_tail (c->q_head, c->q_tail, p);
+  GNUNET_CONTAINER_DLL_insert_tail (c->q_head[pp & GNUNET_MQ_PRIORITY_MASK],
+                                    c->q_tail[pp & GNUNET_MQ_PRIORITY_MASK],
+                                    p);
   c->q_bytes += size;
   BRAID_TRANSPORT_conn_tick (c, now);
   return GNUNET_OK;
@@ -576,29 +583,68 @@ cut_message (struct BRAID_TRANSPORT_Conn *c, struct Pending *p, size_t fsize)
 }
 
 
-/** Move queued messages into reliability while flow control allows. */
+/** Fragments the paths' windows would take now, plus a few. */
+static unsigned int
+max_waiting (const struct BRAID_TRANSPORT_Conn *c, size_t fsize)
+{
+  uint64_t room = 0;
+
+  for (unsigned int i = 0; i < c->num_paths; i++)
+  {
+    const struct ConnPath *cp = &c->paths[i];
+
+    if ((BRAID_TRANSPORT_PATH_DEAD == cp->p.state) || cp->p.blocked)
+      continue;
+    /* A reliable queue has no window of ours: its MTU worth per round. */
+    room +=
+      cp->reliable ? 64 * 1024 : BRAID_TRANSPORT_cubic_allowance (&cp->p.cc);
+  }
+  return CONN_EXTRA_WAITING + (unsigned int) GNUNET_MIN (room / fsize, 4096);
+}
+
+
+/**
+ * Move queued messages into reliability, highest priority first (seed
+ * 003's four priorities), while the windows can take them.  Reliable
+ * messages wait for flow control; when one must wait, later reliable ones
+ * wait too (order), but unreliable ones still go.
+ */
 static void
 cut_pending (struct BRAID_TRANSPORT_Conn *c)
 {
   size_t fsize = fragment_size (c);
-  struct Pending *p;
   struct BRAID_TRANSPORT_RelSenderStats st;
+  unsigned int limit;
+  int reliable_blocked = GNUNET_NO;
 
   if (0 == fsize)
     return;
-  while (NULL != (p = c->q_head))
+  limit = max_waiting (c, fsize);
+  for (int prio = CONN_PRIOS - 1; prio >= 0; prio--)
   {
-    BRAID_TRANSPORT_rel_sender_stats (c->rel_tx, &st);
-    if (st.waiting >= CONN_MAX_WAITING)
-      break;
-    /* Only reliable messages count against the peer's window. */
-    if ((0 == (p->pp & GNUNET_MQ_PREF_UNRELIABLE)) &&
-        (GNUNET_YES != BRAID_TRANSPORT_fc_sender_may_send (&c->fc_tx, p->size)))
-      break;
-    GNUNET_CONTAINER_DLL_remove (c->q_head, c->q_tail, p);
-    c->q_bytes -= p->size;
-    cut_message (c, p, fsize);
-    GNUNET_free (p);
+    struct Pending *next;
+
+    for (struct Pending *p = c->q_head[prio]; NULL != p; p = next)
+    {
+      int unreliable = (0 != (p->pp & GNUNET_MQ_PREF_UNRELIABLE));
+
+      next = p->next;
+      BRAID_TRANSPORT_rel_sender_stats (c->rel_tx, &st);
+      if (st.waiting >= limit)
+        return;
+      if ((! unreliable) &&
+          (reliable_blocked ||
+           (GNUNET_YES !=
+            BRAID_TRANSPORT_fc_sender_may_send (&c->fc_tx, p->size))))
+      {
+        reliable_blocked = GNUNET_YES;
+        continue;
+      }
+      GNUNET_CONTAINER_DLL_remove (c->q_head[prio], c->q_tail[prio], p);
+      c->q_bytes -= p->size;
+      cut_message (c, p, fsize);
+      GNUNET_free (p);
+    }
   }
 }
 
