@@ -183,12 +183,6 @@
 #define BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_RESPONSE 40501
 
 /**
- * Application payload over a confirmed link.  Body: one whole GNUnet
- * message.
- */
-#define BRAID_MESSAGE_TYPE_TRANSPORT_LINK_DATA 40502
-
-/**
  * Link-level ping.  Body: uint32 sequence, uint32 reserved, uint64
  * sender time in microseconds; NBO.
  */

@@ -27,5 +27,6 @@ GNUNET_USER_RUNTIME_DIR = $1/rt/
 GNUNET_TMP = $1/tmp/
 [transport]
 BINARY = $SERVICE
+OPTIONS = -L ${BRAID_TEST_LOGLEVEL:-INFO} -l $1/transport.log
 CONF
 }

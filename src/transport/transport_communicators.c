@@ -58,6 +58,47 @@ struct GST_Communicator
 };
 
 
+/** Communicator clients, newest first. */
+static struct GST_Client *comm_head;
+
+/** Communicator clients, newest first. */
+static struct GST_Client *comm_tail;
+
+/** Run when a communicator connects. */
+static GST_CommunicatorCallback connect_cb;
+
+
+struct GST_Client *
+GST_communicators_by_prefix (const char *prefix)
+{
+  for (struct GST_Client *tc = comm_head; NULL != tc; tc = tc->next_comm)
+    if (0 == strcmp (tc->comm->prefix, prefix))
+      return tc;
+  return NULL;
+}
+
+
+const char *
+GST_communicator_prefix (const struct GST_Client *tc)
+{
+  return tc->comm->prefix;
+}
+
+
+uint32_t
+GST_communicator_cc (const struct GST_Client *tc)
+{
+  return tc->comm->cc;
+}
+
+
+void
+GST_communicators_on_connect (GST_CommunicatorCallback cb)
+{
+  connect_cb = cb;
+}
+
+
 /**
  * Check the zero-termination rule (reference 1.3): at least one byte,
  * and the first NUL is the last byte.
@@ -105,9 +146,12 @@ handle_communicator_available (void *cls,
   c->cc = ntohl (m->cc);
   tc->role = GST_CLIENT_COMMUNICATOR;
   tc->comm = c;
+  GNUNET_CONTAINER_MDLL_insert (comm, comm_head, comm_tail, tc);
   LOG (GNUNET_ERROR_TYPE_INFO, "Communicator `%s' connected (%s)\n",
        c->prefix,
        (1 == c->cc) ? "reliable" : (2 == c->cc) ? "unreliable" : "unknown");
+  if (NULL != connect_cb)
+    connect_cb (tc);
   GNUNET_SERVICE_client_continue (tc->client);
 }
 
@@ -214,6 +258,7 @@ GST_communicators_client_gone (struct GST_Client *tc)
 
   if (NULL == c)
     return;
+  GNUNET_CONTAINER_MDLL_remove (comm, comm_head, comm_tail, tc);
   /* Quirk 6.2: nothing is flushed at shutdown; the closing socket is the
      only signal, so everything of this connection goes now. */
   while (NULL != c->addr_head)

@@ -100,6 +100,43 @@ handle_del_address (void *cls, const struct GST_DelAddressMessage *m);
 
 
 /**
+ * The newest communicator whose address prefix is @a prefix, or NULL
+ * (reference 2.1: with several, the newest wins).
+ */
+struct GST_Client *
+GST_communicators_by_prefix (const char *prefix);
+
+
+/**
+ * The address prefix of communicator @a tc.
+ */
+const char *
+GST_communicator_prefix (const struct GST_Client *tc);
+
+
+/**
+ * Characteristics of communicator @a tc: 1 reliable, 2 unreliable, 0
+ * unknown.
+ */
+uint32_t
+GST_communicator_cc (const struct GST_Client *tc);
+
+
+/**
+ * Called with each communicator that (re)connects, after it is known.
+ */
+typedef void
+(*GST_CommunicatorCallback) (struct GST_Client *tc);
+
+
+/**
+ * Register the callback run when a communicator connects.
+ */
+void
+GST_communicators_on_connect (GST_CommunicatorCallback cb);
+
+
+/**
  * A communicator's connection closed: withdraw its addresses.
  */
 void

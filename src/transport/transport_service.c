@@ -11,6 +11,9 @@
 #include "transport_service.h"
 #include "transport_communicators.h"
 #include "transport_identity.h"
+#include "transport_queues.h"
+#include "transport_links.h"
+#include "transport_clients.h"
 #include "braid_protocols.h"
 #include "braid_util.h"
 
@@ -109,8 +112,12 @@ client_disconnect_cb (void *cls,
 {
   struct GST_Client *tc = app_ctx;
 
+  GST_clients_gone (tc);
   if (GST_CLIENT_COMMUNICATOR == tc->role)
+  {
+    GST_queues_communicator_gone (tc);
     GST_communicators_client_gone (tc);
+  }
   GNUNET_free (tc);
 }
 
@@ -121,6 +128,9 @@ client_disconnect_cb (void *cls,
 static void
 do_shutdown (void *cls)
 {
+  /* Queues first: freeing them may still consult links and identity. */
+  GST_queues_done ();
+  GST_links_done ();
   GST_identity_done ();
   LOG (GNUNET_ERROR_TYPE_INFO, "Shut down\n");
 }
@@ -141,6 +151,8 @@ run (void *cls,
     GNUNET_SCHEDULER_shutdown ();
     return;
   }
+  GST_queues_init ();
+  GST_links_init (c);
   GNUNET_SCHEDULER_add_shutdown (&do_shutdown, NULL);
   LOG (GNUNET_ERROR_TYPE_INFO, "braid-service-transport %s ready\n",
        PACKAGE_VERSION);
@@ -166,6 +178,62 @@ main (int argc, char *const *argv)
     GNUNET_MQ_hd_fixed_size (del_address,
                              GNUNET_MESSAGE_TYPE_TRANSPORT_DEL_ADDRESS,
                              struct GST_DelAddressMessage,
+                             NULL),
+    GNUNET_MQ_hd_var_size (queue_setup,
+                           GNUNET_MESSAGE_TYPE_TRANSPORT_QUEUE_SETUP,
+                           struct GST_QueueSetupMessage,
+                           NULL),
+    GNUNET_MQ_hd_fixed_size (queue_update,
+                             GNUNET_MESSAGE_TYPE_TRANSPORT_QUEUE_UPDATE,
+                             struct GST_QueueUpdateMessage,
+                             NULL),
+    GNUNET_MQ_hd_fixed_size (queue_teardown,
+                             GNUNET_MESSAGE_TYPE_TRANSPORT_QUEUE_TEARDOWN,
+                             struct GST_QueueTeardownMessage,
+                             NULL),
+    GNUNET_MQ_hd_fixed_size (queue_create_ok,
+                             GNUNET_MESSAGE_TYPE_TRANSPORT_QUEUE_CREATE_OK,
+                             struct GST_QueueCreateResultMessage,
+                             NULL),
+    GNUNET_MQ_hd_fixed_size (queue_create_fail,
+                             GNUNET_MESSAGE_TYPE_TRANSPORT_QUEUE_CREATE_FAIL,
+                             struct GST_QueueCreateResultMessage,
+                             NULL),
+    GNUNET_MQ_hd_fixed_size (send_ack,
+                             GNUNET_MESSAGE_TYPE_TRANSPORT_SEND_MSG_ACK,
+                             struct GST_SendAckMessage,
+                             NULL),
+    GNUNET_MQ_hd_var_size (incoming,
+                           GNUNET_MESSAGE_TYPE_TRANSPORT_INCOMING_MSG,
+                           struct GST_IncomingMessage,
+                           NULL),
+    GNUNET_MQ_hd_var_size (backchannel,
+                           GNUNET_MESSAGE_TYPE_TRANSPORT_COMMUNICATOR_BACKCHANNEL,
+                           struct GST_BackchannelMessage,
+                           NULL),
+    GNUNET_MQ_hd_fixed_size (app_start,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_APP_START,
+                             struct GNUNET_MessageHeader,
+                             NULL),
+    GNUNET_MQ_hd_var_size (app_connect,
+                           BRAID_MESSAGE_TYPE_TRANSPORT_APP_CONNECT,
+                           struct GNUNET_MessageHeader,
+                           NULL),
+    GNUNET_MQ_hd_var_size (app_send,
+                           BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND,
+                           struct GST_AppSendMessage,
+                           NULL),
+    GNUNET_MQ_hd_fixed_size (app_recv_ok,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK,
+                             struct GST_AppPeerMessage,
+                             NULL),
+    GNUNET_MQ_hd_fixed_size (monitor_get,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_GET,
+                             struct GNUNET_MessageHeader,
+                             NULL),
+    GNUNET_MQ_hd_fixed_size (ping,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_PING,
+                             struct GST_PingRequestMessage,
                              NULL),
     GNUNET_MQ_hd_fixed_size (hello_get,
                              BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET,

@@ -23,10 +23,15 @@ enum GST_ClientRole
   GST_CLIENT_NONE = 0,
 
   /** Sent NEW_COMMUNICATOR (1211). */
-  GST_CLIENT_COMMUNICATOR = 1
+  GST_CLIENT_COMMUNICATOR = 1,
+
+  /** Sent APP_START: told about links, receives messages. */
+  GST_CLIENT_APPLICATION = 2
 };
 
 struct GST_Communicator;
+struct GST_Queue;
+struct GST_InFlight;
 
 /**
  * One client connection of the service.
@@ -44,6 +49,39 @@ struct GST_Client
 
   /** If @e role is #GST_CLIENT_COMMUNICATOR: its state. */
   struct GST_Communicator *comm;
+
+  /** Communicators: in the list of communicators. */
+  struct GST_Client *next_comm;
+
+  /** Communicators: in the list of communicators. */
+  struct GST_Client *prev_comm;
+
+  /** Communicators: its queues. */
+  struct GST_Queue *q_head;
+
+  /** Communicators: its queues. */
+  struct GST_Queue *q_tail;
+
+  /** Communicators: SEND_MSGs awaiting SEND_MSG_ACK. */
+  struct GST_InFlight *if_head;
+
+  /** Communicators: SEND_MSGs awaiting SEND_MSG_ACK. */
+  struct GST_InFlight *if_tail;
+
+  /** Communicators: number of entries in the in-flight list. */
+  unsigned int in_flight;
+
+  /** Communicators: next SEND_MSG id, unique per connection (6.7). */
+  uint64_t next_mid;
+
+  /** Applications: APP_RECV not yet confirmed with APP_RECV_OK. */
+  unsigned int recv_unconfirmed;
+
+  /** Applications: in the list of applications. */
+  struct GST_Client *next_app;
+
+  /** Applications: in the list of applications. */
+  struct GST_Client *prev_app;
 };
 
 /** The service's configuration. */

@@ -1,0 +1,679 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file braid-transport.c
+ * @brief braid-transport: links, peers, connect, ping, send and receive
+ *        through braid-service-transport (doc/man/braid-transport.1).
+ */
+#include "braid_config.h"
+#include "braid_hello.h"
+#include "braid_protocols.h"
+#include "braid_transport_service.h"
+#include "braid_util.h"
+#include <jansson.h>
+
+/** Application message type used by send/receive. */
+#define TEST_MESSAGE_TYPE 42424
+
+GNUNET_NETWORK_STRUCT_BEGIN
+
+/** MONITOR_QUEUE (see braid_protocols.h). */
+struct MonitorQueueMessage
+{
+  struct GNUNET_MessageHeader header;
+  struct GNUNET_PeerIdentity peer;
+  uint32_t state;
+  uint32_t nt;
+  uint32_t mtu;
+  uint32_t cs;
+  uint64_t rtt_us;
+  uint64_t bytes_sent;
+  uint64_t bytes_received;
+  uint32_t priority;
+  uint32_t reserved;
+};
+
+/** PING request. */
+struct PingRequestMessage
+{
+  struct GNUNET_MessageHeader header;
+  struct GNUNET_PeerIdentity peer;
+  uint32_t count;
+  uint32_t reserved;
+};
+
+/** PING_RESULT. */
+struct PingResultMessage
+{
+  struct GNUNET_MessageHeader header;
+  struct GNUNET_PeerIdentity peer;
+  uint32_t seq;
+  int32_t status;
+  uint64_t rtt_us;
+};
+
+/** Test payload header of send/receive. */
+struct TestMessage
+{
+  struct GNUNET_MessageHeader header;
+  uint64_t seq;
+};
+
+GNUNET_NETWORK_STRUCT_END
+
+/** --json */
+static int opt_json;
+
+/** -n: count (pings, messages). */
+static unsigned int opt_count;
+
+/** -s: message size for send. */
+static unsigned int opt_size = 1024;
+
+/** -T: timeout. */
+static struct GNUNET_TIME_Relative opt_timeout;
+
+/** Exit status. */
+static int ret = 1;
+
+/** The command and its argument. */
+static const char *cmd;
+static const char *arg;
+
+/** Raw connection (links, ping). */
+static struct GNUNET_MQ_Handle *mq;
+
+/** Application connection (connect, send, receive). */
+static struct BRAID_TRANSPORT_Handle *th;
+
+/** Timeout task. */
+static struct GNUNET_SCHEDULER_Task *timeout_task;
+
+/** JSON array being collected by `links`. */
+static json_t *rows;
+
+/** Target peer of connect, ping, send. */
+static struct GNUNET_PeerIdentity target;
+
+/** Counters of ping/send/receive. */
+static unsigned int answered;
+static unsigned int finished;
+static uint64_t next_seq;
+static uint64_t bytes;
+static struct GNUNET_TIME_Absolute start_time;
+static struct GNUNET_HashContext *hash_ctx;
+static double rtt_sum_ms;
+
+
+/**
+ * Print an error and stop.
+ */
+static void
+fail (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  fprintf (stderr, "braid-transport: ");
+  vfprintf (stderr, fmt, ap);
+  fprintf (stderr, "\n");
+  va_end (ap);
+  ret = 1;
+  GNUNET_SCHEDULER_shutdown ();
+}
+
+
+/**
+ * Clean up.
+ */
+static void
+do_shutdown (void *cls)
+{
+  if (NULL != timeout_task)
+    GNUNET_SCHEDULER_cancel (timeout_task);
+  timeout_task = NULL;
+  if (NULL != mq)
+    GNUNET_MQ_destroy (mq);
+  mq = NULL;
+  if (NULL != th)
+    BRAID_TRANSPORT_disconnect (th);
+  th = NULL;
+  if (NULL != rows)
+    json_decref (rows);
+  rows = NULL;
+  if (NULL != hash_ctx)
+    GNUNET_CRYPTO_hash_context_abort (hash_ctx);
+  hash_ctx = NULL;
+}
+
+
+/**
+ * The command took too long.
+ */
+static void
+do_timeout (void *cls)
+{
+  timeout_task = NULL;
+  fail ("%s: no result within %s", cmd,
+        GNUNET_STRINGS_relative_time_to_string (opt_timeout, GNUNET_YES));
+}
+
+
+/**
+ * The service connection failed.
+ */
+static void
+mq_error (void *cls, enum GNUNET_MQ_Error error)
+{
+  fail ("lost the connection to braid-service-transport; is braid running? "
+        "(braid-arm status)");
+}
+
+
+/**
+ * The application connection failed.
+ */
+static void
+th_error (void *cls)
+{
+  fail ("lost the connection to braid-service-transport; is braid running? "
+        "(braid-arm status)");
+}
+
+
+/**
+ * Name of network type @a nt.
+ */
+static const char *
+nt_name (uint32_t nt)
+{
+  static const char *names[] = { "unspecified", "loopback", "lan", "wan",
+                                 "wlan", "bt" };
+
+  return (nt < 6) ? names[nt] : "?";
+}
+
+
+/**
+ * Check MONITOR_QUEUE.
+ */
+static int
+check_monitor_queue (void *cls, const struct MonitorQueueMessage *m)
+{
+  GNUNET_MQ_check_zero_termination (m);
+  return GNUNET_OK;
+}
+
+
+/**
+ * One queue of the `links` snapshot.
+ */
+static void
+handle_monitor_queue (void *cls, const struct MonitorQueueMessage *m)
+{
+  uint32_t state = ntohl (m->state);
+  uint64_t rtt = GNUNET_ntohll (m->rtt_us);
+  char *pid = GNUNET_STRINGS_data_to_string_alloc (&m->peer, sizeof (m->peer));
+
+  json_array_append_new (
+    rows,
+    json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s}",
+               "peer", pid,
+               "address", (const char *) &m[1],
+               "link", (state & 2) ? "up" : "down",
+               "path", (state & 1) ? "validated" : "validating",
+               "rtt_us", (json_int_t) ((UINT64_MAX == rtt) ? -1 : (int64_t) rtt),
+               "mtu", (json_int_t) ntohl (m->mtu),
+               "bytes_sent", (json_int_t) GNUNET_ntohll (m->bytes_sent),
+               "bytes_received", (json_int_t) GNUNET_ntohll (m->bytes_received),
+               "priority", (json_int_t) ntohl (m->priority),
+               "network", nt_name (ntohl (m->nt))));
+  GNUNET_free (pid);
+}
+
+
+/**
+ * End of the `links` snapshot: print it.
+ */
+static void
+handle_monitor_end (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  size_t i;
+  json_t *row;
+  const char *last = "";
+
+  if (opt_json)
+  {
+    char *s = json_dumps (rows, JSON_INDENT (2));
+
+    printf ("%s\n", s);
+    free (s);
+  }
+  else if (0 == json_array_size (rows))
+  {
+    printf ("no peers (braid-transport connect URL asks for a link)\n");
+  }
+  else
+  {
+    json_array_foreach (rows, i, row)
+    {
+      const char *peer = json_string_value (json_object_get (row, "peer"));
+      json_int_t rtt = json_integer_value (json_object_get (row, "rtt_us"));
+
+      if (0 != strcmp (peer, last))
+        printf ("%s  link %s\n", peer,
+                json_string_value (json_object_get (row, "link")));
+      last = peer;
+      if (0 == strcmp (cmd, "peers"))
+        continue;
+      printf ("  %-40s %-10s rtt %-10s mtu %-6lld sent %-12lld received %-12lld %s\n",
+              json_string_value (json_object_get (row, "address")),
+              json_string_value (json_object_get (row, "path")),
+              (rtt < 0) ? "-" : GNUNET_STRINGS_relative_time_to_string (
+                GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MICROSECONDS,
+                                               rtt), GNUNET_NO),
+              (long long) json_integer_value (json_object_get (row, "mtu")),
+              (long long) json_integer_value (json_object_get (row, "bytes_sent")),
+              (long long) json_integer_value (json_object_get (row, "bytes_received")),
+              json_string_value (json_object_get (row, "network")));
+    }
+  }
+  ret = 0;
+  GNUNET_SCHEDULER_shutdown ();
+}
+
+
+/**
+ * A ping result.
+ */
+static void
+handle_ping_result (void *cls, const struct PingResultMessage *m)
+{
+  int32_t status = (int32_t) ntohl ((uint32_t) m->status);
+  double ms = GNUNET_ntohll (m->rtt_us) / 1000.0;
+
+  answered++;
+  if (1 == status)
+  {
+    finished++;
+    rtt_sum_ms += ms;
+    if (! opt_json)
+      printf ("reply from %s: seq=%u time=%.3f ms\n", GNUNET_i2s (&m->peer),
+              (unsigned int) ntohl (m->seq), ms);
+  }
+  else if (! opt_json)
+  {
+    printf ("%s: seq=%u %s\n", GNUNET_i2s (&m->peer),
+            (unsigned int) ntohl (m->seq),
+            (0 == status) ? "timeout" : "no confirmed link");
+  }
+  if (answered < opt_count)
+    return;
+  if (opt_json)
+    printf ("{\"sent\": %u, \"answered\": %u, \"avg_rtt_ms\": %.3f}\n",
+            opt_count, finished, finished ? rtt_sum_ms / finished : 0.0);
+  else
+    printf ("%u sent, %u answered, average %.3f ms\n", opt_count, finished,
+            finished ? rtt_sum_ms / finished : 0.0);
+  ret = (finished == opt_count) ? 0 : 1;
+  GNUNET_SCHEDULER_shutdown ();
+}
+
+
+/**
+ * Open the raw connection used by `links` and `ping`.
+ */
+static int
+raw_connect (const struct GNUNET_CONFIGURATION_Handle *cfg)
+{
+  struct GNUNET_MQ_MessageHandler handlers[] = {
+    GNUNET_MQ_hd_var_size (monitor_queue,
+                           BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_QUEUE,
+                           struct MonitorQueueMessage, NULL),
+    GNUNET_MQ_hd_fixed_size (monitor_end,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_END,
+                             struct GNUNET_MessageHeader, NULL),
+    GNUNET_MQ_hd_fixed_size (ping_result,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT,
+                             struct PingResultMessage, NULL),
+    GNUNET_MQ_handler_end ()
+  };
+
+  mq = GNUNET_CLIENT_connect (cfg, "transport", handlers, &mq_error, NULL);
+  return (NULL != mq) ? GNUNET_OK : GNUNET_SYSERR;
+}
+
+
+/**
+ * Fill the payload of test message @a seq of @a size bytes.
+ */
+static void
+test_fill (struct TestMessage *m, uint64_t seq, size_t size)
+{
+  uint8_t *p = (uint8_t *) &m[1];
+
+  m->header.size = htons ((uint16_t) size);
+  m->header.type = htons (TEST_MESSAGE_TYPE);
+  m->seq = GNUNET_htonll (seq);
+  for (size_t i = 0; i < size - sizeof (*m); i++)
+    p[i] = (uint8_t) (seq * 131 + i * 7);
+}
+
+
+/**
+ * Print what send/receive did.
+ */
+static void
+report_transfer (const char *what)
+{
+  struct GNUNET_TIME_Relative d = GNUNET_TIME_absolute_get_duration (start_time);
+  double secs = d.rel_value_us / 1e6;
+  struct GNUNET_HashCode hc;
+  char *h = NULL;
+
+  if (NULL != hash_ctx)
+  {
+    GNUNET_CRYPTO_hash_context_finish (hash_ctx, &hc);
+    hash_ctx = NULL;
+    h = GNUNET_STRINGS_data_to_string_alloc (&hc, 16);
+  }
+  if (opt_json)
+    printf ("{\"%s\": %u, \"bytes\": %llu, \"seconds\": %.3f, "
+            "\"mbit_per_s\": %.1f, \"hash\": \"%s\"}\n", what, finished,
+            (unsigned long long) bytes, secs,
+            secs > 0 ? bytes * 8 / secs / 1e6 : 0.0, h ? h : "");
+  else
+    printf ("%s %u messages, %llu bytes in %.3f s (%.1f Mbit/s)%s%s\n", what,
+            finished, (unsigned long long) bytes, secs,
+            secs > 0 ? bytes * 8 / secs / 1e6 : 0.0, h ? ", hash " : "",
+            h ? h : "");
+  GNUNET_free (h);
+}
+
+
+static void
+send_more (void);
+
+
+/**
+ * One test message left.
+ */
+static void
+send_cont (void *cls, int status)
+{
+  if (1 != status)
+  {
+    fail ("send: message refused (%s)",
+          (0 == status) ? "no confirmed link to the peer" : "path failed");
+    return;
+  }
+  finished++;
+  if (finished == opt_count)
+  {
+    report_transfer ("sent");
+    ret = 0;
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
+  send_more ();
+}
+
+
+/**
+ * Fill the send window with test messages.
+ */
+static void
+send_more (void)
+{
+  char buf[GNUNET_MAX_MESSAGE_SIZE];
+  struct TestMessage *m = (struct TestMessage *) buf;
+
+  while ((next_seq < opt_count)
+         && (BRAID_TRANSPORT_send_outstanding (th)
+             < BRAID_TRANSPORT_SEND_WINDOW))
+  {
+    test_fill (m, next_seq, opt_size);
+    if (GNUNET_OK != BRAID_TRANSPORT_send (th, &target, &m->header,
+                                           BRAID_TRANSPORT_PRIO_BEST_EFFORT,
+                                           BRAID_TRANSPORT_PREF_NONE,
+                                           &send_cont, NULL))
+      break;
+    GNUNET_CRYPTO_hash_context_read (hash_ctx, m, opt_size);
+    bytes += opt_size;
+    next_seq++;
+  }
+}
+
+
+/**
+ * A link came up.
+ */
+static void
+link_up (void *cls, const struct GNUNET_PeerIdentity *peer, uint32_t mtu,
+         struct GNUNET_TIME_Relative rtt)
+{
+  if (0 == strcmp (cmd, "connect"))
+  {
+    if (0 != GNUNET_memcmp (peer, &target))
+      return;
+    printf ("link to %s is up (rtt %s, mtu %u)\n",
+            GNUNET_i2s_full (peer),
+            GNUNET_STRINGS_relative_time_to_string (rtt, GNUNET_NO),
+            (unsigned int) mtu);
+    ret = 0;
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
+  if ((0 == strcmp (cmd, "send")) && (0 == GNUNET_memcmp (peer, &target))
+      && (0 == next_seq))
+  {
+    if (opt_size < sizeof (struct TestMessage))
+      opt_size = sizeof (struct TestMessage);
+    start_time = GNUNET_TIME_absolute_get ();
+    hash_ctx = GNUNET_CRYPTO_hash_context_start ();
+    send_more ();
+  }
+}
+
+
+/**
+ * A test message arrived.
+ */
+static void
+receive_cb (void *cls, const struct GNUNET_PeerIdentity *peer,
+            const struct GNUNET_MessageHeader *msg)
+{
+  const struct TestMessage *m = (const struct TestMessage *) msg;
+  size_t size = ntohs (msg->size);
+  char expect[GNUNET_MAX_MESSAGE_SIZE];
+
+  if ((0 != strcmp (cmd, "receive")) || (TEST_MESSAGE_TYPE != ntohs (msg->type)))
+    return;
+  if ((size < sizeof (*m)) || (GNUNET_ntohll (m->seq) != next_seq))
+  {
+    fail ("receive: message %llu out of order or malformed (expected %llu)",
+          (unsigned long long) ((size < sizeof (*m)) ? 0 : GNUNET_ntohll (m->seq)),
+          (unsigned long long) next_seq);
+    return;
+  }
+  test_fill ((struct TestMessage *) expect, next_seq, size);
+  if (0 != memcmp (expect, msg, size))
+  {
+    fail ("receive: message %llu corrupted", (unsigned long long) next_seq);
+    return;
+  }
+  if (0 == next_seq)
+    start_time = GNUNET_TIME_absolute_get ();
+  GNUNET_CRYPTO_hash_context_read (hash_ctx, msg, size);
+  bytes += size;
+  next_seq++;
+  finished++;
+  if (finished == opt_count)
+  {
+    report_transfer ("received");
+    ret = 0;
+    GNUNET_SCHEDULER_shutdown ();
+  }
+}
+
+
+/**
+ * Parse a peer identity or fail.
+ */
+static int
+peer_parse (const char *s, struct GNUNET_PeerIdentity *pid)
+{
+  if ((NULL == s) || (GNUNET_OK != GNUNET_CRYPTO_eddsa_public_key_from_string (
+                        s, strlen (s), &pid->public_key)))
+  {
+    fail ("%s: expected a peer identity (52 characters), got `%s'", cmd,
+          s ? s : "");
+    return GNUNET_SYSERR;
+  }
+  return GNUNET_OK;
+}
+
+
+/**
+ * Run the command.
+ */
+static void
+run (void *cls, char *const *args, const char *cfgfile,
+     const struct GNUNET_CONFIGURATION_Handle *cfg)
+{
+  GNUNET_SCHEDULER_add_shutdown (&do_shutdown, NULL);
+  cmd = args[0];
+  arg = (NULL != cmd) ? args[1] : NULL;
+  if (NULL == cmd)
+  {
+    fail ("usage: braid-transport [OPTIONS] links|peers|connect URL|ping "
+          "PEER|send PEER|receive (see --help)");
+    return;
+  }
+  if (0 == opt_timeout.rel_value_us)
+    opt_timeout = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
+  timeout_task = GNUNET_SCHEDULER_add_delayed (opt_timeout, &do_timeout, NULL);
+  if ((0 == strcmp (cmd, "links")) || (0 == strcmp (cmd, "peers")))
+  {
+    struct GNUNET_MQ_Envelope *env;
+    struct GNUNET_MessageHeader *m;
+
+    if (GNUNET_OK != raw_connect (cfg))
+    {
+      fail ("no [transport] UNIXPATH in the configuration");
+      return;
+    }
+    rows = json_array ();
+    env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_GET);
+    GNUNET_MQ_send (mq, env);
+    return;
+  }
+  if (0 == strcmp (cmd, "ping"))
+  {
+    if ((GNUNET_OK != peer_parse (arg, &target))
+        || (GNUNET_OK != raw_connect (cfg)))
+      return;
+    if (0 == opt_count)
+      opt_count = 5;
+    for (unsigned int i = 0; i < opt_count; i++)
+    {
+      struct GNUNET_MQ_Envelope *env;
+      struct PingRequestMessage *m;
+
+      env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_PING);
+      m->peer = target;
+      m->count = htonl (1);
+      GNUNET_MQ_send (mq, env);
+    }
+    return;
+  }
+  th = BRAID_TRANSPORT_connect (cfg, &link_up, NULL, &receive_cb, &th_error,
+                                NULL);
+  if (NULL == th)
+  {
+    fail ("no [transport] UNIXPATH in the configuration");
+    return;
+  }
+  if (0 == strcmp (cmd, "connect"))
+  {
+    const char *emsg;
+    struct BRAID_HELLO hello;
+
+    if ((NULL == arg) || (0 == strcmp (arg, "-")))
+    {
+      fail ("connect: give a HELLO URL (braid-hello --self on the other peer)");
+      return;
+    }
+    if (GNUNET_OK != BRAID_HELLO_parse (arg, BRAID_HELLO_PARSE_STRICT, &hello,
+                                        &emsg))
+    {
+      fail ("connect: invalid HELLO: %s", emsg);
+      return;
+    }
+    target = hello.pid;
+    (void) BRAID_TRANSPORT_connect_hello (th, arg, &emsg);
+    return;
+  }
+  if (0 == strcmp (cmd, "send"))
+  {
+    if (GNUNET_OK != peer_parse (arg, &target))
+      return;
+    if ((opt_size < sizeof (struct TestMessage))
+        || (opt_size > GNUNET_MAX_MESSAGE_SIZE - 200))
+    {
+      fail ("send: --size must be between %u and %u",
+            (unsigned int) sizeof (struct TestMessage),
+            (unsigned int) (GNUNET_MAX_MESSAGE_SIZE - 200));
+      return;
+    }
+    if (0 == opt_count)
+      opt_count = 1000;
+    return; /* starts when the link is reported up */
+  }
+  if (0 == strcmp (cmd, "receive"))
+  {
+    if (0 == opt_count)
+      opt_count = 1000;
+    hash_ctx = GNUNET_CRYPTO_hash_context_start ();
+    return;
+  }
+  fail ("unknown command `%s' (links, peers, connect, ping, send, receive)",
+        cmd);
+}
+
+
+int
+main (int argc, char *const *argv)
+{
+  struct GNUNET_GETOPT_CommandLineOption options[] = {
+    GNUNET_GETOPT_option_flag ('j', "json", "print JSON", &opt_json),
+    GNUNET_GETOPT_option_uint ('n', "count", "N",
+                               "pings (default 5) or messages (default "
+                               "1000) for ping, send and receive",
+                               &opt_count),
+    GNUNET_GETOPT_option_uint ('s', "size", "BYTES",
+                               "message size for send (default 1024)",
+                               &opt_size),
+    GNUNET_GETOPT_option_relative_time ('T', "timeout", "DELAY",
+                                        "give up after DELAY (default 30 s)",
+                                        &opt_timeout),
+    GNUNET_GETOPT_OPTION_END
+  };
+  int gret;
+
+  GNUNET_OS_init (BRAID_UTIL_project_data ());
+  gret = GNUNET_PROGRAM_run (
+    argc, argv,
+    "braid-transport [OPTIONS] COMMAND [ARG]",
+    "Links of braid-service-transport.  Commands: links (every path with "
+    "its state, RTT, MTU and bytes), peers, connect URL (ask for a link "
+    "from a HELLO URL and wait until it is confirmed), ping PEER (RTT "
+    "through the link), send PEER (send -n messages of -s bytes), receive "
+    "(wait for -n messages from send, check order and content).",
+    options, &run, NULL);
+  if (GNUNET_NO == gret)
+    return 0;
+  return (GNUNET_OK == gret) ? ret : 2;
+}

@@ -1,0 +1,345 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_api.c
+ * @brief Application API of braid-service-transport
+ *        (braid_transport_service.h).
+ */
+#include "braid_transport_service.h"
+#include "braid_hello.h"
+#include "braid_protocols.h"
+
+GNUNET_NETWORK_STRUCT_BEGIN
+
+/** APP_LINK_UP. */
+struct LinkUpMessage
+{
+  /** Header. */
+  struct GNUNET_MessageHeader header;
+  /** Peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** MTU. */
+  uint32_t mtu;
+  /** Zero. */
+  uint32_t reserved;
+  /** RTT µs. */
+  uint64_t rtt_us;
+};
+
+/** APP_LINK_DOWN, APP_RECV_OK; APP_RECV is followed by a message. */
+struct PeerMessage
+{
+  /** Header. */
+  struct GNUNET_MessageHeader header;
+  /** Peer. */
+  struct GNUNET_PeerIdentity peer;
+};
+
+/** APP_SEND; followed by the message. */
+struct SendMessage
+{
+  /** Header. */
+  struct GNUNET_MessageHeader header;
+  /** Peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** Priority. */
+  uint32_t priority;
+  /** Preferences. */
+  uint32_t prefs;
+  /** Request id. */
+  uint64_t request_id;
+};
+
+/** APP_SEND_DONE. */
+struct SendDoneMessage
+{
+  /** Header. */
+  struct GNUNET_MessageHeader header;
+  /** Peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** Status. */
+  int32_t status;
+  /** Zero. */
+  uint32_t reserved;
+  /** Request id. */
+  uint64_t request_id;
+};
+
+GNUNET_NETWORK_STRUCT_END
+
+/**
+ * An outstanding send.
+ */
+struct OutstandingSend
+{
+  /** DLL. */
+  struct OutstandingSend *next;
+
+  /** DLL. */
+  struct OutstandingSend *prev;
+
+  /** Request id. */
+  uint64_t request_id;
+
+  /** Continuation. */
+  BRAID_TRANSPORT_SendContinuation cont;
+
+  /** Its closure. */
+  void *cont_cls;
+};
+
+/**
+ * Handle to the service.
+ */
+struct BRAID_TRANSPORT_Handle
+{
+  /** Connection. */
+  struct GNUNET_MQ_Handle *mq;
+
+  /** Callbacks. */
+  BRAID_TRANSPORT_LinkUpCallback up;
+
+  /** Callbacks. */
+  BRAID_TRANSPORT_LinkDownCallback down;
+
+  /** Callbacks. */
+  BRAID_TRANSPORT_ReceiveCallback recv;
+
+  /** Callbacks. */
+  BRAID_TRANSPORT_ErrorCallback error;
+
+  /** Closure of the callbacks. */
+  void *cls;
+
+  /** Outstanding sends, oldest first. */
+  struct OutstandingSend *os_head;
+
+  /** Outstanding sends, oldest first. */
+  struct OutstandingSend *os_tail;
+
+  /** Number of outstanding sends. */
+  unsigned int outstanding;
+
+  /** Next request id. */
+  uint64_t next_id;
+};
+
+
+/**
+ * Handle APP_LINK_UP.
+ */
+static void
+handle_link_up (void *cls, const struct LinkUpMessage *m)
+{
+  struct BRAID_TRANSPORT_Handle *h = cls;
+
+  if (NULL != h->up)
+    h->up (h->cls, &m->peer, ntohl (m->mtu),
+           GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MICROSECONDS,
+                                          GNUNET_ntohll (m->rtt_us)));
+}
+
+
+/**
+ * Handle APP_LINK_DOWN.
+ */
+static void
+handle_link_down (void *cls, const struct PeerMessage *m)
+{
+  struct BRAID_TRANSPORT_Handle *h = cls;
+
+  if (NULL != h->down)
+    h->down (h->cls, &m->peer);
+}
+
+
+/**
+ * Check APP_RECV: exactly one whole message after the peer.
+ */
+static int
+check_recv (void *cls, const struct PeerMessage *m)
+{
+  const struct GNUNET_MessageHeader *inner
+    = (const struct GNUNET_MessageHeader *) &m[1];
+  size_t rest = ntohs (m->header.size) - sizeof (*m);
+
+  if ((rest < sizeof (*inner)) || (ntohs (inner->size) != rest))
+    return GNUNET_SYSERR;
+  return GNUNET_OK;
+}
+
+
+/**
+ * Handle APP_RECV, then confirm it.
+ */
+static void
+handle_recv (void *cls, const struct PeerMessage *m)
+{
+  struct BRAID_TRANSPORT_Handle *h = cls;
+  struct GNUNET_MQ_Envelope *env;
+  struct PeerMessage *ok;
+  struct GNUNET_PeerIdentity peer = m->peer;
+
+  if (NULL != h->recv)
+    h->recv (h->cls, &peer, (const struct GNUNET_MessageHeader *) &m[1]);
+  env = GNUNET_MQ_msg (ok, BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK);
+  ok->peer = peer;
+  GNUNET_MQ_send (h->mq, env);
+}
+
+
+/**
+ * Handle APP_SEND_DONE.
+ */
+static void
+handle_send_done (void *cls, const struct SendDoneMessage *m)
+{
+  struct BRAID_TRANSPORT_Handle *h = cls;
+
+  for (struct OutstandingSend *os = h->os_head; NULL != os; os = os->next)
+  {
+    if (os->request_id != m->request_id)
+      continue;
+    GNUNET_CONTAINER_DLL_remove (h->os_head, h->os_tail, os);
+    h->outstanding--;
+    if (NULL != os->cont)
+      os->cont (os->cont_cls, (int32_t) ntohl ((uint32_t) m->status));
+    GNUNET_free (os);
+    return;
+  }
+  GNUNET_break (0);
+}
+
+
+/**
+ * The connection broke.
+ */
+static void
+mq_error (void *cls, enum GNUNET_MQ_Error error)
+{
+  struct BRAID_TRANSPORT_Handle *h = cls;
+
+  if (NULL != h->error)
+    h->error (h->cls);
+}
+
+
+struct BRAID_TRANSPORT_Handle *
+BRAID_TRANSPORT_connect (const struct GNUNET_CONFIGURATION_Handle *cfg,
+                         BRAID_TRANSPORT_LinkUpCallback up,
+                         BRAID_TRANSPORT_LinkDownCallback down,
+                         BRAID_TRANSPORT_ReceiveCallback recv,
+                         BRAID_TRANSPORT_ErrorCallback error,
+                         void *cls)
+{
+  struct BRAID_TRANSPORT_Handle *h = GNUNET_new (struct BRAID_TRANSPORT_Handle);
+  struct GNUNET_MQ_MessageHandler handlers[] = {
+    GNUNET_MQ_hd_fixed_size (link_up, BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_UP,
+                             struct LinkUpMessage, h),
+    GNUNET_MQ_hd_fixed_size (link_down,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_DOWN,
+                             struct PeerMessage, h),
+    GNUNET_MQ_hd_var_size (recv, BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV,
+                           struct PeerMessage, h),
+    GNUNET_MQ_hd_fixed_size (send_done,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE,
+                             struct SendDoneMessage, h),
+    GNUNET_MQ_handler_end ()
+  };
+  struct GNUNET_MQ_Envelope *env;
+  struct GNUNET_MessageHeader *start;
+
+  h->up = up;
+  h->down = down;
+  h->recv = recv;
+  h->error = error;
+  h->cls = cls;
+  h->mq = GNUNET_CLIENT_connect (cfg, "transport", handlers, &mq_error, h);
+  if (NULL == h->mq)
+  {
+    GNUNET_free (h);
+    return NULL;
+  }
+  env = GNUNET_MQ_msg (start, BRAID_MESSAGE_TYPE_TRANSPORT_APP_START);
+  GNUNET_MQ_send (h->mq, env);
+  return h;
+}
+
+
+void
+BRAID_TRANSPORT_disconnect (struct BRAID_TRANSPORT_Handle *h)
+{
+  struct OutstandingSend *os;
+
+  while (NULL != (os = h->os_head))
+  {
+    GNUNET_CONTAINER_DLL_remove (h->os_head, h->os_tail, os);
+    GNUNET_free (os);
+  }
+  GNUNET_MQ_destroy (h->mq);
+  GNUNET_free (h);
+}
+
+
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_connect_hello (struct BRAID_TRANSPORT_Handle *h,
+                               const char *url,
+                               const char **emsg)
+{
+  struct BRAID_HELLO hello;
+  struct GNUNET_MQ_Envelope *env;
+  struct GNUNET_MessageHeader *m;
+  size_t len = strlen (url) + 1;
+
+  if (GNUNET_OK != BRAID_HELLO_parse (url, BRAID_HELLO_PARSE_STRICT, &hello,
+                                      emsg))
+    return GNUNET_SYSERR;
+  env = GNUNET_MQ_msg_extra (m, len, BRAID_MESSAGE_TYPE_TRANSPORT_APP_CONNECT);
+  memcpy (&m[1], url, len);
+  GNUNET_MQ_send (h->mq, env);
+  return GNUNET_OK;
+}
+
+
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_send (struct BRAID_TRANSPORT_Handle *h,
+                      const struct GNUNET_PeerIdentity *peer,
+                      const struct GNUNET_MessageHeader *msg,
+                      enum BRAID_TRANSPORT_Priority priority,
+                      uint32_t prefs,
+                      BRAID_TRANSPORT_SendContinuation cont,
+                      void *cont_cls)
+{
+  struct GNUNET_MQ_Envelope *env;
+  struct SendMessage *m;
+  struct OutstandingSend *os;
+  uint16_t size = ntohs (msg->size);
+
+  if (h->outstanding >= BRAID_TRANSPORT_SEND_WINDOW)
+    return GNUNET_NO;
+  if (size > GNUNET_MAX_MESSAGE_SIZE - sizeof (*m))
+    return GNUNET_SYSERR;
+  os = GNUNET_new (struct OutstandingSend);
+  os->request_id = h->next_id++;
+  os->cont = cont;
+  os->cont_cls = cont_cls;
+  GNUNET_CONTAINER_DLL_insert_tail (h->os_head, h->os_tail, os);
+  h->outstanding++;
+  env = GNUNET_MQ_msg_extra (m, size, BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND);
+  m->peer = *peer;
+  m->priority = htonl ((uint32_t) priority);
+  m->prefs = htonl (prefs);
+  m->request_id = os->request_id;
+  memcpy (&m[1], msg, size);
+  GNUNET_MQ_send (h->mq, env);
+  return GNUNET_OK;
+}
+
+
+unsigned int
+BRAID_TRANSPORT_send_outstanding (const struct BRAID_TRANSPORT_Handle *h)
+{
+  return h->outstanding;
+}

@@ -1,0 +1,528 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_clients.c
+ * @brief Applications, monitors and pings.
+ */
+#include "transport_clients.h"
+#include "transport_links.h"
+#include "braid_protocols.h"
+
+#define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
+
+/**
+ * Deliveries an application may leave unconfirmed before incoming
+ * traffic waits for it (receive-side backpressure).
+ */
+#define MAX_RECV_UNCONFIRMED 128
+
+/** How long a ping waits for its pong. */
+#define PING_TIMEOUT GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_SECONDS, 5)
+
+GNUNET_NETWORK_STRUCT_BEGIN
+
+/** APP_LINK_UP. */
+struct LinkUpMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_UP. */
+  struct GNUNET_MessageHeader header;
+  /** The peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** MTU of the best path, NBO. */
+  uint32_t mtu;
+  /** Zero. */
+  uint32_t reserved;
+  /** Smoothed RTT, µs, NBO. */
+  uint64_t rtt_us;
+};
+
+/** APP_SEND_DONE. */
+struct SendDoneMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE. */
+  struct GNUNET_MessageHeader header;
+  /** The peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** 1 sent, 0 no link, -1 error; NBO. */
+  int32_t status;
+  /** Zero. */
+  uint32_t reserved;
+  /** Echo. */
+  uint64_t request_id;
+};
+
+/** MONITOR_QUEUE; followed by the address, NUL-terminated. */
+struct MonitorQueueMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_QUEUE. */
+  struct GNUNET_MessageHeader header;
+  /** The peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** 0 validating, 1 validated; bit 1 set if the link is up; NBO. */
+  uint32_t state;
+  /** Network type, NBO. */
+  uint32_t nt;
+  /** MTU, NBO. */
+  uint32_t mtu;
+  /** 0 outbound, 1 inbound, NBO. */
+  uint32_t cs;
+  /** RTT µs, NBO (UINT64_MAX unknown). */
+  uint64_t rtt_us;
+  /** Bytes sent, NBO. */
+  uint64_t bytes_sent;
+  /** Bytes received, NBO. */
+  uint64_t bytes_received;
+  /** Priority, NBO. */
+  uint32_t priority;
+  /** Zero. */
+  uint32_t reserved;
+};
+
+/** PING_RESULT. */
+struct PingResultMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT. */
+  struct GNUNET_MessageHeader header;
+  /** The peer. */
+  struct GNUNET_PeerIdentity peer;
+  /** Sequence. */
+  uint32_t seq;
+  /** 1 answered, 0 timeout, -1 no link; NBO. */
+  int32_t status;
+  /** RTT, µs, NBO. */
+  uint64_t rtt_us;
+};
+
+GNUNET_NETWORK_STRUCT_END
+
+/**
+ * An outstanding ping.
+ */
+struct Ping
+{
+  /** DLL. */
+  struct Ping *next;
+
+  /** DLL. */
+  struct Ping *prev;
+
+  /** Who asked. */
+  struct GST_Client *tc;
+
+  /** Target. */
+  struct GNUNET_PeerIdentity peer;
+
+  /** Sequence number. */
+  uint32_t seq;
+
+  /** Timeout task. */
+  struct GNUNET_SCHEDULER_Task *timeout;
+};
+
+/**
+ * An APP_SEND handed to a queue, waiting for the communicator.
+ */
+struct SendContext
+{
+  /** DLL of the client's sends. */
+  struct SendContext *next;
+
+  /** DLL of the client's sends. */
+  struct SendContext *prev;
+
+  /** The application, NULL once it is gone. */
+  struct GST_Client *tc;
+
+  /** Peer. */
+  struct GNUNET_PeerIdentity peer;
+
+  /** Echo. */
+  uint64_t request_id;
+};
+
+/** Applications. */
+static struct GST_Client *app_head;
+
+/** Applications. */
+static struct GST_Client *app_tail;
+
+/** Outstanding pings. */
+static struct Ping *ping_head;
+
+/** Outstanding pings. */
+static struct Ping *ping_tail;
+
+/** Outstanding sends (of all applications). */
+static struct SendContext *sc_head;
+
+/** Outstanding sends (of all applications). */
+static struct SendContext *sc_tail;
+
+/** Next ping sequence number. */
+static uint32_t next_seq;
+
+
+/**
+ * Send APP_LINK_UP for @a n to @a tc.
+ */
+static void
+send_link_up (struct GST_Client *tc, const struct GST_Neighbour *n)
+{
+  struct GNUNET_MQ_Envelope *env;
+  struct LinkUpMessage *m;
+  const struct GST_Queue *best = NULL;
+
+  for (const struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
+    if (q->validated && ((NULL == best)
+                         || (q->rtt.rel_value_us < best->rtt.rel_value_us)))
+      best = q;
+  env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_UP);
+  m->peer = n->pid;
+  if (NULL != best)
+  {
+    m->mtu = htonl (GNUNET_MIN (best->mtu, GST_MAX_SEND_PAYLOAD)
+                    - sizeof (struct GNUNET_MessageHeader));
+    m->rtt_us = GNUNET_htonll (best->rtt.rel_value_us);
+  }
+  GNUNET_MQ_send (tc->mq, env);
+}
+
+
+void
+GST_clients_link_up (const struct GST_Neighbour *n)
+{
+  for (struct GST_Client *tc = app_head; NULL != tc; tc = tc->next_app)
+    send_link_up (tc, n);
+}
+
+
+void
+GST_clients_link_down (const struct GNUNET_PeerIdentity *pid)
+{
+  for (struct GST_Client *tc = app_head; NULL != tc; tc = tc->next_app)
+  {
+    struct GNUNET_MQ_Envelope *env;
+    struct GST_AppPeerMessage *m;
+
+    env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_DOWN);
+    m->peer = *pid;
+    GNUNET_MQ_send (tc->mq, env);
+  }
+}
+
+
+void
+GST_clients_deliver (const struct GNUNET_PeerIdentity *sender,
+                     const struct GNUNET_MessageHeader *msg)
+{
+  for (struct GST_Client *tc = app_head; NULL != tc; tc = tc->next_app)
+  {
+    struct GNUNET_MQ_Envelope *env;
+    struct GST_AppPeerMessage *m;
+
+    env = GNUNET_MQ_msg_nested_mh (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV,
+                                   msg);
+    m->peer = *sender;
+    tc->recv_unconfirmed++;
+    GNUNET_MQ_send (tc->mq, env);
+  }
+}
+
+
+int
+GST_clients_congested (void)
+{
+  for (struct GST_Client *tc = app_head; NULL != tc; tc = tc->next_app)
+    if (tc->recv_unconfirmed >= MAX_RECV_UNCONFIRMED)
+      return GNUNET_YES;
+  return GNUNET_NO;
+}
+
+
+/**
+ * Send a ping result and forget the ping.
+ */
+static void
+ping_finish (struct Ping *p, int32_t status, struct GNUNET_TIME_Relative rtt)
+{
+  struct GNUNET_MQ_Envelope *env;
+  struct PingResultMessage *m;
+
+  env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT);
+  m->peer = p->peer;
+  m->seq = htonl (p->seq);
+  m->status = htonl ((uint32_t) status);
+  m->rtt_us = GNUNET_htonll (rtt.rel_value_us);
+  GNUNET_MQ_send (p->tc->mq, env);
+  if (NULL != p->timeout)
+    GNUNET_SCHEDULER_cancel (p->timeout);
+  GNUNET_CONTAINER_DLL_remove (ping_head, ping_tail, p);
+  GNUNET_free (p);
+}
+
+
+void
+GST_clients_pong (const struct GNUNET_PeerIdentity *pid,
+                  uint32_t seq,
+                  struct GNUNET_TIME_Relative rtt)
+{
+  for (struct Ping *p = ping_head; NULL != p; p = p->next)
+    if ((p->seq == seq) && (0 == GNUNET_memcmp (&p->peer, pid)))
+    {
+      ping_finish (p, 1, rtt);
+      return;
+    }
+}
+
+
+/**
+ * A ping timed out.
+ */
+static void
+do_ping_timeout (void *cls)
+{
+  struct Ping *p = cls;
+
+  p->timeout = NULL;
+  ping_finish (p, 0, GNUNET_TIME_UNIT_ZERO);
+}
+
+
+void
+GST_clients_gone (struct GST_Client *tc)
+{
+  for (struct Ping *p = ping_head; NULL != p;)
+  {
+    struct Ping *next = p->next;
+
+    if (p->tc == tc)
+    {
+      if (NULL != p->timeout)
+        GNUNET_SCHEDULER_cancel (p->timeout);
+      GNUNET_CONTAINER_DLL_remove (ping_head, ping_tail, p);
+      GNUNET_free (p);
+    }
+    p = next;
+  }
+  for (struct SendContext *sc = sc_head; NULL != sc; sc = sc->next)
+    if (sc->tc == tc)
+      sc->tc = NULL; /* the queue still calls back; nobody to tell */
+  if (GST_CLIENT_APPLICATION == tc->role)
+  {
+    GNUNET_CONTAINER_MDLL_remove (app, app_head, app_tail, tc);
+    GST_queues_release_acks ();
+  }
+}
+
+
+/**
+ * Tell application @a tc about one queue's neighbour if its link is up
+ * and this is the first queue seen of it.
+ */
+static void
+announce_queue (void *cls, const struct GST_Queue *q)
+{
+  struct GST_Client *tc = cls;
+
+  if (q->n->link_up && (q == q->n->q_head))
+    send_link_up (tc, q->n);
+}
+
+
+void
+handle_app_start (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  struct GST_Client *tc = cls;
+
+  if (GST_CLIENT_NONE != tc->role)
+  {
+    GNUNET_break_op (0);
+    GNUNET_SERVICE_client_drop (tc->client);
+    return;
+  }
+  tc->role = GST_CLIENT_APPLICATION;
+  GNUNET_CONTAINER_MDLL_insert (app, app_head, app_tail, tc);
+  GST_queues_iterate (&announce_queue, tc);
+  GNUNET_SERVICE_client_continue (tc->client);
+}
+
+
+int
+check_app_connect (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  GNUNET_MQ_check_zero_termination (m);
+  return GNUNET_OK;
+}
+
+
+void
+handle_app_connect (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  struct GST_Client *tc = cls;
+  struct GNUNET_PeerIdentity pid;
+  const char *emsg;
+
+  if (GNUNET_OK != GST_links_connect_url ((const char *) &m[1], &pid, &emsg))
+    LOG (GNUNET_ERROR_TYPE_WARNING, "Cannot connect to a HELLO: %s\n", emsg);
+  GNUNET_SERVICE_client_continue (tc->client);
+}
+
+
+/**
+ * Send APP_SEND_DONE to @a tc.
+ */
+static void
+send_done (struct GST_Client *tc, const struct GNUNET_PeerIdentity *peer,
+           uint64_t request_id, int32_t status)
+{
+  struct GNUNET_MQ_Envelope *env;
+  struct SendDoneMessage *m;
+
+  env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE);
+  m->peer = *peer;
+  m->status = htonl ((uint32_t) status);
+  m->request_id = request_id;
+  GNUNET_MQ_send (tc->mq, env);
+}
+
+
+/**
+ * The communicator took (or lost) an application's message.
+ */
+static void
+app_send_cont (void *cls, enum GNUNET_GenericReturnValue ok)
+{
+  struct SendContext *sc = cls;
+
+  if (NULL != sc->tc)
+    send_done (sc->tc, &sc->peer, sc->request_id, (GNUNET_OK == ok) ? 1 : -1);
+  GNUNET_CONTAINER_DLL_remove (sc_head, sc_tail, sc);
+  GNUNET_free (sc);
+}
+
+
+int
+check_app_send (void *cls, const struct GST_AppSendMessage *m)
+{
+  const struct GNUNET_MessageHeader *inner
+    = (const struct GNUNET_MessageHeader *) &m[1];
+  size_t rest = ntohs (m->header.size) - sizeof (*m);
+
+  if ((rest < sizeof (*inner)) || (ntohs (inner->size) != rest))
+  {
+    GNUNET_break_op (0);
+    return GNUNET_SYSERR;
+  }
+  return GNUNET_OK;
+}
+
+
+void
+handle_app_send (void *cls, const struct GST_AppSendMessage *m)
+{
+  struct GST_Client *tc = cls;
+  struct SendContext *sc = GNUNET_new (struct SendContext);
+  enum GNUNET_GenericReturnValue ret;
+
+  sc->tc = tc;
+  sc->peer = m->peer;
+  sc->request_id = m->request_id;
+  GNUNET_CONTAINER_DLL_insert (sc_head, sc_tail, sc);
+  ret = GST_links_send_data (&m->peer,
+                             (const struct GNUNET_MessageHeader *) &m[1],
+                             ntohl (m->prefs), &app_send_cont, sc);
+  if (GNUNET_OK != ret)
+  {
+    GNUNET_CONTAINER_DLL_remove (sc_head, sc_tail, sc);
+    GNUNET_free (sc);
+    send_done (tc, &m->peer, m->request_id, (GNUNET_NO == ret) ? 0 : -1);
+  }
+  GNUNET_SERVICE_client_continue (tc->client);
+}
+
+
+void
+handle_app_recv_ok (void *cls, const struct GST_AppPeerMessage *m)
+{
+  struct GST_Client *tc = cls;
+
+  if ((GST_CLIENT_APPLICATION != tc->role) || (0 == tc->recv_unconfirmed))
+  {
+    GNUNET_break_op (0);
+    GNUNET_SERVICE_client_drop (tc->client);
+    return;
+  }
+  tc->recv_unconfirmed--;
+  GST_queues_release_acks ();
+  GNUNET_SERVICE_client_continue (tc->client);
+}
+
+
+/**
+ * Send one MONITOR_QUEUE for @a q to the client @a cls.
+ */
+static void
+monitor_queue (void *cls, const struct GST_Queue *q)
+{
+  struct GST_Client *tc = cls;
+  size_t alen = strlen (q->address) + 1;
+  struct GNUNET_MQ_Envelope *env;
+  struct MonitorQueueMessage *m;
+
+  env = GNUNET_MQ_msg_extra (m, alen,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_QUEUE);
+  m->peer = q->n->pid;
+  m->state = htonl ((q->validated ? 1 : 0) | (q->n->link_up ? 2 : 0));
+  m->nt = htonl (q->nt);
+  m->mtu = htonl (q->mtu);
+  m->cs = htonl ((uint32_t) q->cs);
+  m->rtt_us = GNUNET_htonll (q->validated ? q->rtt.rel_value_us : UINT64_MAX);
+  m->bytes_sent = GNUNET_htonll (q->bytes_sent);
+  m->bytes_received = GNUNET_htonll (q->bytes_received);
+  m->priority = htonl (q->priority);
+  memcpy (&m[1], q->address, alen);
+  GNUNET_MQ_send (tc->mq, env);
+}
+
+
+void
+handle_monitor_get (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  struct GST_Client *tc = cls;
+  struct GNUNET_MQ_Envelope *env;
+  struct GNUNET_MessageHeader *end;
+
+  GST_queues_iterate (&monitor_queue, tc);
+  env = GNUNET_MQ_msg (end, BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_END);
+  GNUNET_MQ_send (tc->mq, env);
+  GNUNET_SERVICE_client_continue (tc->client);
+}
+
+
+void
+handle_ping (void *cls, const struct GST_PingRequestMessage *m)
+{
+  struct GST_Client *tc = cls;
+  uint32_t count = GNUNET_MIN (ntohl (m->count), 1000);
+
+  for (uint32_t i = 0; i < count; i++)
+  {
+    struct Ping *p = GNUNET_new (struct Ping);
+
+    p->tc = tc;
+    p->peer = m->peer;
+    p->seq = next_seq++;
+    GNUNET_CONTAINER_DLL_insert_tail (ping_head, ping_tail, p);
+    if (GNUNET_OK != GST_links_ping (&m->peer, p->seq))
+    {
+      ping_finish (p, -1, GNUNET_TIME_UNIT_ZERO);
+      continue;
+    }
+    p->timeout = GNUNET_SCHEDULER_add_delayed (PING_TIMEOUT,
+                                               &do_ping_timeout, p);
+  }
+  GNUNET_SERVICE_client_continue (tc->client);
+}

@@ -1,0 +1,1055 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_links.c
+ * @brief Address validation and virtual links (TRANSPORT-NG steps 1-4,
+ *        seed 003), dispatch of what peers send, wanted peers.
+ *
+ * Every queue is validated on its own: we send a random challenge over
+ * it, and the peer answers with a signature over the challenge, our
+ * identity, its monotonic time and a validity.  A queue is usable for
+ * data only once answered; a link is up while at least one queue is.
+ * Receiving a challenge makes us validate the sender in turn (the
+ * reverse challenge), so both sides confirm.
+ */
+#include "transport_links.h"
+#include "transport_clients.h"
+#include "transport_identity.h"
+#include "braid_protocols.h"
+#include "braid_util.h"
+#include "braid_transport_service.h"
+
+#define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
+
+/** How long a response must arrive after its challenge. */
+#define CHALLENGE_TIMEOUT GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_SECONDS, 10)
+
+/** Validity a responder grants (and the most we accept). */
+#define VALIDATION_VALIDITY GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_MINUTES, 60)
+
+/** First retry of an unanswered challenge; doubles up to the maximum. */
+#define CHALLENGE_RETRY GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_MILLISECONDS, 500)
+
+/** Longest wait between challenges of an unvalidated queue. */
+#define CHALLENGE_RETRY_MAX GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_SECONDS, 30)
+
+/** How often wanted peers without a link get new queue requests. */
+#define WANTED_RETRY GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_SECONDS, 5)
+
+GNUNET_NETWORK_STRUCT_BEGIN
+
+/**
+ * VALIDATION_CHALLENGE; followed by the sender's HELLO URL,
+ * NUL-terminated (doc/transport-wire.md).
+ */
+struct ChallengeMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE. */
+  struct GNUNET_MessageHeader header;
+
+  /** Random, single use. */
+  struct GNUNET_CRYPTO_ChallengeNonceP challenge;
+
+  /** Sender's monotonic time. */
+  struct GNUNET_TIME_AbsoluteNBO sender_time;
+};
+
+/**
+ * VALIDATION_RESPONSE.
+ */
+struct ResponseMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_RESPONSE. */
+  struct GNUNET_MessageHeader header;
+
+  /** The challenge answered. */
+  struct GNUNET_CRYPTO_ChallengeNonceP challenge;
+
+  /** Responder's monotonic time: increases with every response. */
+  struct GNUNET_TIME_AbsoluteNBO responder_time;
+
+  /** How long the challenger may consider the path valid. */
+  struct GNUNET_TIME_RelativeNBO validity;
+
+  /** Over #ResponseSignaturePS. */
+  struct GNUNET_CRYPTO_EddsaSignature sig;
+};
+
+/**
+ * What a response signs.
+ */
+struct ResponseSignaturePS
+{
+  /** #BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION. */
+  struct GNUNET_CRYPTO_EccSignaturePurpose purpose;
+
+  /** The challenge. */
+  struct GNUNET_CRYPTO_ChallengeNonceP challenge;
+
+  /** Who asked: a response to one peer is useless to another. */
+  struct GNUNET_PeerIdentity challenger;
+
+  /** Responder's monotonic time. */
+  struct GNUNET_TIME_AbsoluteNBO responder_time;
+
+  /** Granted validity. */
+  struct GNUNET_TIME_RelativeNBO validity;
+};
+
+/**
+ * LINK_PING and LINK_PONG.
+ */
+struct PingMessage
+{
+  /** Type LINK_PING or LINK_PONG. */
+  struct GNUNET_MessageHeader header;
+
+  /** Sequence number chosen by the pinger. */
+  uint32_t seq;
+
+  /** Zero. */
+  uint32_t reserved;
+
+  /** Pinger's time when sent. */
+  struct GNUNET_TIME_AbsoluteNBO sent;
+};
+
+GNUNET_NETWORK_STRUCT_END
+
+/**
+ * A response that waits for a queue to its challenger.
+ */
+struct PendingResponse
+{
+  /** DLL. */
+  struct PendingResponse *next;
+
+  /** DLL. */
+  struct PendingResponse *prev;
+
+  /** The challenger. */
+  struct GNUNET_PeerIdentity pid;
+
+  /** Given up after this. */
+  struct GNUNET_TIME_Absolute expires;
+
+  /** The response. */
+  struct ResponseMessage msg;
+};
+
+/** The peer key, for signing responses. */
+static struct GNUNET_CRYPTO_EddsaPrivateKey key;
+
+/** State file of the monotonic clock used for responses. */
+static char *time_file;
+
+/** Newest HELLO of every peer we heard of. */
+static struct BRAID_HELLO_Book *book;
+
+/** Peers the user asked for: pid -> (void *) 1. */
+static struct GNUNET_CONTAINER_MultiPeerMap *wanted;
+
+/** Task asking communicators for queues to wanted peers. */
+static struct GNUNET_SCHEDULER_Task *wanted_task;
+
+/** Responses waiting for a queue. */
+static struct PendingResponse *pr_head;
+
+/** Responses waiting for a queue. */
+static struct PendingResponse *pr_tail;
+
+/** Malformed or unexpected messages from peers, dropped. */
+static unsigned long long dropped;
+
+
+/**
+ * Our monotonic time for a response; never repeats, never goes back.
+ */
+static struct GNUNET_TIME_Absolute
+monotonic_now (void)
+{
+  static struct GNUNET_TIME_Absolute last;
+  struct GNUNET_TIME_Absolute t;
+  char *emsg;
+
+  if (GNUNET_OK != BRAID_UTIL_monotonic_time (time_file, &t, &emsg))
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR, "%s\n", emsg);
+    GNUNET_free (emsg);
+    t = GNUNET_TIME_absolute_get ();
+  }
+  if (t.abs_value_us <= last.abs_value_us)
+    t.abs_value_us = last.abs_value_us + 1;
+  last = t;
+  return t;
+}
+
+
+static void
+receive_state_destroy (struct GST_Neighbour *n);
+
+
+/**
+ * Recompute the link state of @a n and tell applications of a change.
+ * @a except is a queue about to disappear.
+ */
+static void
+link_update (struct GST_Neighbour *n, const struct GST_Queue *except)
+{
+  int up = GNUNET_NO;
+
+  for (struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
+    if ((q != except) && q->validated)
+      up = GNUNET_YES;
+  if (up == n->link_up)
+    return;
+  n->link_up = up;
+  LOG (GNUNET_ERROR_TYPE_INFO, "Link to %s is %s\n", GNUNET_i2s (&n->pid),
+       up ? "up (confirmed)" : "down");
+  if (! up)
+    receive_state_destroy (n);
+  if (up)
+    GST_clients_link_up (n);
+  else
+    GST_clients_link_down (&n->pid);
+}
+
+
+/**
+ * Schedule the next challenge of @a q after @a delay.
+ */
+static void
+validation_schedule (struct GST_Queue *q, struct GNUNET_TIME_Relative delay);
+
+
+/**
+ * Send a new challenge over @a q.
+ */
+static void
+do_challenge (void *cls)
+{
+  struct GST_Queue *q = cls;
+  struct ChallengeMessage *m;
+  char *url = GST_identity_hello_url (BRAID_HELLO_SCOPE_LOOPBACK);
+  size_t ulen = strlen (url) + 1;
+  size_t size = sizeof (*m) + ulen;
+  struct GNUNET_TIME_Relative backoff;
+
+  q->validation_task = NULL;
+  if (q->validated && ! GNUNET_TIME_absolute_is_future (q->valid_until))
+  {
+    /* Revalidation went unanswered for the whole validity. */
+    q->validated = GNUNET_NO;
+    LOG (GNUNET_ERROR_TYPE_INFO, "Path to %s at %s expired\n",
+         GNUNET_i2s (&q->n->pid), q->address);
+    link_update (q->n, NULL);
+  }
+  if (size > GST_MAX_SEND_PAYLOAD)
+  {
+    GNUNET_free (url);
+    url = GNUNET_strdup ("");
+    ulen = 1;
+    size = sizeof (*m) + 1;
+  }
+  m = GNUNET_malloc (size);
+  m->header.size = htons ((uint16_t) size);
+  m->header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE);
+  GNUNET_CRYPTO_random_block (GNUNET_CRYPTO_QUALITY_NONCE, &m->challenge,
+                              sizeof (m->challenge));
+  m->sender_time = GNUNET_TIME_absolute_hton (GNUNET_TIME_absolute_get ());
+  memcpy (&m[1], url, ulen);
+  GNUNET_free (url);
+  q->challenge = m->challenge;
+  q->challenge_sent = GNUNET_TIME_absolute_get ();
+  q->challenge_pending = GNUNET_YES;
+  q->challenge_tries++;
+  (void) GST_queues_send (q->n, q, &m->header, NULL, NULL);
+  GNUNET_free (m);
+  /* Retry with exponential back-off until answered. */
+  backoff = GNUNET_TIME_relative_multiply (CHALLENGE_RETRY,
+                                           1U << GNUNET_MIN (q->challenge_tries
+                                                             - 1, 6));
+  validation_schedule (q, GNUNET_TIME_relative_min (backoff,
+                                                    CHALLENGE_RETRY_MAX));
+}
+
+
+static void
+validation_schedule (struct GST_Queue *q, struct GNUNET_TIME_Relative delay)
+{
+  if (NULL != q->validation_task)
+    GNUNET_SCHEDULER_cancel (q->validation_task);
+  q->validation_task = GNUNET_SCHEDULER_add_delayed (delay, &do_challenge, q);
+}
+
+
+/**
+ * Send the responses waiting for a queue to @a n.
+ */
+static void
+responses_flush (struct GST_Neighbour *n)
+{
+  for (struct PendingResponse *pr = pr_head; NULL != pr;)
+  {
+    struct PendingResponse *next = pr->next;
+
+    if (0 == GNUNET_memcmp (&pr->pid, &n->pid))
+    {
+      if (GNUNET_TIME_absolute_is_future (pr->expires))
+        (void) GST_queues_send (n, n->q_head, &pr->msg.header, NULL, NULL);
+      GNUNET_CONTAINER_DLL_remove (pr_head, pr_tail, pr);
+      GNUNET_free (pr);
+    }
+    pr = next;
+  }
+}
+
+
+void
+GST_links_queue_new (struct GST_Queue *q)
+{
+  responses_flush (q->n);
+  validation_schedule (q, GNUNET_TIME_UNIT_ZERO);
+}
+
+
+void
+GST_links_queue_gone (struct GST_Queue *q)
+{
+  if (NULL != q->validation_task)
+  {
+    GNUNET_SCHEDULER_cancel (q->validation_task);
+    q->validation_task = NULL;
+  }
+  link_update (q->n, q);
+}
+
+
+/**
+ * Ask communicators for queues to every address of @a hello that @a n
+ * has no queue to yet.
+ */
+static void
+queues_request (const struct BRAID_HELLO *hello)
+{
+  struct GST_Neighbour *n = GST_neighbour_find (&hello->pid);
+
+  for (unsigned int i = 0; i < hello->num_addresses; i++)
+  {
+    const char *a = hello->addrs[i].address;
+
+    if ((NULL != n) && GST_neighbour_has_address (n, a))
+      continue;
+    (void) GST_queues_create (&hello->pid, a);
+  }
+}
+
+
+/**
+ * Ask again for queues to wanted peers without a link.
+ */
+static enum GNUNET_GenericReturnValue
+wanted_retry_one (void *cls, const struct GNUNET_PeerIdentity *pid,
+                  void *value)
+{
+  const struct BRAID_HELLO *hello = BRAID_HELLO_book_get (book, pid);
+  struct GST_Neighbour *n = GST_neighbour_find (pid);
+
+  if ((NULL != hello) && ((NULL == n) || ! n->link_up))
+    queues_request (hello);
+  return GNUNET_OK;
+}
+
+
+/**
+ * Periodic task for wanted peers.
+ */
+static void
+do_wanted (void *cls)
+{
+  wanted_task = GNUNET_SCHEDULER_add_delayed (WANTED_RETRY, &do_wanted, NULL);
+  GNUNET_CONTAINER_multipeermap_iterate (wanted, &wanted_retry_one, NULL);
+}
+
+
+/**
+ * A communicator (re)connected: wanted peers may be reachable through
+ * it now, so links come back after a communicator restart.
+ */
+static void
+communicator_connected (struct GST_Client *tc)
+{
+  GNUNET_CONTAINER_multipeermap_iterate (wanted, &wanted_retry_one, NULL);
+}
+
+
+int
+GST_links_wanted (const struct GNUNET_PeerIdentity *pid)
+{
+  return GNUNET_CONTAINER_multipeermap_contains (wanted, pid);
+}
+
+
+enum GNUNET_GenericReturnValue
+GST_links_connect_url (const char *url,
+                       struct GNUNET_PeerIdentity *pid,
+                       const char **emsg)
+{
+  struct BRAID_HELLO hello;
+
+  if (GNUNET_OK != BRAID_HELLO_parse (url, BRAID_HELLO_PARSE_STRICT, &hello,
+                                      emsg))
+    return GNUNET_SYSERR;
+  if (0 == GNUNET_memcmp (&hello.pid, GST_identity_pid ()))
+  {
+    *emsg = "that is this peer's own HELLO";
+    return GNUNET_SYSERR;
+  }
+  *pid = hello.pid;
+  (void) BRAID_HELLO_book_offer (book, &hello);
+  (void) GNUNET_CONTAINER_multipeermap_put (
+    wanted, &hello.pid, (void *) 1,
+    GNUNET_CONTAINER_MULTIHASHMAPOPTION_REPLACE);
+  LOG (GNUNET_ERROR_TYPE_INFO, "Link to %s requested (%u addresses)\n",
+       GNUNET_i2s (&hello.pid), hello.num_addresses);
+  queues_request (BRAID_HELLO_book_get (book, &hello.pid));
+  return GNUNET_OK;
+}
+
+
+/**
+ * Count and log a message a peer should not have sent.
+ */
+static void
+drop (const struct GNUNET_PeerIdentity *sender, const char *why)
+{
+  dropped++;
+  GNUNET_break_op (0);
+  LOG (GNUNET_ERROR_TYPE_DEBUG, "Dropped a message from %s: %s\n",
+       GNUNET_i2s (sender), why);
+}
+
+
+/**
+ * Answer a challenge from @a sender: sign, and send over a queue to it,
+ * or keep the answer until one exists.
+ */
+static void
+handle_challenge (const struct GNUNET_PeerIdentity *sender,
+                  const struct GNUNET_MessageHeader *msg)
+{
+  const struct ChallengeMessage *m = (const struct ChallengeMessage *) msg;
+  size_t size = ntohs (msg->size);
+  const char *url = (const char *) &m[1];
+  struct BRAID_HELLO hello;
+  struct ResponseSignaturePS ps;
+  struct ResponseMessage r;
+  struct GST_Neighbour *n;
+
+  if ((size < sizeof (*m) + 1) || ('\0' != url[size - sizeof (*m) - 1]))
+  {
+    drop (sender, "malformed challenge");
+    return;
+  }
+  /* The sender's HELLO lets us open a queue back if we have none. */
+  if (('\0' != url[0])
+      && (GNUNET_OK == BRAID_HELLO_parse (url, BRAID_HELLO_PARSE_STRICT,
+                                          &hello, NULL))
+      && (0 == GNUNET_memcmp (&hello.pid, sender)))
+    (void) BRAID_HELLO_book_offer (book, &hello);
+  memset (&r, 0, sizeof (r));
+  r.header.size = htons (sizeof (r));
+  r.header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_RESPONSE);
+  r.challenge = m->challenge;
+  r.responder_time = GNUNET_TIME_absolute_hton (monotonic_now ());
+  r.validity = GNUNET_TIME_relative_hton (VALIDATION_VALIDITY);
+  memset (&ps, 0, sizeof (ps));
+  ps.purpose.purpose = htonl (BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION);
+  ps.purpose.size = htonl (sizeof (ps));
+  ps.challenge = r.challenge;
+  ps.challenger = *sender;
+  ps.responder_time = r.responder_time;
+  ps.validity = r.validity;
+  GNUNET_CRYPTO_eddsa_sign_ (&key, &ps.purpose, &r.sig);
+  n = GST_neighbour_find (sender);
+  if ((NULL != n) && (NULL != n->q_head))
+  {
+    (void) GST_queues_send (n, n->q_head, &r.header, NULL, NULL);
+  }
+  else
+  {
+    struct PendingResponse *pr = GNUNET_new (struct PendingResponse);
+    const struct BRAID_HELLO *h = BRAID_HELLO_book_get (book, sender);
+
+    pr->pid = *sender;
+    pr->expires = GNUNET_TIME_relative_to_absolute (CHALLENGE_TIMEOUT);
+    pr->msg = r;
+    GNUNET_CONTAINER_DLL_insert_tail (pr_head, pr_tail, pr);
+    if (NULL != h)
+      queues_request (h); /* the reverse direction */
+  }
+  /* Reverse challenge: make sure we validate the sender too. */
+  if (NULL != n)
+    for (struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
+      if (! q->validated && ! q->challenge_pending)
+        validation_schedule (q, GNUNET_TIME_UNIT_ZERO);
+}
+
+
+/**
+ * Check a response from @a sender and validate the queue that carried
+ * the matching challenge.
+ */
+static void
+handle_response (const struct GNUNET_PeerIdentity *sender,
+                 const struct GNUNET_MessageHeader *msg)
+{
+  const struct ResponseMessage *r = (const struct ResponseMessage *) msg;
+  struct GST_Neighbour *n = GST_neighbour_find (sender);
+  struct ResponseSignaturePS ps;
+  struct GST_Queue *q = NULL;
+  struct GNUNET_TIME_Absolute rt;
+  struct GNUNET_TIME_Relative validity;
+
+  if (sizeof (*r) != ntohs (msg->size))
+  {
+    drop (sender, "malformed response");
+    return;
+  }
+  if (NULL != n)
+    for (q = n->q_head; NULL != q; q = q->next_n)
+      if (q->challenge_pending
+          && (0 == GNUNET_memcmp (&q->challenge, &r->challenge)))
+        break;
+  if (NULL == q)
+  {
+    drop (sender, "response to no outstanding challenge (replayed?)");
+    return;
+  }
+  memset (&ps, 0, sizeof (ps));
+  ps.purpose.purpose = htonl (BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION);
+  ps.purpose.size = htonl (sizeof (ps));
+  ps.challenge = r->challenge;
+  ps.challenger = *GST_identity_pid ();
+  ps.responder_time = r->responder_time;
+  ps.validity = r->validity;
+  if (GNUNET_OK != GNUNET_CRYPTO_eddsa_verify_ (
+        BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION, &ps.purpose, &r->sig,
+        &sender->public_key))
+  {
+    LOG (GNUNET_ERROR_TYPE_WARNING,
+         "Forged validation response claiming to be from %s\n",
+         GNUNET_i2s (sender));
+    drop (sender, "bad signature on response");
+    return;
+  }
+  rt = GNUNET_TIME_absolute_ntoh (r->responder_time);
+  if ((rt.abs_value_us <= n->last_response_time.abs_value_us)
+      || (GNUNET_TIME_relative_cmp (
+            GNUNET_TIME_absolute_get_duration (q->challenge_sent), >,
+            CHALLENGE_TIMEOUT)))
+  {
+    drop (sender, "stale response");
+    return;
+  }
+  n->last_response_time = rt;
+  validity = GNUNET_TIME_relative_min (GNUNET_TIME_relative_ntoh (r->validity),
+                                       VALIDATION_VALIDITY);
+  q->challenge_pending = GNUNET_NO;
+  q->challenge_tries = 0;
+  q->rtt = GNUNET_TIME_absolute_get_duration (q->challenge_sent);
+  q->validated = GNUNET_YES;
+  q->valid_until = GNUNET_TIME_relative_to_absolute (validity);
+  LOG (GNUNET_ERROR_TYPE_INFO, "Path to %s at %s validated (rtt %s)\n",
+       GNUNET_i2s (sender), q->address,
+       GNUNET_STRINGS_relative_time_to_string (q->rtt, GNUNET_YES));
+  /* Revalidate when three quarters of the validity have passed. */
+  validation_schedule (q, GNUNET_TIME_relative_divide (
+                         GNUNET_TIME_relative_multiply (validity, 3), 4));
+  link_update (n, NULL);
+}
+
+
+/**
+ * A ping: echo it back over the link.
+ */
+static void
+handle_link_ping (const struct GNUNET_PeerIdentity *sender,
+                  const struct GNUNET_MessageHeader *msg)
+{
+  struct PingMessage pong;
+  struct GST_Neighbour *n = GST_neighbour_find (sender);
+
+  if (sizeof (pong) != ntohs (msg->size))
+  {
+    drop (sender, "malformed ping");
+    return;
+  }
+  if ((NULL == n) || ! n->link_up)
+  {
+    drop (sender, "ping without a link");
+    return;
+  }
+  memcpy (&pong, msg, sizeof (pong));
+  pong.header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_LINK_PONG);
+  (void) GST_queues_send (n, NULL, &pong.header, NULL, NULL);
+}
+
+
+/**
+ * A pong: tell whoever pinged.
+ */
+static void
+handle_link_pong (const struct GNUNET_PeerIdentity *sender,
+                  const struct GNUNET_MessageHeader *msg)
+{
+  const struct PingMessage *p = (const struct PingMessage *) msg;
+
+  if (sizeof (*p) != ntohs (msg->size))
+  {
+    drop (sender, "malformed pong");
+    return;
+  }
+  GST_clients_pong (sender, ntohl (p->seq),
+                    GNUNET_TIME_absolute_get_duration (
+                      GNUNET_TIME_absolute_ntoh (p->sent)));
+}
+
+
+/**
+ * A backchannel message for one of our communicators.
+ */
+static void
+handle_link_backchannel (const struct GNUNET_PeerIdentity *sender,
+                         const struct GNUNET_MessageHeader *msg)
+{
+  const struct GNUNET_MessageHeader *inner = &msg[1];
+  size_t rest = ntohs (msg->size) - sizeof (*msg);
+  size_t isize;
+  const char *name;
+
+  if ((rest < sizeof (*inner) + 1)
+      || ((isize = ntohs (inner->size)) < sizeof (*inner)) || (isize >= rest))
+  {
+    drop (sender, "malformed backchannel message");
+    return;
+  }
+  name = (const char *) inner + isize;
+  if (strnlen (name, rest - isize) != rest - isize - 1)
+  {
+    drop (sender, "backchannel message without a communicator name");
+    return;
+  }
+  GST_queues_backchannel_deliver (sender, inner, name);
+}
+
+
+/**
+ * Hand a reassembled, ordered message to applications.
+ */
+static void
+deliver (void *cls, struct BRAID_TRANSPORT_Delivery *d)
+{
+  struct GST_Neighbour *n = cls;
+
+  GST_clients_deliver (&n->pid, d->msg);
+  GNUNET_free (d);
+}
+
+
+static void
+reorder_schedule (struct GST_Neighbour *n);
+
+
+/**
+ * Give up on gaps the reorder buffer waited for too long.
+ */
+static void
+do_reorder_expire (void *cls)
+{
+  struct GST_Neighbour *n = cls;
+
+  n->reorder_task = NULL;
+  (void) BRAID_TRANSPORT_reorder_expire (n->ro, GNUNET_TIME_absolute_get (),
+                                         &deliver, n);
+  reorder_schedule (n);
+}
+
+
+/**
+ * Run do_reorder_expire() when the oldest held message is due.
+ */
+static void
+reorder_schedule (struct GST_Neighbour *n)
+{
+  if (NULL != n->reorder_task)
+  {
+    GNUNET_SCHEDULER_cancel (n->reorder_task);
+    n->reorder_task = NULL;
+  }
+  if (0 == BRAID_TRANSPORT_reorder_held (n->ro))
+    return;
+  n->reorder_task = GNUNET_SCHEDULER_add_at (
+    BRAID_TRANSPORT_reorder_next_deadline (n->ro), &do_reorder_expire, n);
+}
+
+
+/**
+ * Create the receive state of @a n.
+ */
+static void
+receive_state_create (struct GST_Neighbour *n)
+{
+  struct BRAID_TRANSPORT_ReassemblyConfig rcfg;
+  struct BRAID_TRANSPORT_ReorderConfig ocfg;
+
+  BRAID_TRANSPORT_reassembly_config_default (&rcfg);
+  BRAID_TRANSPORT_reorder_config_default (&ocfg);
+  n->ra = BRAID_TRANSPORT_reassembly_create (&rcfg);
+  n->ro = BRAID_TRANSPORT_reorder_create (&ocfg);
+}
+
+
+/**
+ * Forget the receive state of @a n (the peer starts counting again
+ * when a link comes back).
+ */
+static void
+receive_state_destroy (struct GST_Neighbour *n)
+{
+  if (NULL != n->reorder_task)
+    GNUNET_SCHEDULER_cancel (n->reorder_task);
+  n->reorder_task = NULL;
+  if (NULL != n->ra)
+    BRAID_TRANSPORT_reassembly_destroy (n->ra);
+  if (NULL != n->ro)
+    BRAID_TRANSPORT_reorder_destroy (n->ro);
+  n->ra = NULL;
+  n->ro = NULL;
+}
+
+
+void
+GST_links_neighbour_free (struct GST_Neighbour *n)
+{
+  receive_state_destroy (n);
+}
+
+
+/**
+ * A fragment of an application message.
+ */
+static void
+handle_fragment (const struct GNUNET_PeerIdentity *sender,
+                 const struct GNUNET_MessageHeader *msg)
+{
+  struct GST_Neighbour *n = GST_neighbour_find (sender);
+  struct BRAID_TRANSPORT_Fragment frag;
+  struct BRAID_TRANSPORT_Delivery *d;
+  struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
+
+  if ((NULL == n) || ! n->link_up)
+  {
+    /* Applications see a peer only once the link is confirmed. */
+    drop (sender, "data before the link is confirmed");
+    return;
+  }
+  if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_fragment (msg, ntohs (msg->size),
+                                                        &frag))
+  {
+    drop (sender, "malformed fragment");
+    return;
+  }
+  if (NULL == n->ra)
+    receive_state_create (n);
+  switch (BRAID_TRANSPORT_reassembly_add (n->ra, &frag, now, &d))
+  {
+  case BRAID_TRANSPORT_REASSEMBLY_COMPLETE:
+    break;
+  case BRAID_TRANSPORT_REASSEMBLY_INVALID:
+    drop (sender, "inconsistent fragments");
+    return;
+  default:
+    return;
+  }
+  if (0 == (d->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED))
+  {
+    deliver (n, d);
+    return;
+  }
+  (void) BRAID_TRANSPORT_reorder_add (n->ro, d, now, &deliver, n);
+  reorder_schedule (n);
+}
+
+
+void
+GST_links_receive (struct GST_Client *tc,
+                   const struct GNUNET_PeerIdentity *sender,
+                   const struct GNUNET_MessageHeader *msg)
+{
+  switch (ntohs (msg->type))
+  {
+  case BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE:
+    handle_challenge (sender, msg);
+    return;
+  case BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_RESPONSE:
+    handle_response (sender, msg);
+    return;
+  case BRAID_MESSAGE_TYPE_TRANSPORT_LINK_PING:
+    handle_link_ping (sender, msg);
+    return;
+  case BRAID_MESSAGE_TYPE_TRANSPORT_LINK_PONG:
+    handle_link_pong (sender, msg);
+    return;
+  case BRAID_MESSAGE_TYPE_TRANSPORT_BACKCHANNEL:
+    handle_link_backchannel (sender, msg);
+    return;
+  case BRAID_MESSAGE_TYPE_TRANSPORT_FRAGMENT:
+    handle_fragment (sender, msg);
+    return;
+  default:
+    drop (sender, "unknown message type");
+    return;
+  }
+}
+
+
+int
+GST_links_receivers_congested (void)
+{
+  return GST_clients_congested ();
+}
+
+
+void
+GST_links_backchannel_send (const struct GNUNET_PeerIdentity *target,
+                            const struct GNUNET_MessageHeader *inner,
+                            const char *name)
+{
+  struct GST_Neighbour *n = GST_neighbour_find (target);
+  size_t nlen = strlen (name) + 1;
+  size_t size = sizeof (struct GNUNET_MessageHeader) + ntohs (inner->size)
+                + nlen;
+  struct GNUNET_MessageHeader *m;
+
+  if ((NULL == n) || (NULL == n->q_head) || (size > GST_MAX_SEND_PAYLOAD))
+  {
+    /* Reference 3: without a link or queue the message is dropped; the
+       communicator protects itself against loss. */
+    LOG (GNUNET_ERROR_TYPE_DEBUG, "Backchannel message to %s dropped\n",
+         GNUNET_i2s (target));
+    return;
+  }
+  m = GNUNET_malloc (size);
+  m->size = htons ((uint16_t) size);
+  m->type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_BACKCHANNEL);
+  memcpy (&m[1], inner, ntohs (inner->size));
+  memcpy ((char *) &m[1] + ntohs (inner->size), name, nlen);
+  (void) GST_queues_send (n, n->link_up ? NULL : n->q_head, m, NULL, NULL);
+  GNUNET_free (m);
+}
+
+
+/**
+ * One application message being sent as fragments.
+ */
+struct FragmentSend
+{
+  /** Neighbour. */
+  struct GST_Neighbour *n;
+
+  /** Fragments handed to queues and not yet done. */
+  unsigned int outstanding;
+
+  /** #GNUNET_YES once every fragment was handed to a queue. */
+  int all_queued;
+
+  /** #GNUNET_YES if a fragment failed. */
+  int failed;
+
+  /** The application's continuation. */
+  GST_SendContinuation cont;
+
+  /** Its closure. */
+  void *cont_cls;
+};
+
+
+/**
+ * Finish @a fs if nothing of it is outstanding.
+ */
+static void
+fragment_send_maybe_done (struct FragmentSend *fs)
+{
+  if (! fs->all_queued || (0 != fs->outstanding))
+    return;
+  if (NULL != fs->cont)
+    fs->cont (fs->cont_cls, fs->failed ? GNUNET_SYSERR : GNUNET_OK);
+  GNUNET_free (fs);
+}
+
+
+/**
+ * One fragment left (or was lost with its queue).
+ */
+static void
+fragment_sent (void *cls, enum GNUNET_GenericReturnValue ok)
+{
+  struct FragmentSend *fs = cls;
+
+  if (GNUNET_OK != ok)
+    fs->failed = GNUNET_YES;
+  fs->outstanding--;
+  fragment_send_maybe_done (fs);
+}
+
+
+/**
+ * Queue one fragment made by BRAID_TRANSPORT_fragment_split().
+ */
+static void
+fragment_queue (void *cls, const void *frag, size_t frag_size)
+{
+  struct FragmentSend *fs = cls;
+
+  fs->outstanding++;
+  if (GNUNET_OK != GST_queues_send (fs->n, NULL,
+                                    (const struct GNUNET_MessageHeader *) frag,
+                                    &fragment_sent, fs))
+  {
+    fs->outstanding--;
+    fs->failed = GNUNET_YES;
+  }
+}
+
+
+/**
+ * Largest fragment every validated queue of @a n can carry.
+ */
+static size_t
+link_fragment_size (const struct GST_Neighbour *n)
+{
+  size_t mtu = GST_MAX_SEND_PAYLOAD;
+
+  for (const struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
+    if (q->validated)
+      mtu = GNUNET_MIN (mtu, q->mtu);
+  return mtu;
+}
+
+
+enum GNUNET_GenericReturnValue
+GST_links_send_data (const struct GNUNET_PeerIdentity *pid,
+                     const struct GNUNET_MessageHeader *msg,
+                     uint32_t prefs,
+                     GST_SendContinuation cont,
+                     void *cont_cls)
+{
+  struct GST_Neighbour *n = GST_neighbour_find (pid);
+  struct FragmentSend *fs;
+  uint16_t flags = 0;
+  uint32_t order_seq = 0;
+
+  if ((NULL == n) || ! n->link_up)
+    return GNUNET_NO;
+  /* Out-of-order messages bypass the receiver's reorder buffer. */
+  if (0 == (prefs & BRAID_TRANSPORT_PREF_OUT_OF_ORDER))
+  {
+    flags |= BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED;
+    order_seq = n->next_order_seq;
+  }
+  if (0 != (prefs & BRAID_TRANSPORT_PREF_UNRELIABLE))
+    flags |= BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE;
+  fs = GNUNET_new (struct FragmentSend);
+  fs->n = n;
+  fs->cont = cont;
+  fs->cont_cls = cont_cls;
+  if (0 == BRAID_TRANSPORT_fragment_split (msg, n->next_msg_id, order_seq,
+                                           flags, link_fragment_size (n),
+                                           &fragment_queue, fs))
+  {
+    GNUNET_free (fs);
+    return GNUNET_SYSERR;
+  }
+  n->next_msg_id++;
+  if (0 != (flags & BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED))
+    n->next_order_seq++;
+  fs->all_queued = GNUNET_YES;
+  fragment_send_maybe_done (fs);
+  return GNUNET_OK;
+}
+
+
+enum GNUNET_GenericReturnValue
+GST_links_ping (const struct GNUNET_PeerIdentity *pid, uint32_t seq)
+{
+  struct GST_Neighbour *n = GST_neighbour_find (pid);
+  struct PingMessage p;
+
+  if ((NULL == n) || ! n->link_up)
+    return GNUNET_NO;
+  memset (&p, 0, sizeof (p));
+  p.header.size = htons (sizeof (p));
+  p.header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_LINK_PING);
+  p.seq = htonl (seq);
+  p.sent = GNUNET_TIME_absolute_hton (GNUNET_TIME_absolute_get ());
+  return (GNUNET_OK == GST_queues_send (n, NULL, &p.header, NULL, NULL))
+           ? GNUNET_OK
+           : GNUNET_NO;
+}
+
+
+void
+GST_links_init (const struct GNUNET_CONFIGURATION_Handle *cfg)
+{
+  char *emsg;
+  char *fn;
+
+  /* The identity module loaded the key already; this cannot fail. */
+  GNUNET_assert (GNUNET_OK == BRAID_UTIL_key_from_config (cfg, &key, &emsg));
+  if (GNUNET_OK != GNUNET_CONFIGURATION_get_value_filename (
+        cfg, "transport", "HELLO_TIME_FILE", &fn))
+    fn = GNUNET_strdup ("/dev/null");
+  GNUNET_asprintf (&time_file, "%s.validation", fn);
+  GNUNET_free (fn);
+  book = BRAID_HELLO_book_create ();
+  wanted = GNUNET_CONTAINER_multipeermap_create (16, GNUNET_NO);
+  GST_communicators_on_connect (&communicator_connected);
+  wanted_task = GNUNET_SCHEDULER_add_delayed (WANTED_RETRY, &do_wanted, NULL);
+}
+
+
+void
+GST_links_done (void)
+{
+  struct PendingResponse *pr;
+
+  if (NULL != wanted_task)
+  {
+    GNUNET_SCHEDULER_cancel (wanted_task);
+    wanted_task = NULL;
+  }
+  while (NULL != (pr = pr_head))
+  {
+    GNUNET_CONTAINER_DLL_remove (pr_head, pr_tail, pr);
+    GNUNET_free (pr);
+  }
+  if (NULL != wanted)
+    GNUNET_CONTAINER_multipeermap_destroy (wanted);
+  wanted = NULL;
+  if (NULL != book)
+    BRAID_HELLO_book_destroy (book);
+  book = NULL;
+  GNUNET_CRYPTO_zero_keys (&key, sizeof (key));
+  GNUNET_free (time_file);
+  if (0 != dropped)
+    LOG (GNUNET_ERROR_TYPE_INFO, "%llu malformed or unexpected messages "
+         "from peers were dropped\n", dropped);
+}

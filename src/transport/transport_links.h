@@ -1,0 +1,118 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_links.h
+ * @brief Virtual links: address validation by challenge/response
+ *        (TRANSPORT-NG steps 1-4), link up/down, what arrives from peers,
+ *        and the peers the user asked for.
+ */
+#ifndef TRANSPORT_LINKS_H
+#define TRANSPORT_LINKS_H
+
+#include "transport_queues.h"
+
+/**
+ * Start link handling.
+ */
+void
+GST_links_init (const struct GNUNET_CONFIGURATION_Handle *cfg);
+
+
+/**
+ * Stop link handling.
+ */
+void
+GST_links_done (void);
+
+
+/**
+ * Did the user ask for a link to @a pid (so its neighbour entry stays)?
+ */
+int
+GST_links_wanted (const struct GNUNET_PeerIdentity *pid);
+
+
+/**
+ * Ask for a link to the peer of HELLO @a url.
+ *
+ * @param[out] emsg on error, a static reason
+ * @param[out] pid the peer, on success
+ * @return #GNUNET_OK, or #GNUNET_SYSERR if @a url is not a valid HELLO
+ */
+enum GNUNET_GenericReturnValue
+GST_links_connect_url (const char *url,
+                       struct GNUNET_PeerIdentity *pid,
+                       const char **emsg);
+
+
+/**
+ * A queue appeared: validate it.
+ */
+void
+GST_links_queue_new (struct GST_Queue *q);
+
+
+/**
+ * A queue is about to be freed: forget it, maybe the link goes down.
+ */
+void
+GST_links_queue_gone (struct GST_Queue *q);
+
+
+/**
+ * Neighbour @a n is about to be freed: drop its link state.
+ */
+void
+GST_links_neighbour_free (struct GST_Neighbour *n);
+
+
+/**
+ * A message arrived from @a sender through communicator @a tc.
+ */
+void
+GST_links_receive (struct GST_Client *tc,
+                   const struct GNUNET_PeerIdentity *sender,
+                   const struct GNUNET_MessageHeader *msg);
+
+
+/**
+ * Are applications so far behind that incoming traffic should wait?
+ */
+int
+GST_links_receivers_congested (void);
+
+
+/**
+ * Carry a communicator's backchannel message to @a target.
+ */
+void
+GST_links_backchannel_send (const struct GNUNET_PeerIdentity *target,
+                            const struct GNUNET_MessageHeader *inner,
+                            const char *name);
+
+
+/**
+ * Send an application message to @a pid over its link.
+ *
+ * @return #GNUNET_OK if queued (@a cont follows), #GNUNET_NO if there is
+ *         no confirmed link, #GNUNET_SYSERR if it cannot be sent
+ */
+enum GNUNET_GenericReturnValue
+GST_links_send_data (const struct GNUNET_PeerIdentity *pid,
+                     const struct GNUNET_MessageHeader *msg,
+                     uint32_t prefs,
+                     GST_SendContinuation cont,
+                     void *cont_cls);
+
+
+/**
+ * Send a link-level ping to @a pid.
+ *
+ * @return #GNUNET_OK if sent, #GNUNET_NO if there is no link
+ */
+enum GNUNET_GenericReturnValue
+GST_links_ping (const struct GNUNET_PeerIdentity *pid, uint32_t seq);
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * braid - one secure, self-tuning link over every path
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+/**
+ * @file transport_queues.h
+ * @brief Queues (paths) that communicators offer, neighbours, and
+ *        sending and receiving through them: the queue half of GNUnet
+ *        0.19's communicator API (reference tng-communicator-ipc.md,
+ *        2.4-2.14 and section 3).
+ */
+#ifndef TRANSPORT_QUEUES_H
+#define TRANSPORT_QUEUES_H
+
+#include "transport_service.h"
+#include "transport_communicators.h"
+#include "transport_fragment.h"
+#include "transport_reorder.h"
+
+/**
+ * Most SEND_MSGs in flight on one queue and on one communicator
+ * (reference 2.6.2, checklist 5).
+ */
+#define GST_QUEUE_MAX_IN_FLIGHT 32
+#define GST_COMM_MAX_IN_FLIGHT 512
+
+/**
+ * Largest payload of one SEND_MSG whatever the MTU says: GNUnet 0.19's
+ * receiving communicators corrupt their heap above it (quirk 6.10).
+ */
+#define GST_MAX_SEND_PAYLOAD 65447
+
+struct GST_Neighbour;
+
+/**
+ * A queue: one path to one peer through one communicator.
+ */
+struct GST_Queue
+{
+  /** In the neighbour's DLL. */
+  struct GST_Queue *next_n;
+
+  /** In the neighbour's DLL. */
+  struct GST_Queue *prev_n;
+
+  /** In the communicator's DLL. */
+  struct GST_Queue *next_c;
+
+  /** In the communicator's DLL. */
+  struct GST_Queue *prev_c;
+
+  /** The communicator's client. */
+  struct GST_Client *tc;
+
+  /** The peer. */
+  struct GST_Neighbour *n;
+
+  /** The communicator's queue id, as received. */
+  uint32_t qid;
+
+  /** The peer's address for this queue. */
+  char *address;
+
+  /** enum GNUNET_NetworkType. */
+  uint32_t nt;
+
+  /** Largest whole message per SEND_MSG. */
+  uint32_t mtu;
+
+  /** Larger is preferred (udp's BOX queue is 1, its KX queue 0). */
+  uint32_t priority;
+
+  /** 0 outbound, 1 inbound. */
+  int32_t cs;
+
+  /** SEND_MSGs we may still send (absolute, reference 2.6.2). */
+  uint64_t capacity;
+
+  /** #GNUNET_YES if @e capacity does not count down. */
+  int unlimited;
+
+  /** SEND_MSGs not yet acknowledged with SEND_MSG_ACK. */
+  unsigned int in_flight;
+
+  /** Payload bytes handed to the communicator. */
+  uint64_t bytes_sent;
+
+  /** Payload bytes received from the peer (any queue of its address). */
+  uint64_t bytes_received;
+
+  /** #GNUNET_YES once the peer answered a challenge on this queue. */
+  int validated;
+
+  /** When the validation runs out. */
+  struct GNUNET_TIME_Absolute valid_until;
+
+  /** Round-trip time measured by the last challenge/response. */
+  struct GNUNET_TIME_Relative rtt;
+
+  /** Outstanding challenge on this queue, if @e challenge_pending. */
+  struct GNUNET_CRYPTO_ChallengeNonceP challenge;
+
+  /** When @e challenge was sent. */
+  struct GNUNET_TIME_Absolute challenge_sent;
+
+  /** #GNUNET_YES while a challenge waits for its response. */
+  int challenge_pending;
+
+  /** Challenges sent without an answer since the last success. */
+  unsigned int challenge_tries;
+
+  /** Next (re)validation of this queue. */
+  struct GNUNET_SCHEDULER_Task *validation_task;
+};
+
+/**
+ * A peer we have at least one queue to, or want one to.
+ */
+struct GST_Neighbour
+{
+  /** Who. */
+  struct GNUNET_PeerIdentity pid;
+
+  /** Queues to this peer. */
+  struct GST_Queue *q_head;
+
+  /** Queues to this peer. */
+  struct GST_Queue *q_tail;
+
+  /** #GNUNET_YES while the virtual link is confirmed. */
+  int link_up;
+
+  /**
+   * Largest responder time seen in a valid response: responses must
+   * carry increasing times, so an old one cannot be replayed.
+   */
+  struct GNUNET_TIME_Absolute last_response_time;
+
+  /** Messages waiting for a queue with room. */
+  struct GST_PendingMessage *pm_head;
+
+  /** Messages waiting for a queue with room. */
+  struct GST_PendingMessage *pm_tail;
+
+  /** Number of entries in the pending list. */
+  unsigned int pm_count;
+
+  /** Receive side: fragments being reassembled (transport_fragment.c). */
+  struct BRAID_TRANSPORT_Reassembly *ra;
+
+  /** Receive side: in-order delivery (transport_reorder.c). */
+  struct BRAID_TRANSPORT_Reorder *ro;
+
+  /** Receive side: gives up on gaps in @e ro in time. */
+  struct GNUNET_SCHEDULER_Task *reorder_task;
+
+  /** Send side: next message id of this link. */
+  uint32_t next_msg_id;
+
+  /** Send side: next in-order sequence number of this link. */
+  uint32_t next_order_seq;
+};
+
+/**
+ * Called when a message handed to GST_queues_send() left (or not).
+ *
+ * @param cls closure
+ * @param ok #GNUNET_OK if the communicator took it, #GNUNET_SYSERR if
+ *        the queue went away first
+ */
+typedef void
+(*GST_SendContinuation) (void *cls, enum GNUNET_GenericReturnValue ok);
+
+/**
+ * A message waiting to be sent to a neighbour.
+ */
+struct GST_PendingMessage
+{
+  /** DLL. */
+  struct GST_PendingMessage *next;
+
+  /** DLL. */
+  struct GST_PendingMessage *prev;
+
+  /** Only over this queue (validation), or NULL for the best one. */
+  struct GST_Queue *only;
+
+  /** Called when sent. */
+  GST_SendContinuation cont;
+
+  /** Closure for @e cont. */
+  void *cont_cls;
+
+  /** The whole message follows this struct. */
+  const struct GNUNET_MessageHeader *msg;
+};
+
+
+/**
+ * Set up queue handling.
+ */
+void
+GST_queues_init (void);
+
+
+/**
+ * Tear down every queue and neighbour.
+ */
+void
+GST_queues_done (void);
+
+
+/**
+ * Find the neighbour @a pid, or NULL.
+ */
+struct GST_Neighbour *
+GST_neighbour_find (const struct GNUNET_PeerIdentity *pid);
+
+
+/**
+ * Send @a msg to @a n: over @a only if not NULL (it must belong to
+ * @a n), else over the best validated queue with room; the message
+ * waits while every queue is full.  The message is copied.
+ *
+ * @return #GNUNET_OK if queued, #GNUNET_NO if too large for any queue,
+ *         #GNUNET_SYSERR if too many messages are waiting
+ */
+enum GNUNET_GenericReturnValue
+GST_queues_send (struct GST_Neighbour *n,
+                 struct GST_Queue *only,
+                 const struct GNUNET_MessageHeader *msg,
+                 GST_SendContinuation cont,
+                 void *cont_cls);
+
+
+/**
+ * Ask the communicator for @a address's prefix to open a queue to
+ * @a pid at @a address (QUEUE_CREATE, 1206).
+ *
+ * @return #GNUNET_OK if a communicator was asked, #GNUNET_NO if none
+ *         serves that prefix
+ */
+enum GNUNET_GenericReturnValue
+GST_queues_create (const struct GNUNET_PeerIdentity *pid, const char *address);
+
+
+/**
+ * Does @a n have a queue to exactly @a address?
+ */
+int
+GST_neighbour_has_address (const struct GST_Neighbour *n, const char *address);
+
+
+/**
+ * Iterate over all queues.
+ */
+void
+GST_queues_iterate (void (*cb) (void *cls, const struct GST_Queue *q),
+                    void *cls);
+
+
+/**
+ * A communicator client is gone: drop its queues and the
+ * acknowledgements held for it.
+ */
+void
+GST_queues_communicator_gone (struct GST_Client *tc);
+
+
+/**
+ * Applications caught up: send the INCOMING_MSG_ACKs held back.
+ */
+void
+GST_queues_release_acks (void);
+
+
+/**
+ * Deliver a backchannel message from @a origin to the local communicator
+ * named @a name (reference 3, step 3).
+ */
+void
+GST_queues_backchannel_deliver (const struct GNUNET_PeerIdentity *origin,
+                                const struct GNUNET_MessageHeader *inner,
+                                const char *name);
+
+/* Handlers of the communicator API (check_/handle_ pairs). */
+
+/** QUEUE_SETUP 1204 */
+struct GST_QueueSetupMessage;
+/** QUEUE_UPDATE 1222 */
+struct GST_QueueUpdateMessage;
+/** QUEUE_TEARDOWN 1205 */
+struct GST_QueueTeardownMessage;
+/** QUEUE_CREATE_OK / FAIL 1207 / 1208 */
+struct GST_QueueCreateResultMessage;
+/** SEND_MSG_ACK 1210 */
+struct GST_SendAckMessage;
+/** INCOMING_MSG 1202 */
+struct GST_IncomingMessage;
+/** COMMUNICATOR_BACKCHANNEL 1212 */
+struct GST_BackchannelMessage;
+
+GNUNET_NETWORK_STRUCT_BEGIN
+
+/** QUEUE_SETUP (1204), followed by the address, NUL-terminated. */
+struct GST_QueueSetupMessage
+{
+  /** Type 1204. */
+  struct GNUNET_MessageHeader header;
+  /** Queue id. */
+  uint32_t qid;
+  /** The peer. */
+  struct GNUNET_PeerIdentity receiver;
+  /** Network type, NBO. */
+  uint32_t nt;
+  /** MTU, NBO. */
+  uint32_t mtu;
+  /** Credit, NBO; UINT64_MAX unlimited. */
+  uint64_t q_len;
+  /** Priority, NBO. */
+  uint32_t priority;
+  /** Connection status, NBO. */
+  uint32_t cs;
+};
+
+/** QUEUE_UPDATE (1222). */
+struct GST_QueueUpdateMessage
+{
+  /** Type 1222. */
+  struct GNUNET_MessageHeader header;
+  /** Queue id. */
+  uint32_t qid;
+  /** The peer. */
+  struct GNUNET_PeerIdentity receiver;
+  /** Network type, NBO. */
+  uint32_t nt;
+  /** MTU, NBO. */
+  uint32_t mtu;
+  /** New credit, NBO. */
+  uint64_t q_len;
+  /** New priority, NBO. */
+  uint32_t priority;
+  /** Connection status, NBO. */
+  uint32_t cs;
+};
+
+/** QUEUE_TEARDOWN (1205). */
+struct GST_QueueTeardownMessage
+{
+  /** Type 1205. */
+  struct GNUNET_MessageHeader header;
+  /** Queue id. */
+  uint32_t qid;
+  /** The peer. */
+  struct GNUNET_PeerIdentity receiver;
+};
+
+/** QUEUE_CREATE_OK / QUEUE_CREATE_FAIL (1207 / 1208). */
+struct GST_QueueCreateResultMessage
+{
+  /** Type 1207 or 1208. */
+  struct GNUNET_MessageHeader header;
+  /** Echo of our request id. */
+  uint32_t request_id;
+};
+
+/** SEND_MSG_ACK (1210). */
+struct GST_SendAckMessage
+{
+  /** Type 1210. */
+  struct GNUNET_MessageHeader header;
+  /** 1 handed on, 0 no such queue; NBO. */
+  uint32_t status;
+  /** Echo of our message id. */
+  uint64_t mid;
+  /** The peer. */
+  struct GNUNET_PeerIdentity receiver;
+};
+
+/** INCOMING_MSG (1202), followed by the message. */
+struct GST_IncomingMessage
+{
+  /** Type 1202. */
+  struct GNUNET_MessageHeader header;
+  /** 1 if the communicator wants 1203 back, NBO. */
+  uint32_t fc_on;
+  /** Opaque id to echo in 1203. */
+  uint64_t fc_id;
+  /** How long the address should stay valid. */
+  struct GNUNET_TIME_RelativeNBO expected_address_validity;
+  /** The sending peer. */
+  struct GNUNET_PeerIdentity sender;
+  /** All zero from the library. */
+  struct GNUNET_PeerIdentity neighbour_sender;
+};
+
+/** COMMUNICATOR_BACKCHANNEL (1212): inner message, then the name. */
+struct GST_BackchannelMessage
+{
+  /** Type 1212. */
+  struct GNUNET_MessageHeader header;
+  /** Zero. */
+  uint32_t reserved;
+  /** Target peer. */
+  struct GNUNET_PeerIdentity pid;
+};
+
+GNUNET_NETWORK_STRUCT_END
+
+int
+check_queue_setup (void *cls, const struct GST_QueueSetupMessage *m);
+
+void
+handle_queue_setup (void *cls, const struct GST_QueueSetupMessage *m);
+
+void
+handle_queue_update (void *cls, const struct GST_QueueUpdateMessage *m);
+
+void
+handle_queue_teardown (void *cls, const struct GST_QueueTeardownMessage *m);
+
+void
+handle_queue_create_ok (void *cls,
+                        const struct GST_QueueCreateResultMessage *m);
+
+void
+handle_queue_create_fail (void *cls,
+                          const struct GST_QueueCreateResultMessage *m);
+
+void
+handle_send_ack (void *cls, const struct GST_SendAckMessage *m);
+
+int
+check_incoming (void *cls, const struct GST_IncomingMessage *m);
+
+void
+handle_incoming (void *cls, const struct GST_IncomingMessage *m);
+
+int
+check_backchannel (void *cls, const struct GST_BackchannelMessage *m);
+
+void
+handle_backchannel (void *cls, const struct GST_BackchannelMessage *m);
+
+#endif
