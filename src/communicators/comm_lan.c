@@ -49,7 +49,10 @@ BRAID_COMM_lan_announce_build (const struct BRAID_COMM_Identity *self,
   tbs_announce (tbs, &self->pid, ts.abs_value_us, port);
   /* Wire: peer, time, port (the signed fields), then the signature. */
   memcpy (out, &tbs[8], TBS_LEN - 8);
-  crypto_sign_detached (&out[TBS_LEN - 8], NULL, tbs, sizeof (tbs),
+  crypto_sign_detached (&out[TBS_LEN - 8],
+                        NULL,
+                        tbs,
+                        sizeof (tbs),
                         self->sign_sk);
 }
 
@@ -88,7 +91,9 @@ BRAID_COMM_lan_announce_parse (const uint8_t *pkt,
     return GNUNET_NO;
   }
   tbs_announce (tbs, &ann->peer, ann->ts_us, ann->port);
-  if (0 != crypto_sign_verify_detached (sig, tbs, sizeof (tbs),
+  if (0 != crypto_sign_verify_detached (sig,
+                                        tbs,
+                                        sizeof (tbs),
                                         ann->peer.public_key.q_y))
   {
     *why = BRAID_COMM_DROP_BAD_SIGNATURE;

@@ -62,6 +62,14 @@
     pair a queue; mpquic's -n and -mip). */
 #define MAX_QUEUES_PER_PEER 8
 
+/** Messages handed to TRANSPORT and not yet acknowledged, at most;
+    beyond it we stop reading the socket (backpressure: the kernel's
+    receive buffer holds the rest). */
+#define MAX_IN_FLIGHT 256
+
+/** Socket buffer sizes asked for (bursts at line rate). */
+#define SOCK_BUF (4 * 1024 * 1024)
+
 /** Datagrams read per wake-up at most. */
 #define READ_BATCH 64
 
@@ -283,6 +291,12 @@ static struct BRAID_COMM_KxReplayCache *lan_cache;
 
 /** Our UDP port. */
 static uint16_t our_port;
+
+/** Messages given to TRANSPORT, not yet acknowledged. */
+static unsigned int in_flight;
+
+/** #GNUNET_YES while reading is paused for backpressure. */
+static int read_paused;
 
 /** Probe ids (never 0). */
 static uint32_t next_probe_id = 1;
@@ -1333,6 +1347,26 @@ handle_resp (struct Session *ses, const uint8_t *pkt, size_t len)
 }
 
 
+static void
+do_read (void *cls);
+
+
+/**
+ * TRANSPORT is done with one message we gave it.
+ */
+static void
+receive_done (void *cls, int success)
+{
+  GNUNET_assert (in_flight > 0);
+  in_flight--;
+  if ((GNUNET_YES == read_paused) && (in_flight < MAX_IN_FLIGHT / 2))
+  {
+    read_paused = GNUNET_NO;
+    read_task = GNUNET_SCHEDULER_add_now (&do_read, NULL);
+  }
+}
+
+
 /**
  * Hand one authenticated message to TRANSPORT.
  */
@@ -1360,14 +1394,28 @@ deliver (const struct Session *ses, const uint8_t *payload, size_t len)
        "message of type %u from %s\n",
        (unsigned int) ntohs (hdr.type),
        GNUNET_i2s (&ses->peer));
-  (void)
-    GNUNET_TRANSPORT_communicator_receive (ch,
-                                           &ses->peer,
-                                           (const struct GNUNET_MessageHeader *)
-                                             payload,
-                                           ADDRESS_VALIDITY,
-                                           NULL,
-                                           NULL);
+  /* With a completion callback the library never drops the message
+     (without one it does, once 16 wait for the service); we stop reading
+     instead while TRANSPORT is behind. */
+  if (GNUNET_OK !=
+      GNUNET_TRANSPORT_communicator_receive (ch,
+                                             &ses->peer,
+                                             (const struct GNUNET_MessageHeader
+                                                *) payload,
+                                             ADDRESS_VALIDITY,
+                                             &receive_done,
+                                             NULL))
+    return;
+  if ((++in_flight >= MAX_IN_FLIGHT) && (NULL != read_task))
+  {
+    GNUNET_SCHEDULER_cancel (read_task);
+    read_task = NULL;
+    read_paused = GNUNET_YES;
+    GNUNET_STATISTICS_update (stats,
+                              "# reading paused (backpressure)",
+                              1,
+                              GNUNET_NO);
+  }
 }
 
 
@@ -1551,8 +1599,7 @@ handle_lan (const uint8_t *pkt,
 
   if (NULL == lan_cache)
     return; /* DISABLE_BROADCAST */
-  if (GNUNET_YES != BRAID_COMM_ratelimit_allow (ratelimit, from, from_len,
-                                                now))
+  if (GNUNET_YES != BRAID_COMM_ratelimit_allow (ratelimit, from, from_len, now))
   {
     count_drop (BRAID_COMM_DROP_RATE_LIMITED);
     return;
@@ -1576,8 +1623,8 @@ handle_lan (const uint8_t *pkt,
     ((struct sockaddr_in *) &ss)->sin_port = htons (ann.port);
   else
     ((struct sockaddr_in6 *) &ss)->sin6_port = htons (ann.port);
-  address = BRAID_COMM_udp_address_print ((const struct sockaddr *) &ss,
-                                          from_len);
+  address =
+    BRAID_COMM_udp_address_print ((const struct sockaddr *) &ss, from_len);
   if (NULL == address)
     return;
   LOG (GNUNET_ERROR_TYPE_INFO,
@@ -1585,8 +1632,7 @@ handle_lan (const uint8_t *pkt,
        GNUNET_i2s (&ann.peer),
        address);
   GNUNET_STATISTICS_update (stats, "# LAN peers found", 1, GNUNET_NO);
-  GNUNET_TRANSPORT_application_validate (ah, &ann.peer, GNUNET_NT_LAN,
-                                         address);
+  GNUNET_TRANSPORT_application_validate (ah, &ann.peer, GNUNET_NT_LAN, address);
   GNUNET_free (address);
 }
 
@@ -1613,7 +1659,10 @@ lan_send_if (void *cls,
   if (127 == (ntohl (((struct sockaddr_in *) &ss)->sin_addr.s_addr) >> 24))
     return GNUNET_OK;
   ((struct sockaddr_in *) &ss)->sin_port = htons (our_port);
-  send_dgram (&ss, sizeof (struct sockaddr_in), NULL, ann,
+  send_dgram (&ss,
+              sizeof (struct sockaddr_in),
+              NULL,
+              ann,
               BRAID_COMM_LAN_ANNOUNCE_LEN);
   return GNUNET_OK;
 }
@@ -1628,8 +1677,8 @@ do_lan_announce (void *cls)
   uint8_t ann[BRAID_COMM_LAN_ANNOUNCE_LEN];
   struct GNUNET_TIME_Absolute ts = GNUNET_TIME_absolute_get ();
 
-  lan_task = GNUNET_SCHEDULER_add_delayed (lan_interval, &do_lan_announce,
-                                           NULL);
+  lan_task =
+    GNUNET_SCHEDULER_add_delayed (lan_interval, &do_lan_announce, NULL);
   if (ts.abs_value_us <= last_kx_us)
     ts.abs_value_us = last_kx_us + 1;
   last_kx_us = ts.abs_value_us;
@@ -1733,8 +1782,9 @@ do_read (void *cls)
                                              sock,
                                              &do_read,
                                              NULL);
-  /* Several datagrams per wake-up: fewer scheduler rounds under load. */
-  for (unsigned int i = 0; i < READ_BATCH; i++)
+  /* Several datagrams per wake-up: fewer scheduler rounds under load;
+     deliver() may pause reading (read_task becomes NULL). */
+  for (unsigned int i = 0; (i < READ_BATCH) && (NULL != read_task); i++)
     if (GNUNET_OK != read_one ())
       break;
 }
@@ -1949,6 +1999,16 @@ setup_socket (struct sockaddr_storage *bound, socklen_t *bound_len)
   /* A bare port serves IPv4 too through one dual-stack socket. */
   if (AF_INET6 == sock_af)
     (void) setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof (off));
+  /* Room for bursts: the socket buffers are the only queue of a UDP
+     communicator (the forced variant works for root, beyond rmem_max). */
+  {
+    int size = SOCK_BUF;
+
+    if (0 != setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof (size)))
+      (void) setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof (size));
+    if (0 != setsockopt (fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof (size)))
+      (void) setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof (size));
+  }
   /* Learn the local address of each datagram, to answer from it. */
   {
     int on = 1;
@@ -2036,10 +2096,12 @@ lan_start (void)
                                                         SECTION,
                                                         "BROADCAST_INTERVAL",
                                                         &lan_interval))
-    lan_interval =
-      GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
-  if (0 != setsockopt (GNUNET_NETWORK_get_fd (sock), SOL_SOCKET, SO_BROADCAST,
-                       &on, sizeof (on)))
+    lan_interval = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
+  if (0 != setsockopt (GNUNET_NETWORK_get_fd (sock),
+                       SOL_SOCKET,
+                       SO_BROADCAST,
+                       &on,
+                       sizeof (on)))
   {
     LOG (GNUNET_ERROR_TYPE_WARNING,
          "no LAN discovery, broadcast refused: %s\n",
@@ -2116,8 +2178,8 @@ run (void *cls,
                                              NULL);
   announce_addresses (&bound, bound_len);
   our_port = ntohs ((AF_INET == bound.ss_family)
-                    ? ((struct sockaddr_in *) &bound)->sin_port
-                    : ((struct sockaddr_in6 *) &bound)->sin6_port);
+                      ? ((struct sockaddr_in *) &bound)->sin_port
+                      : ((struct sockaddr_in6 *) &bound)->sin6_port);
   if (GNUNET_YES !=
       GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION, "DISABLE_BROADCAST"))
     lan_start ();

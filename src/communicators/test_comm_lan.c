@@ -20,7 +20,9 @@ START_TEST (test_lan_announce_parse_valid)
   tc_identity (&a, 0x11);
   BRAID_COMM_lan_announce_build (&a, tc_time (7), 2086, pkt);
   ck_assert_int_eq (GNUNET_OK,
-                    BRAID_COMM_lan_announce_parse (pkt, sizeof (pkt), &ann,
+                    BRAID_COMM_lan_announce_parse (pkt,
+                                                   sizeof (pkt),
+                                                   &ann,
                                                    &why));
   ck_assert_mem_eq (&a.pid, &ann.peer, 32);
   ck_assert_uint_eq (TC_T0_US + 7, ann.ts_us);
@@ -72,7 +74,9 @@ START_TEST (test_lan_announce_parse_tampered_every_bit)
   {
     pkt[i / 8] ^= (uint8_t) (1u << (i % 8));
     ck_assert_int_eq (GNUNET_NO,
-                      BRAID_COMM_lan_announce_parse (pkt, sizeof (pkt), &ann,
+                      BRAID_COMM_lan_announce_parse (pkt,
+                                                     sizeof (pkt),
+                                                     &ann,
                                                      &why));
     ck_assert (BRAID_COMM_DROP_NONE != why);
     pkt[i / 8] ^= (uint8_t) (1u << (i % 8));
@@ -91,7 +95,9 @@ START_TEST (test_lan_announce_parse_port_zero)
   tc_identity (&a, 0x11);
   BRAID_COMM_lan_announce_build (&a, tc_time (7), 0, pkt);
   ck_assert_int_eq (GNUNET_NO,
-                    BRAID_COMM_lan_announce_parse (pkt, sizeof (pkt), &ann,
+                    BRAID_COMM_lan_announce_parse (pkt,
+                                                   sizeof (pkt),
+                                                   &ann,
                                                    &why));
   ck_assert_int_eq (BRAID_COMM_DROP_MALFORMED, why);
 }
