@@ -17,6 +17,7 @@
 #include "transport_links.h"
 #include "transport_clients.h"
 #include "transport_identity.h"
+#include "transport_validation.h"
 #include "braid_protocols.h"
 #include "braid_util.h"
 #include "braid_transport_service.h"
@@ -24,12 +25,10 @@
 #define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
 
 /** How long a response must arrive after its challenge. */
-#define CHALLENGE_TIMEOUT GNUNET_TIME_relative_multiply ( \
-    GNUNET_TIME_UNIT_SECONDS, 10)
+#define CHALLENGE_TIMEOUT GST_VALIDATION_CHALLENGE_TIMEOUT
 
 /** Validity a responder grants (and the most we accept). */
-#define VALIDATION_VALIDITY GNUNET_TIME_relative_multiply ( \
-    GNUNET_TIME_UNIT_MINUTES, 60)
+#define VALIDATION_VALIDITY GST_VALIDATION_MAX_VALIDITY
 
 /** First retry of an unanswered challenge; doubles up to the maximum. */
 #define CHALLENGE_RETRY GNUNET_TIME_relative_multiply ( \
@@ -59,48 +58,6 @@ struct ChallengeMessage
 
   /** Sender's monotonic time. */
   struct GNUNET_TIME_AbsoluteNBO sender_time;
-};
-
-/**
- * VALIDATION_RESPONSE.
- */
-struct ResponseMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_RESPONSE. */
-  struct GNUNET_MessageHeader header;
-
-  /** The challenge answered. */
-  struct GNUNET_CRYPTO_ChallengeNonceP challenge;
-
-  /** Responder's monotonic time: increases with every response. */
-  struct GNUNET_TIME_AbsoluteNBO responder_time;
-
-  /** How long the challenger may consider the path valid. */
-  struct GNUNET_TIME_RelativeNBO validity;
-
-  /** Over #ResponseSignaturePS. */
-  struct GNUNET_CRYPTO_EddsaSignature sig;
-};
-
-/**
- * What a response signs.
- */
-struct ResponseSignaturePS
-{
-  /** #BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION. */
-  struct GNUNET_CRYPTO_EccSignaturePurpose purpose;
-
-  /** The challenge. */
-  struct GNUNET_CRYPTO_ChallengeNonceP challenge;
-
-  /** Who asked: a response to one peer is useless to another. */
-  struct GNUNET_PeerIdentity challenger;
-
-  /** Responder's monotonic time. */
-  struct GNUNET_TIME_AbsoluteNBO responder_time;
-
-  /** Granted validity. */
-  struct GNUNET_TIME_RelativeNBO validity;
 };
 
 /**
@@ -141,7 +98,7 @@ struct PendingResponse
   struct GNUNET_TIME_Absolute expires;
 
   /** The response. */
-  struct ResponseMessage msg;
+  struct GST_ValidationResponse msg;
 };
 
 /** The peer key, for signing responses. */
@@ -449,8 +406,7 @@ handle_challenge (const struct GNUNET_PeerIdentity *sender,
   size_t size = ntohs (msg->size);
   const char *url = (const char *) &m[1];
   struct BRAID_HELLO hello;
-  struct ResponseSignaturePS ps;
-  struct ResponseMessage r;
+  struct GST_ValidationResponse r;
   struct GST_Neighbour *n;
 
   if ((size < sizeof (*m) + 1) || ('\0' != url[size - sizeof (*m) - 1]))
@@ -464,20 +420,8 @@ handle_challenge (const struct GNUNET_PeerIdentity *sender,
                                           &hello, NULL))
       && (0 == GNUNET_memcmp (&hello.pid, sender)))
     (void) BRAID_HELLO_book_offer (book, &hello);
-  memset (&r, 0, sizeof (r));
-  r.header.size = htons (sizeof (r));
-  r.header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_RESPONSE);
-  r.challenge = m->challenge;
-  r.responder_time = GNUNET_TIME_absolute_hton (monotonic_now ());
-  r.validity = GNUNET_TIME_relative_hton (VALIDATION_VALIDITY);
-  memset (&ps, 0, sizeof (ps));
-  ps.purpose.purpose = htonl (BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION);
-  ps.purpose.size = htonl (sizeof (ps));
-  ps.challenge = r.challenge;
-  ps.challenger = *sender;
-  ps.responder_time = r.responder_time;
-  ps.validity = r.validity;
-  GNUNET_CRYPTO_eddsa_sign_ (&key, &ps.purpose, &r.sig);
+  GST_validation_make_response (&key, &m->challenge, sender, monotonic_now (),
+                                VALIDATION_VALIDITY, &r);
   n = GST_neighbour_find (sender);
   if ((NULL != n) && (NULL != n->q_head))
   {
@@ -511,57 +455,39 @@ static void
 handle_response (const struct GNUNET_PeerIdentity *sender,
                  const struct GNUNET_MessageHeader *msg)
 {
-  const struct ResponseMessage *r = (const struct ResponseMessage *) msg;
+  const struct GST_ValidationResponse *r
+    = (const struct GST_ValidationResponse *) msg;
   struct GST_Neighbour *n = GST_neighbour_find (sender);
-  struct ResponseSignaturePS ps;
   struct GST_Queue *q = NULL;
   struct GNUNET_TIME_Absolute rt;
   struct GNUNET_TIME_Relative validity;
+  static const char *const why[] = {
+    "", "malformed response", "response to no outstanding challenge",
+    "bad signature on response", "stale response"
+  };
+  enum GST_ValidationVerdict v;
 
-  if (sizeof (*r) != ntohs (msg->size))
-  {
-    drop (sender, "malformed response");
-    return;
-  }
-  if (NULL != n)
+  if ((NULL != n) && (sizeof (*r) == ntohs (msg->size)))
     for (q = n->q_head; NULL != q; q = q->next_n)
       if (q->challenge_pending
           && (0 == GNUNET_memcmp (&q->challenge, &r->challenge)))
         break;
-  if (NULL == q)
+  v = GST_validation_check_response (
+    msg, (NULL != q) ? &q->challenge : NULL,
+    (NULL != q) ? q->challenge_sent : GNUNET_TIME_UNIT_ZERO_ABS,
+    GST_identity_pid (), sender,
+    (NULL != n) ? n->last_response_time : GNUNET_TIME_UNIT_ZERO_ABS,
+    GNUNET_TIME_absolute_get (), &rt, &validity);
+  if (GST_VALIDATION_OK != v)
   {
-    drop (sender, "response to no outstanding challenge (replayed?)");
-    return;
-  }
-  memset (&ps, 0, sizeof (ps));
-  ps.purpose.purpose = htonl (BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION);
-  ps.purpose.size = htonl (sizeof (ps));
-  ps.challenge = r->challenge;
-  ps.challenger = *GST_identity_pid ();
-  ps.responder_time = r->responder_time;
-  ps.validity = r->validity;
-  if (GNUNET_OK != GNUNET_CRYPTO_eddsa_verify_ (
-        BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION, &ps.purpose, &r->sig,
-        &sender->public_key))
-  {
-    LOG (GNUNET_ERROR_TYPE_WARNING,
-         "Forged validation response claiming to be from %s\n",
-         GNUNET_i2s (sender));
-    drop (sender, "bad signature on response");
-    return;
-  }
-  rt = GNUNET_TIME_absolute_ntoh (r->responder_time);
-  if ((rt.abs_value_us <= n->last_response_time.abs_value_us)
-      || (GNUNET_TIME_relative_cmp (
-            GNUNET_TIME_absolute_get_duration (q->challenge_sent), >,
-            CHALLENGE_TIMEOUT)))
-  {
-    drop (sender, "stale response");
+    if (GST_VALIDATION_BAD_SIGNATURE == v)
+      LOG (GNUNET_ERROR_TYPE_WARNING,
+           "Forged validation response claiming to be from %s\n",
+           GNUNET_i2s (sender));
+    drop (sender, why[v]);
     return;
   }
   n->last_response_time = rt;
-  validity = GNUNET_TIME_relative_min (GNUNET_TIME_relative_ntoh (r->validity),
-                                       VALIDATION_VALIDITY);
   q->challenge_pending = GNUNET_NO;
   q->challenge_tries = 0;
   q->rtt = GNUNET_TIME_absolute_get_duration (q->challenge_sent);
