@@ -292,6 +292,40 @@ static struct BRAID_COMM_KxReplayCache *lan_cache;
 /** Our UDP port. */
 static uint16_t our_port;
 
+/**
+ * Per-packet counters, kept here and published to STATISTICS once a
+ * second (an IPC update per packet would cost more than the crypto).
+ */
+enum Counter
+{
+  C_DGRAMS_RECEIVED,
+  C_BYTES_RECEIVED,
+  C_MSGS_RECEIVED,
+  C_DGRAMS_SENT,
+  C_BYTES_SENT,
+  C_MSGS_SENT,
+  C_SEND_ERRORS,
+  C_MAX
+};
+
+/** STATISTICS names of enum Counter. */
+static const char *const counter_name[C_MAX] = {"# datagrams received",
+                                                "# bytes received",
+                                                "# messages received",
+                                                "# datagrams sent",
+                                                "# bytes sent",
+                                                "# messages sent",
+                                                "# send errors"};
+
+/** The counters, then the drops by reason. */
+static uint64_t counters[C_MAX + BRAID_COMM_DROP_MAX];
+
+/** Values last published. */
+static uint64_t published[C_MAX + BRAID_COMM_DROP_MAX];
+
+/** Publishes the counters. */
+static struct GNUNET_SCHEDULER_Task *stats_task;
+
 /** Messages given to TRANSPORT, not yet acknowledged. */
 static unsigned int in_flight;
 
@@ -316,16 +350,47 @@ static uint8_t sbuf[MAX_DGRAM];
 static void
 count_drop (enum BRAID_COMM_Drop why)
 {
-  char *name;
-
-  GNUNET_asprintf (&name,
-                   "# datagrams dropped: %s",
-                   BRAID_COMM_drop_name (why));
-  GNUNET_STATISTICS_update (stats, name, 1, GNUNET_NO);
+  counters[C_MAX + why]++;
   LOG (GNUNET_ERROR_TYPE_DEBUG,
        "dropped a datagram: %s\n",
        BRAID_COMM_drop_name (why));
-  GNUNET_free (name);
+}
+
+
+/**
+ * Publish the counters that changed.
+ */
+static void
+publish_stats (void)
+{
+  for (unsigned int i = 0; i < C_MAX + BRAID_COMM_DROP_MAX; i++)
+  {
+    char *name;
+
+    if (counters[i] == published[i])
+      continue;
+    published[i] = counters[i];
+    if (i < C_MAX)
+    {
+      GNUNET_STATISTICS_set (stats, counter_name[i], counters[i], GNUNET_NO);
+      continue;
+    }
+    GNUNET_asprintf (&name,
+                     "# datagrams dropped: %s",
+                     BRAID_COMM_drop_name (i - C_MAX));
+    GNUNET_STATISTICS_set (stats, name, counters[i], GNUNET_NO);
+    GNUNET_free (name);
+  }
+}
+
+
+static void
+do_publish_stats (void *cls)
+{
+  stats_task = GNUNET_SCHEDULER_add_delayed (GNUNET_TIME_UNIT_SECONDS,
+                                             &do_publish_stats,
+                                             NULL);
+  publish_stats ();
 }
 
 
@@ -403,11 +468,12 @@ send_dgram (const struct sockaddr_storage *sa,
   }
   if (len != (size_t) sendmsg (GNUNET_NETWORK_get_fd (sock), &mh, 0))
   {
-    GNUNET_STATISTICS_update (stats, "# send errors", 1, GNUNET_NO);
+    counters[C_SEND_ERRORS]++;
     LOG (GNUNET_ERROR_TYPE_DEBUG, "sendto failed: %s\n", strerror (errno));
     return;
   }
-  GNUNET_STATISTICS_update (stats, "# bytes sent", len, GNUNET_NO);
+  counters[C_DGRAMS_SENT]++;
+  counters[C_BYTES_SENT] += len;
 }
 
 
@@ -495,7 +561,7 @@ queue_flush (struct Queue *q)
                 BRAID_COMM_INNER_DATA,
                 msg,
                 ntohs (msg->size));
-  GNUNET_STATISTICS_update (stats, "# messages sent", 1, GNUNET_NO);
+  counters[C_MSGS_SENT]++;
   q->pending = NULL;
   GNUNET_MQ_impl_send_continue (q->mq);
   if ((GNUNET_YES != q->pmtu.searching) && (q->pmtu.ok != q->dgram) &&
@@ -1389,7 +1455,7 @@ deliver (const struct Session *ses, const uint8_t *payload, size_t len)
     count_drop (BRAID_COMM_DROP_MALFORMED);
     return;
   }
-  GNUNET_STATISTICS_update (stats, "# messages received", 1, GNUNET_NO);
+  counters[C_MSGS_RECEIVED]++;
   LOG (GNUNET_ERROR_TYPE_DEBUG,
        "message of type %u from %s\n",
        (unsigned int) ntohs (hdr.type),
@@ -1548,7 +1614,7 @@ handle_session_packet (struct Session *ses,
     return;
   }
   ses->last_rx = now;
-  GNUNET_STATISTICS_update (stats, "# bytes received", len, GNUNET_NO);
+  counters[C_BYTES_RECEIVED] += len;
   if (GNUNET_YES == res.rekeyed)
     GNUNET_STATISTICS_update (stats, "# rekeys received", 1, GNUNET_NO);
   if (GNUNET_YES == res.confirmed_now)
@@ -1746,7 +1812,7 @@ read_one (void)
       local.valid = GNUNET_YES;
     }
   }
-  GNUNET_STATISTICS_update (stats, "# datagrams received", 1, GNUNET_NO);
+  counters[C_DGRAMS_RECEIVED]++;
   if (GNUNET_OK != BRAID_COMM_packet_sid (rbuf, (size_t) n, sid))
   {
     count_drop (BRAID_COMM_DROP_TRUNCATED);
@@ -1933,8 +1999,14 @@ do_shutdown (void *cls)
     GNUNET_NETWORK_socket_close (sock);
     sock = NULL;
   }
+  if (NULL != stats_task)
+  {
+    GNUNET_SCHEDULER_cancel (stats_task);
+    stats_task = NULL;
+  }
   if (NULL != stats)
   {
+    publish_stats ();
     GNUNET_STATISTICS_destroy (stats, GNUNET_NO);
     stats = NULL;
   }
@@ -2153,6 +2225,9 @@ run (void *cls,
     return;
   }
   stats = GNUNET_STATISTICS_create ("communicator-udp", cfg);
+  stats_task = GNUNET_SCHEDULER_add_delayed (GNUNET_TIME_UNIT_SECONDS,
+                                             &do_publish_stats,
+                                             NULL);
   sessions_by_sid = GNUNET_CONTAINER_multishortmap_create (64, GNUNET_NO);
   session_by_peer = GNUNET_CONTAINER_multipeermap_create (64, GNUNET_NO);
   ratelimit = BRAID_COMM_ratelimit_create (KX_RATE, KX_BURST, MAX_SOURCES);

@@ -21,7 +21,7 @@ cleanup () {
   done
   [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT INT TERM HUP PIPE
 
 BASE=$((20000 + ($$ % 20000) * 2))
 port=$BASE

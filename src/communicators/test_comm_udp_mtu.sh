@@ -29,7 +29,7 @@ cleanup () {
   ip netns del "$NSB" 2>/dev/null
   rm -rf "$DIR"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT INT TERM HUP PIPE
 
 fail () {
   echo "FAIL: $*" >&2

@@ -18,6 +18,8 @@ set -u
 TNG=${TNG:-/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-tng}
 COMM=./braid-communicator-udp
 VALIDATE=./test_comm_udp_validate
+STATSD=/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-statistics
+[ -x "$STATSD" ] || { echo "missing $STATSD: apt-get install gnunet" >&2; exit 1; }
 [ -x "$TNG" ] || { echo "missing $TNG: apt-get install gnunet" >&2; exit 1; }
 
 DIR=$(mktemp -d /tmp/braid-comm-udp-test.XXXXXX)
@@ -29,7 +31,7 @@ cleanup () {
   for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
   rm -rf "$DIR"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT INT TERM HUP PIPE
 
 BASE=$((20000 + ($$ % 20000) * 2))
 PORT_A=$BASE
@@ -69,6 +71,10 @@ for n in a b; do
   "$TNG" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/tng.log" &
   PIDS="$PIDS $!"
 done
+# B's counters go to a STATISTICS service, read back with gnunet-statistics.
+"$STATSD" -c "$DIR/b/cfg" &
+PIDS="$PIDS $!"
+
 for n in a b; do
   "$COMM" -c "$DIR/$n/cfg" -L DEBUG -l "$DIR/$n/comm.log" &
   PIDS="$PIDS $!"
@@ -183,6 +189,21 @@ wait_for "$DIR/b/comm.log" "dropped a datagram: rate-limited" 5 \
   || fail "INIT flood not rate limited"
 wait_for "$DIR/b/comm.log" "dropped a datagram: bad-length" 5 \
   || fail "short datagram not dropped"
+# The drops are counted by reason in STATISTICS (published every second).
+stat () {
+  gnunet-statistics -c "$DIR/b/cfg" -s communicator-udp -n "$1" -q 2>/dev/null \
+    | tr -dc 0-9
+}
+i=0
+until [ "$(stat '# datagrams dropped: rate-limited')" -gt 0 ] 2>/dev/null \
+    && [ "$(stat '# datagrams dropped: bad-mac')" -gt 0 ] 2>/dev/null; do
+  i=$((i + 1)); [ $i -lt 30 ] || fail "drops not counted in STATISTICS"
+  sleep 0.2
+done
+echo "B counted: bad-mac $(stat '# datagrams dropped: bad-mac')," \
+  "rate-limited $(stat '# datagrams dropped: rate-limited')," \
+  "bad-length $(stat '# datagrams dropped: bad-length')," \
+  "messages received $(stat '# messages received')"
 # Still alive after all that.
 for n in a b; do
   grep -q "ERROR" "$DIR/$n/comm.log" && fail "$n logged an error"

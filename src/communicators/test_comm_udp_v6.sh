@@ -22,7 +22,7 @@ cleanup () {
   for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
   rm -rf "$DIR"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT INT TERM HUP PIPE
 
 fail () {
   echo "FAIL: $*" >&2
