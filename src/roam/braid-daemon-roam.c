@@ -26,8 +26,13 @@
 
 #include "braid_roam.h"
 #include "roam_core.h"
+#include "roam_hold.h"
 #include "roam_kernel_netlink.h"
 #include "roam_snoop.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <linux/if_tun.h>
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "roam", __VA_ARGS__)
 
@@ -118,6 +123,33 @@ static unsigned long long route_protocol;
 
 /** Multicast group. */
 static struct in6_addr group;
+
+/** Hold queue (NULL: HOLD_INTERFACE not set). */
+static struct BRAID_ROAM_Hold *hold;
+
+/** TUN device of the hold queue. */
+static int tun_fd = -1;
+
+/** @e tun_fd for the scheduler. */
+static struct GNUNET_NETWORK_Handle *tun_nh;
+
+/** Reads the TUN device. */
+static struct GNUNET_SCHEDULER_Task *tun_task;
+
+/** Replays held packets. */
+static struct GNUNET_SCHEDULER_Task *hold_task;
+
+/** Index of the TUN device. */
+static unsigned int tun_ifindex;
+
+/** Raw socket that re-injects held packets (header included). */
+static int raw6_fd = -1;
+
+/** Table and metric of the hold routes. */
+static unsigned long long hold_table = 254;
+
+/** Metric of the hold routes. */
+static unsigned long long hold_metric = 128;
 
 
 static void
@@ -462,6 +494,18 @@ ev_is_client_if (void *cls, unsigned int ifindex)
 }
 
 
+static unsigned int
+ev_client_ifs (void *cls, unsigned int *out, unsigned int max)
+{
+  unsigned int n = 0;
+
+  for (struct Iface *i = client_head; (NULL != i) && (n < max); i = i->next)
+    if (0 != i->ifindex)
+      out[n++] = i->ifindex;
+  return n;
+}
+
+
 static void
 ev_client_address (void *cls,
                    const uint8_t mac[6],
@@ -741,6 +785,194 @@ apply_list (const char *option,
 
 
 /* ------------------------------------------------------------------ */
+/* hold and replay                                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Route a client prefix to the hold interface (or stop): packets for an
+ * address that no /128 covers end up in the hold queue.
+ */
+static void
+hold_route (const struct BRAID_ROAM_Prefix *p, int add)
+{
+  if ((NULL == hold) || (0 == tun_ifindex)
+      || BRAID_ROAM_addr_is_v4mapped (&p->addr))
+    return; /* IPv4 is not held */
+  (void) BRAID_ROAM_netlink_prefix_route (nl, &p->addr, p->plen, tun_ifindex,
+                                          (uint32_t) hold_table,
+                                          (uint32_t) hold_metric, add);
+}
+
+
+static int
+hold_routable (void *cls, const struct in6_addr *dst)
+{
+  unsigned int oif = BRAID_ROAM_netlink_route_oif (nl, dst);
+
+  LOG (GNUNET_ERROR_TYPE_DEBUG, "held packet: route via interface %u\n", oif);
+  return (0 != oif) && (oif != tun_ifindex);
+}
+
+
+static void
+hold_replay (void *cls, const void *pkt, size_t len)
+{
+  struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+
+  memcpy (&sa.sin6_addr, (const uint8_t *) pkt + 24, 16);
+  if (sendto (raw6_fd, pkt, len, 0, (struct sockaddr *) &sa, sizeof (sa)) < 0)
+    LOG (GNUNET_ERROR_TYPE_DEBUG, "replay: %s\n", strerror (errno));
+}
+
+
+static void
+do_hold_flush (void *cls)
+{
+  hold_task = NULL;
+  if (0 < BRAID_ROAM_hold_flush (hold, now (), &hold_routable, &hold_replay,
+                                 NULL))
+    hold_task = GNUNET_SCHEDULER_add_delayed (
+      GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 20),
+      &do_hold_flush, NULL);
+}
+
+
+static void
+do_read_tun (void *cls)
+{
+  uint8_t buf[BRAID_ROAM_HOLD_MTU + 1];
+
+  tun_task = NULL;
+  for (int n = 0; n < READ_BUDGET; n++)
+  {
+    ssize_t len = read (tun_fd, buf, sizeof (buf));
+    struct in6_addr seek;
+
+    if (len < 0)
+      break;
+    if (GNUNET_YES == BRAID_ROAM_hold_add (hold, buf, (size_t) len, now (),
+                                           &seek))
+      BRAID_ROAM_core_seek (core, &seek);
+  }
+  if (NULL == hold_task)
+    hold_task = GNUNET_SCHEDULER_add_delayed (
+      GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 20),
+      &do_hold_flush, NULL);
+  tun_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
+                                            tun_nh, &do_read_tun, NULL);
+}
+
+
+/**
+ * Create the hold interface (HOLD_INTERFACE), if configured.
+ */
+static enum GNUNET_GenericReturnValue
+hold_open (void)
+{
+  char *name;
+  struct ifreq ifr;
+  struct GNUNET_TIME_Relative hold_time =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 2);
+  unsigned long long packets = 256;
+  int s;
+
+  if ((GNUNET_OK != GNUNET_CONFIGURATION_get_value_string (
+         cfg, SECTION, "HOLD_INTERFACE", &name)) || ('\0' == name[0]))
+  {
+    GNUNET_free (name);
+    return GNUNET_OK; /* holding is off */
+  }
+  if ((GNUNET_OK != get_time ("HOLD_TIME", &hold_time))
+      || (GNUNET_OK != get_number ("HOLD_PACKETS", 65536, &packets))
+      || (GNUNET_OK != get_number ("HOLD_TABLE", UINT32_MAX, &hold_table))
+      || (GNUNET_OK != get_number ("HOLD_METRIC", UINT32_MAX, &hold_metric)))
+  {
+    GNUNET_free (name);
+    return GNUNET_SYSERR;
+  }
+  if (strlen (name) >= IFNAMSIZ)
+  {
+    log_bad_value ("HOLD_INTERFACE", "an interface name (at most 15 bytes)");
+    GNUNET_free (name);
+    return GNUNET_SYSERR;
+  }
+  memset (&ifr, 0, sizeof (ifr));
+  strcpy (ifr.ifr_name, name);
+  GNUNET_free (name);
+  ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+  tun_fd = open ("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if ((tun_fd < 0) || (0 != ioctl (tun_fd, TUNSETIFF, &ifr)))
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR,
+         "[%s] HOLD_INTERFACE = `%s': cannot create TUN device: %s\n",
+         SECTION, ifr.ifr_name, strerror (errno));
+    return GNUNET_SYSERR;
+  }
+  s = socket (AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if ((s < 0) || (0 != ioctl (s, SIOCGIFFLAGS, &ifr)))
+  {
+    if (s >= 0)
+      (void) close (s);
+    return GNUNET_SYSERR;
+  }
+  ifr.ifr_flags |= IFF_UP;
+  if (0 != ioctl (s, SIOCSIFFLAGS, &ifr))
+    LOG (GNUNET_ERROR_TYPE_ERROR, "cannot bring %s up: %s\n", ifr.ifr_name,
+         strerror (errno));
+  (void) close (s);
+  tun_ifindex = if_nametoindex (ifr.ifr_name);
+  raw6_fd = socket (AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (raw6_fd < 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR, "raw socket: %s\n", strerror (errno));
+    return GNUNET_SYSERR;
+  }
+  hold = BRAID_ROAM_hold_create ((unsigned int) packets, hold_time,
+                                 GNUNET_TIME_relative_multiply (
+                                   GNUNET_TIME_UNIT_MILLISECONDS, 500));
+  tun_nh = GNUNET_NETWORK_socket_box_native (tun_fd);
+  tun_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
+                                            tun_nh, &do_read_tun, NULL);
+  LOG (GNUNET_ERROR_TYPE_INFO, "holding packets for unknown clients on %s\n",
+       ifr.ifr_name);
+  return GNUNET_OK;
+}
+
+
+static void
+hold_close (void)
+{
+  if (NULL != hold_task)
+    GNUNET_SCHEDULER_cancel (hold_task);
+  hold_task = NULL;
+  if (NULL != tun_task)
+    GNUNET_SCHEDULER_cancel (tun_task);
+  tun_task = NULL;
+  if ((NULL != hold) && (NULL != core))
+  {
+    const struct BRAID_ROAM_Prefix *p;
+    unsigned int np;
+
+    p = BRAID_ROAM_core_prefixes (core, &np);
+    for (unsigned int i = 0; i < np; i++)
+      hold_route (&p[i], 0);
+  }
+  if (NULL != hold)
+    BRAID_ROAM_hold_destroy (hold);
+  hold = NULL;
+  if (NULL != tun_nh)
+    GNUNET_NETWORK_socket_free_memory_only_ (tun_nh);
+  tun_nh = NULL;
+  if (tun_fd >= 0)
+    (void) close (tun_fd); /* the TUN device goes with it */
+  tun_fd = -1;
+  if (raw6_fd >= 0)
+    (void) close (raw6_fd);
+  raw6_fd = -1;
+}
+
+
+/* ------------------------------------------------------------------ */
 /* run-time changes (config and control socket)                       */
 /* ------------------------------------------------------------------ */
 
@@ -757,6 +989,7 @@ op_prefix_add (const char *arg, char *err, size_t errsize)
   switch (BRAID_ROAM_core_prefix_add (core, &p))
   {
   case GNUNET_OK:
+    hold_route (&p, 1);
     snprintf (err, errsize, "client prefix %s added", arg);
     return GNUNET_OK;
   case GNUNET_NO:
@@ -785,6 +1018,7 @@ op_prefix_del (const char *arg, char *err, size_t errsize)
     snprintf (err, errsize, "client prefix %s is not configured", arg);
     return GNUNET_NO;
   }
+  hold_route (&p, 0);
   snprintf (err, errsize, "client prefix %s removed", arg);
   return GNUNET_OK;
 }
@@ -918,10 +1152,16 @@ stats_json (void)
 {
   const struct BRAID_ROAM_CoreStats *st = BRAID_ROAM_core_stats (core);
   uint64_t malformed = 0;
+  uint64_t replayed = 0;
+  uint64_t expired = 0;
+  uint64_t overflow = 0;
+  json_t *j;
 
   for (int e = 0; e < BRAID_ROAM_PARSE_ERROR_MAX; e++)
     malformed += st->rx_malformed[e];
-  return json_pack (
+  if (NULL != hold)
+    BRAID_ROAM_hold_stats (hold, &replayed, &expired, &overflow);
+  j = json_pack (
     "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
     "rx", (json_int_t) st->rx,
     "rx_malformed", (json_int_t) malformed,
@@ -937,6 +1177,11 @@ stats_json (void)
     "handover_out", (json_int_t) st->handover_out,
     "kernel_errors", (json_int_t) st->kernel_errors,
     "snoop_ignored", (json_int_t) snoop_ignored);
+  json_object_set_new (j, "held_replayed", json_integer ((json_int_t) replayed));
+  json_object_set_new (j, "held_expired", json_integer ((json_int_t) expired));
+  json_object_set_new (j, "held_overflow",
+                       json_integer ((json_int_t) overflow));
+  return j;
 }
 
 
@@ -1115,6 +1360,7 @@ do_shutdown (void *cls)
   if (NULL != nl_task)
     GNUNET_SCHEDULER_cancel (nl_task);
   refresh_task = tick_task = ic_task = nl_task = NULL;
+  hold_close ();
   /* only the routes and node-client IPs this process installed */
   if (NULL != core)
     BRAID_ROAM_core_destroy (core);
@@ -1160,7 +1406,8 @@ run (void *cls,
                                          .client_address = &ev_client_address,
                                          .client_seen = &ev_client_seen,
                                          .client_gone = &ev_client_gone,
-                                         .link_down = &ev_link_down };
+                                         .link_down = &ev_link_down,
+                                         .client_ifs = &ev_client_ifs };
 
   cfg = c;
   route_table = 254;
@@ -1188,6 +1435,11 @@ run (void *cls,
   }
   BRAID_ROAM_netlink_ops (nl, &ops);
   core = BRAID_ROAM_core_create (&cc, &ops, &out);
+  if (GNUNET_OK != hold_open ())
+  {
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
   if ((GNUNET_OK != apply_list ("CLIENT_PREFIXES", &op_prefix_add))
       || (GNUNET_OK != apply_list ("MESH_INTERFACES", &op_mesh_add))
       || (GNUNET_OK != apply_list ("CLIENT_INTERFACES", &op_client_if_add)))

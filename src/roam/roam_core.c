@@ -830,8 +830,15 @@ BRAID_ROAM_core_receive (struct BRAID_ROAM_Core *core,
   err = BRAID_ROAM_intercom_parse (buf, len, &p);
   if (BRAID_ROAM_PARSE_OK != err)
   {
-    GNUNET_break_op (0);
-    core->stats.rx_malformed[err]++;
+    uint64_t n = ++core->stats.rx_malformed[err];
+
+    /* a peer misbehaves; log the 1st, 2nd, 4th, 8th, ... of each kind
+       so that a flood cannot flood the log (counters have the rest) */
+    if (0 == (n & (n - 1)))
+      LOG (GNUNET_ERROR_TYPE_WARNING,
+           "dropped malformed intercom packet (%s), %llu so far\n",
+           BRAID_ROAM_intercom_strerror (err),
+           (unsigned long long) n);
     return;
   }
   core->stats.rx_unknown_tlvs += p.unknown_tlvs;
@@ -887,6 +894,9 @@ BRAID_ROAM_core_seek (struct BRAID_ROAM_Core *core,
   packet_init (core, &p, BRAID_ROAM_SEEK, BRAID_ROAM_TTL_MULTICAST);
   p.seek_addr = *addr;
   (void) packet_send (core, &p, NULL);
+  /* the client may be here, just not yet seen */
+  if (0 != core->k.probe (core->k.cls, addr))
+    core->stats.kernel_errors++;
 }
 
 

@@ -6,6 +6,9 @@
  * @file roam_kernel_netlink.c
  * @brief Netlink back-end of the kernel seam, on libnl-route-3.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* struct in6_pktinfo */
+#endif
 #include <gnunet/gnunet_config.h>
 #include <gnunet/gnunet_util_lib.h>
 
@@ -395,25 +398,121 @@ static int
 nl_probe (void *cls, const struct in6_addr *addr)
 {
   struct BRAID_ROAM_Netlink *nl = cls;
+  unsigned int ifs[32];
+  unsigned int n = nl->ev.client_ifs (nl->ev.cls, ifs, 32);
 
-  /* a datagram to the discard port makes the kernel resolve the
-     address on the interface its route points to (NS or ARP) */
-  if (BRAID_ROAM_addr_is_v4mapped (addr))
+  /* a datagram to the discard port, out of each client interface, makes
+     the kernel resolve the address there (NS or ARP) */
+  for (unsigned int i = 0; i < n; i++)
   {
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (9) };
+    union
+    {
+      struct cmsghdr align;
+      char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))];
+    } ctl;
+    struct msghdr mh;
+    struct iovec iov = { .iov_base = "", .iov_len = 0 };
+    struct cmsghdr *cm;
 
-    memcpy (&sa.sin_addr, &addr->s6_addr[12], 4);
-    (void) sendto (nl->probe4, "", 0, 0, (struct sockaddr *) &sa, sizeof (sa));
-  }
-  else
-  {
-    struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
-                               .sin6_port = htons (9) };
+    memset (&mh, 0, sizeof (mh));
+    memset (&ctl, 0, sizeof (ctl));
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = ctl.buf;
+    cm = (struct cmsghdr *) ctl.buf;
+    if (BRAID_ROAM_addr_is_v4mapped (addr))
+    {
+      struct sockaddr_in sa = { .sin_family = AF_INET,
+                                .sin_port = htons (9) };
+      struct in_pktinfo pi;
 
-    sa.sin6_addr = *addr;
-    (void) sendto (nl->probe6, "", 0, 0, (struct sockaddr *) &sa, sizeof (sa));
+      memset (&pi, 0, sizeof (pi));
+      pi.ipi_ifindex = (int) ifs[i];
+      memcpy (&sa.sin_addr, &addr->s6_addr[12], 4);
+      mh.msg_name = &sa;
+      mh.msg_namelen = sizeof (sa);
+      mh.msg_controllen = CMSG_SPACE (sizeof (pi));
+      cm->cmsg_level = IPPROTO_IP;
+      cm->cmsg_type = IP_PKTINFO;
+      cm->cmsg_len = CMSG_LEN (sizeof (pi));
+      memcpy (CMSG_DATA (cm), &pi, sizeof (pi));
+      (void) sendmsg (nl->probe4, &mh, MSG_DONTWAIT);
+    }
+    else
+    {
+      struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+                                 .sin6_port = htons (9) };
+      struct in6_pktinfo pi;
+
+      memset (&pi, 0, sizeof (pi));
+      pi.ipi6_ifindex = ifs[i];
+      sa.sin6_addr = *addr;
+      mh.msg_name = &sa;
+      mh.msg_namelen = sizeof (sa);
+      mh.msg_controllen = CMSG_SPACE (sizeof (pi));
+      cm->cmsg_level = IPPROTO_IPV6;
+      cm->cmsg_type = IPV6_PKTINFO;
+      cm->cmsg_len = CMSG_LEN (sizeof (pi));
+      memcpy (CMSG_DATA (cm), &pi, sizeof (pi));
+      (void) sendmsg (nl->probe6, &mh, MSG_DONTWAIT);
+    }
   }
   return 0;
+}
+
+
+int
+BRAID_ROAM_netlink_prefix_route (struct BRAID_ROAM_Netlink *nl,
+                                 const struct in6_addr *prefix,
+                                 unsigned int plen,
+                                 unsigned int ifindex,
+                                 uint32_t table,
+                                 uint32_t metric,
+                                 int add)
+{
+  struct rtnl_route *r = build_route (nl, prefix, ifindex);
+  struct nl_addr *dst = nl_addr_build (AF_INET6, prefix, 16);
+  int err;
+
+  if ((NULL == r) || (NULL == dst))
+  {
+    if (NULL != r)
+      rtnl_route_put (r);
+    if (NULL != dst)
+      nl_addr_put (dst);
+    return -1;
+  }
+  nl_addr_set_prefixlen (dst, (int) plen);
+  rtnl_route_set_dst (r, dst);
+  nl_addr_put (dst);
+  rtnl_route_set_table (r, table);
+  rtnl_route_set_priority (r, metric);
+  if (add)
+    err = rtnl_route_add (nl->req, r, NLM_F_CREATE | NLM_F_REPLACE);
+  else
+    err = rtnl_route_delete (nl->req, r, 0);
+  rtnl_route_put (r);
+  if ((err < 0) && (add || (-NLE_OBJ_NOTFOUND != err)))
+  {
+    log_nl_error (add ? "adding hold route" : "removing hold route",
+                  prefix, err);
+    return -1;
+  }
+  return 0;
+}
+
+
+unsigned int
+BRAID_ROAM_netlink_route_oif (struct BRAID_ROAM_Netlink *nl,
+                              const struct in6_addr *dst)
+{
+  struct Lookup lk;
+
+  if (0 != route_lookup (nl, dst, &lk))
+    return 0;
+  if (NULL != lk.gw)
+    nl_addr_put (lk.gw);
+  return (unsigned int) lk.ifindex;
 }
 
 

@@ -32,6 +32,8 @@ struct BRAID_ROAM_NetlinkEvents
   void (*client_gone) (void *cls, const uint8_t mac[6]);
   /** A client interface lost its carrier or went down. */
   void (*link_down) (void *cls, unsigned int ifindex);
+  /** Fill @a out with up to @a max client interface indexes. */
+  unsigned int (*client_ifs) (void *cls, unsigned int *out, unsigned int max);
 };
 
 /** Netlink back-end handle. */
@@ -80,6 +82,41 @@ BRAID_ROAM_netlink_event_fd (struct BRAID_ROAM_Netlink *nl);
  */
 void
 BRAID_ROAM_netlink_process (struct BRAID_ROAM_Netlink *nl);
+
+
+/**
+ * Add or remove a route for a whole prefix to @a ifindex (the hold
+ * interface), with our protocol number.
+ *
+ * @param nl the handle
+ * @param prefix the prefix (IPv6)
+ * @param plen its length
+ * @param ifindex interface
+ * @param table routing table
+ * @param metric route metric (priority)
+ * @param add non-zero to add, zero to remove
+ * @return 0 on success
+ */
+int
+BRAID_ROAM_netlink_prefix_route (struct BRAID_ROAM_Netlink *nl,
+                                 const struct in6_addr *prefix,
+                                 unsigned int plen,
+                                 unsigned int ifindex,
+                                 uint32_t table,
+                                 uint32_t metric,
+                                 int add);
+
+
+/**
+ * Which interface would the kernel send a packet for @a dst out of?
+ *
+ * @param nl the handle
+ * @param dst destination
+ * @return interface index, 0 if there is no route
+ */
+unsigned int
+BRAID_ROAM_netlink_route_oif (struct BRAID_ROAM_Netlink *nl,
+                              const struct in6_addr *dst);
 
 
 /**
