@@ -115,6 +115,7 @@ open(sys.argv[5], 'w').close()  # capturing now
 ports = {int(sys.argv[1]), int(sys.argv[2])}
 end = time.time() + 6
 payloads = []
+dgrams = []
 while time.time() < end:
     try:
         frame = s.recv(70000)
@@ -127,6 +128,7 @@ while time.time() < end:
     sport, dport = struct.unpack('>HH', ip[ihl:ihl + 4])
     if sport in ports and dport in ports:
         payloads.append(ip[ihl + 8:])
+        dgrams.append((dport, ip[ihl + 8:]))
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives import serialization
 ids = []
@@ -137,6 +139,9 @@ for f in sys.argv[3:5]:
 # Each datagram shows up twice on lo (sent and received).
 leaks = sum(1 for p in payloads if any(i[:16] in p for i in ids))
 print('datagrams', len(payloads) // 2, 'leaks', leaks // 2)
+with open(sys.argv[5] + '.dgrams', 'w') as f:
+    for dport, p in dgrams[::2]:
+        f.write('%d %s\n' % (dport, p.hex()))
 EOPY
 SNIFF=$!
 i=0
@@ -174,6 +179,33 @@ read -r _ ndgram _ nleak < "$DIR/capture.out" || fail "no capture result"
 [ "$ndgram" -ge 6 ] || fail "capture saw only $ndgram datagrams"
 [ "$nleak" -eq 0 ] || fail "$nleak datagrams showed a peer identity in clear"
 
+# Replays of captured datagrams, sent from another source port: the
+# first INIT (its handshake time is not new) and a data packet (its
+# counter was seen).
+python3 - "$PORT_B" "$DIR/capturing.dgrams" <<'EOPY' || fail "no datagrams to replay"
+import socket, sys
+port = int(sys.argv[1])
+init = data = None
+for line in open(sys.argv[2]):
+    dport, h = line.split()
+    p = bytes.fromhex(h)
+    if int(dport) != port:
+        continue
+    if init is None and 161 <= len(p) <= 225:
+        init = p
+    elif len(p) < 161 or len(p) > 225:
+        data = p
+if init is None or data is None:
+    sys.exit(1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(init, ('127.0.0.1', port))
+s.sendto(data, ('127.0.0.1', port))
+EOPY
+wait_for "$DIR/b/comm.log" "dropped a datagram: kx-replay" 5 \
+  || fail "replayed INIT not dropped as kx-replay"
+wait_for "$DIR/b/comm.log" "dropped a datagram: replay" 5 \
+  || fail "replayed data packet not dropped as replay"
+
 # Hostile input: random datagrams of INIT length, then a flood.
 python3 - "$PORT_B" <<'EOPY' || fail "could not send hostile datagrams"
 import os, socket, sys
@@ -200,7 +232,11 @@ until [ "$(stat '# datagrams dropped: rate-limited')" -gt 0 ] 2>/dev/null \
   i=$((i + 1)); [ $i -lt 30 ] || fail "drops not counted in STATISTICS"
   sleep 0.2
 done
+[ "$(stat '# datagrams dropped: kx-replay')" -gt 0 ] 2>/dev/null \
+  || fail "kx-replay not counted"
 echo "B counted: bad-mac $(stat '# datagrams dropped: bad-mac')," \
+  "kx-replay $(stat '# datagrams dropped: kx-replay')," \
+  "replay $(stat '# datagrams dropped: replay')," \
   "rate-limited $(stat '# datagrams dropped: rate-limited')," \
   "bad-length $(stat '# datagrams dropped: bad-length')," \
   "messages received $(stat '# messages received')"
