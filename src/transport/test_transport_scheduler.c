@@ -259,6 +259,42 @@ START_TEST (test_sched_pick_backup_pref)
 END_TEST
 
 
+START_TEST (test_sched_pick_mtu_fits)
+{
+  struct BRAID_TRANSPORT_Scheduler sc;
+  struct BRAID_TRANSPORT_Path *out[2];
+
+  BRAID_TRANSPORT_sched_init (&sc, BRAID_TRANSPORT_SCHED_MUD, 1);
+  setup (2);
+  path[0].mtu = 600; /* the fast path has a small MTU */
+  ck_assert_uint_eq (1,
+                     BRAID_TRANSPORT_sched_pick (&sc,
+                                                 pp,
+                                                 2,
+                                                 BRAID_TRANSPORT_SCHED_LOWEST_RTT,
+                                                 1000,
+                                                 out));
+  ck_assert_uint_eq (2, out[0]->id);
+  ck_assert_uint_eq (1,
+                     BRAID_TRANSPORT_sched_pick (&sc,
+                                                 pp,
+                                                 2,
+                                                 BRAID_TRANSPORT_SCHED_LOWEST_RTT,
+                                                 600,
+                                                 out));
+  ck_assert_uint_eq (1, out[0]->id);
+  path[1].mtu = 600;
+  ck_assert_uint_eq (0,
+                     BRAID_TRANSPORT_sched_pick (&sc,
+                                                 pp,
+                                                 2,
+                                                 BRAID_TRANSPORT_SCHED_REDUNDANT,
+                                                 1000,
+                                                 out));
+}
+END_TEST
+
+
 static void
 add_case (Suite *s, const char *name, const TTest *t)
 {
@@ -284,6 +320,7 @@ main (void)
   add_case (s, "sched_pick_weighted", test_sched_pick_weighted_by_rate);
   add_case (s, "sched_pick_redundant", test_sched_pick_redundant_two);
   add_case (s, "sched_pick_backup", test_sched_pick_backup_pref);
+  add_case (s, "sched_pick_mtu", test_sched_pick_mtu_fits);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);

@@ -484,15 +484,16 @@ BRAID_TRANSPORT_conn_send (struct BRAID_TRANSPORT_Conn *c,
 }
 
 
-/** Largest fragment every usable path can carry in a box; 0: none. */
+/** Largest fragment every path can carry in a box; 0: no path. */
 static size_t
 fragment_size (const struct BRAID_TRANSPORT_Conn *c)
 {
   size_t mtu = SIZE_MAX;
 
+  /* Every path, DEAD ones too: a fragment may be resent on any path,
+     including one that comes back. */
   for (unsigned int i = 0; i < c->num_paths; i++)
-    if (BRAID_TRANSPORT_PATH_DEAD != c->paths[i].p.state)
-      mtu = GNUNET_MIN (mtu, c->paths[i].p.mtu);
+    mtu = GNUNET_MIN (mtu, c->paths[i].p.mtu);
   if (SIZE_MAX == mtu)
     return 0;
   return mtu - BRAID_TRANSPORT_BOX_HEADER_SIZE;

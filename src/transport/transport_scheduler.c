@@ -59,9 +59,9 @@ rank_rtt (const struct BRAID_TRANSPORT_Path *p)
 
 
 static int
-has_room (const struct BRAID_TRANSPORT_Path *p)
+has_room (const struct BRAID_TRANSPORT_Path *p, size_t bytes)
 {
-  if (p->blocked)
+  if (p->blocked || (bytes > p->mtu))
     return 0;
   return BRAID_TRANSPORT_cubic_allowance (&p->cc) > 0;
 }
@@ -76,6 +76,7 @@ has_room (const struct BRAID_TRANSPORT_Path *p)
 static unsigned int
 candidates (struct BRAID_TRANSPORT_Path *const *paths,
             unsigned int num_paths,
+            size_t bytes,
             struct BRAID_TRANSPORT_Path **out,
             enum BRAID_TRANSPORT_PathState *cls)
 {
@@ -95,7 +96,7 @@ candidates (struct BRAID_TRANSPORT_Path *const *paths,
     return 0;
   for (unsigned int i = 0; (i < num_paths) && (n < SCHED_MAX_PATHS); i++)
     if ((paths[i]->state == best) && (paths[i]->pref == best_pref) &&
-        has_room (paths[i]))
+        has_room (paths[i], bytes))
       out[n++] = paths[i];
   return n;
 }
@@ -211,6 +212,7 @@ better (const struct BRAID_TRANSPORT_Path *p,
 static unsigned int
 pick_redundant (struct BRAID_TRANSPORT_Path *const *paths,
                 unsigned int num_paths,
+                size_t bytes,
                 struct BRAID_TRANSPORT_Path *out[2])
 {
   out[0] = NULL;
@@ -219,7 +221,7 @@ pick_redundant (struct BRAID_TRANSPORT_Path *const *paths,
   {
     struct BRAID_TRANSPORT_Path *p = paths[i];
 
-    if ((BRAID_TRANSPORT_PATH_DEAD == p->state) || (! has_room (p)))
+    if ((BRAID_TRANSPORT_PATH_DEAD == p->state) || (! has_room (p, bytes)))
       continue;
     if (better (p, out[0]))
     {
@@ -245,10 +247,9 @@ BRAID_TRANSPORT_sched_pick (struct BRAID_TRANSPORT_Scheduler *sc,
   enum BRAID_TRANSPORT_PathState cls;
   unsigned int n;
 
-  (void) bytes; /* one box may exceed the allowance (transport_cc.h) */
   if (BRAID_TRANSPORT_SCHED_REDUNDANT == policy)
-    return pick_redundant (paths, num_paths, out);
-  n = candidates (paths, num_paths, c, &cls);
+    return pick_redundant (paths, num_paths, bytes, out);
+  n = candidates (paths, num_paths, bytes, c, &cls);
   if (0 == n)
     return 0;
   switch (policy)

@@ -91,8 +91,9 @@ BRAID_TRANSPORT_sched_policy_for (const struct BRAID_TRANSPORT_Scheduler *sc,
 
 /**
  * Pick the path(s) for a message of @a bytes.  A path can take it when
- * it is not blocked and its congestion window has room
- * (BRAID_TRANSPORT_cubic_allowance() > 0).
+ * it is not blocked, its MTU fits @a bytes and its congestion window has
+ * room (BRAID_TRANSPORT_cubic_allowance() > 0; one box may exceed what
+ * is left).
  *
  * @param sc the scheduler
  * @param paths the link's paths (states up to date)
