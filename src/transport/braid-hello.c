@@ -33,7 +33,7 @@ struct HelloGetMessage
 
   /** Recipient scope, NBO. */
   uint32_t scope;
-};
+} GNUNET_PACKED;
 
 /** Answer with our HELLO URL, NUL-terminated after it. */
 struct HelloMessage
@@ -43,7 +43,7 @@ struct HelloMessage
 
   /** Scope the URL was made for, NBO. */
   uint32_t scope;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 

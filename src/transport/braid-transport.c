@@ -33,7 +33,7 @@ struct MonitorQueueMessage
   uint64_t bytes_received;
   uint32_t priority;
   uint32_t reserved;
-};
+} GNUNET_PACKED;
 
 /** PING request. */
 struct PingRequestMessage
@@ -42,7 +42,7 @@ struct PingRequestMessage
   struct GNUNET_PeerIdentity peer;
   uint32_t count;
   uint32_t reserved;
-};
+} GNUNET_PACKED;
 
 /** PING_RESULT. */
 struct PingResultMessage
@@ -52,14 +52,14 @@ struct PingResultMessage
   uint32_t seq;
   int32_t status;
   uint64_t rtt_us;
-};
+} GNUNET_PACKED;
 
 /** Test payload header of send/receive. */
 struct TestMessage
 {
   struct GNUNET_MessageHeader header;
   uint64_t seq;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 

@@ -37,7 +37,7 @@ struct AddressSignaturePS
 
   /** SHA-512 of the address string, without its NUL. */
   struct GNUNET_HashCode h_address;
-};
+} GNUNET_PACKED;
 
 /**
  * The bytes signed for the HELLO as a whole: its creation time.
@@ -49,7 +49,7 @@ struct HelloSignaturePS
 
   /** Creation time of the HELLO. */
   struct GNUNET_TIME_AbsoluteNBO ctime;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 
@@ -217,12 +217,15 @@ address_signed_bytes (const struct BRAID_HELLO_Address *a,
                       struct GNUNET_TIME_Absolute ctime,
                       struct AddressSignaturePS *ps)
 {
+  struct GNUNET_HashCode h;
+
   memset (ps, 0, sizeof (*ps));
   ps->purpose.purpose = htonl (BRAID_SIGNATURE_PURPOSE_HELLO_ADDRESS);
   ps->purpose.size = htonl (sizeof (*ps));
   ps->ctime = GNUNET_TIME_absolute_hton (ctime);
   ps->scope_nbo = htonl ((uint32_t) a->scope);
-  GNUNET_CRYPTO_hash (a->address, strlen (a->address), &ps->h_address);
+  GNUNET_CRYPTO_hash (a->address, strlen (a->address), &h);
+  ps->h_address = h; /* via a local: the member is packed */
 }
 
 

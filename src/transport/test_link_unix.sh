@@ -72,13 +72,14 @@ python3 - "$sock" <<'PY'
 import socket, struct, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
-s.sendall(struct.pack('>HH', 68, 1204) + b'\0' * 64)   # no role yet
-s.sendall(b'\x00\x02\xff\xff' + b'junk' * 10)           # size below 4
+gone = False
 try:
+    s.sendall(struct.pack('>HH', 68, 1204) + b'\0' * 64)   # no role yet
+    s.sendall(b'\x00\x02\xff\xff' + b'junk' * 10)       # size below 4
     s.settimeout(5)
     gone = s.recv(1) == b''
 except OSError:
-    gone = True
+    gone = True   # reset or broken pipe: the service closed on us
 sys.exit(0 if gone else 1)
 PY
 [ $? = 0 ] || fail "the service kept a client that sent malformed IPC"

@@ -26,7 +26,7 @@ struct LinkUpMessage
   uint32_t reserved;
   /** RTT µs. */
   uint64_t rtt_us;
-};
+} GNUNET_PACKED;
 
 /** APP_LINK_DOWN, APP_RECV_OK; APP_RECV is followed by a message. */
 struct PeerMessage
@@ -35,7 +35,7 @@ struct PeerMessage
   struct GNUNET_MessageHeader header;
   /** Peer. */
   struct GNUNET_PeerIdentity peer;
-};
+} GNUNET_PACKED;
 
 /** APP_SEND; followed by the message. */
 struct SendMessage
@@ -50,7 +50,7 @@ struct SendMessage
   uint32_t prefs;
   /** Request id. */
   uint64_t request_id;
-};
+} GNUNET_PACKED;
 
 /** APP_SEND_DONE. */
 struct SendDoneMessage
@@ -65,7 +65,7 @@ struct SendDoneMessage
   uint32_t reserved;
   /** Request id. */
   uint64_t request_id;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 

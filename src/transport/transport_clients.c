@@ -37,7 +37,7 @@ struct LinkUpMessage
   uint32_t reserved;
   /** Smoothed RTT, µs, NBO. */
   uint64_t rtt_us;
-};
+} GNUNET_PACKED;
 
 /** APP_SEND_DONE. */
 struct SendDoneMessage
@@ -52,7 +52,7 @@ struct SendDoneMessage
   uint32_t reserved;
   /** Echo. */
   uint64_t request_id;
-};
+} GNUNET_PACKED;
 
 /** MONITOR_QUEUE; followed by the address, NUL-terminated. */
 struct MonitorQueueMessage
@@ -79,7 +79,7 @@ struct MonitorQueueMessage
   uint32_t priority;
   /** Zero. */
   uint32_t reserved;
-};
+} GNUNET_PACKED;
 
 /** PING_RESULT. */
 struct PingResultMessage
@@ -94,7 +94,7 @@ struct PingResultMessage
   int32_t status;
   /** RTT, µs, NBO. */
   uint64_t rtt_us;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 

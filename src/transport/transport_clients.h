@@ -71,7 +71,7 @@ struct GST_AppSendMessage
   uint32_t prefs;
   /** Opaque, echoed in APP_SEND_DONE. */
   uint64_t request_id;
-};
+} GNUNET_PACKED;
 
 /** APP_RECV_OK and APP_LINK_DOWN: a peer. */
 struct GST_AppPeerMessage
@@ -80,7 +80,7 @@ struct GST_AppPeerMessage
   struct GNUNET_MessageHeader header;
   /** The peer. */
   struct GNUNET_PeerIdentity peer;
-};
+} GNUNET_PACKED;
 
 /** PING request. */
 struct GST_PingRequestMessage
@@ -93,7 +93,7 @@ struct GST_PingRequestMessage
   uint32_t count;
   /** Zero. */
   uint32_t reserved;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 

@@ -26,7 +26,7 @@ struct GST_NewCommunicatorMessage
 
   /** Characteristics (0 unknown, 1 reliable, 2 unreliable), NBO. */
   uint32_t cc;
-};
+} GNUNET_PACKED;
 
 /**
  * ADD_ADDRESS (1200), reference 2.2; followed by the address,
@@ -45,7 +45,7 @@ struct GST_AddAddressMessage
 
   /** enum GNUNET_NetworkType, NBO. */
   uint32_t nt;
-};
+} GNUNET_PACKED;
 
 /**
  * DEL_ADDRESS (1201), reference 2.3.
@@ -57,7 +57,7 @@ struct GST_DelAddressMessage
 
   /** The n-th address added on this connection, from 0, NBO. */
   uint32_t aid;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 

@@ -58,7 +58,7 @@ struct ChallengeMessage
 
   /** Sender's monotonic time. */
   struct GNUNET_TIME_AbsoluteNBO sender_time;
-};
+} GNUNET_PACKED;
 
 /**
  * LINK_PING and LINK_PONG.
@@ -76,7 +76,7 @@ struct PingMessage
 
   /** Pinger's time when sent. */
   struct GNUNET_TIME_AbsoluteNBO sent;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 
@@ -420,8 +420,12 @@ handle_challenge (const struct GNUNET_PeerIdentity *sender,
                                           &hello, NULL))
       && (0 == GNUNET_memcmp (&hello.pid, sender)))
     (void) BRAID_HELLO_book_offer (book, &hello);
-  GST_validation_make_response (&key, &m->challenge, sender, monotonic_now (),
-                                VALIDATION_VALIDITY, &r);
+  {
+    struct GNUNET_CRYPTO_ChallengeNonceP challenge = m->challenge;
+
+    GST_validation_make_response (&key, &challenge, sender, monotonic_now (),
+                                  VALIDATION_VALIDITY, &r);
+  }
   n = GST_neighbour_find (sender);
   if ((NULL != n) && (NULL != n->q_head))
   {
@@ -470,7 +474,10 @@ handle_response (const struct GNUNET_PeerIdentity *sender,
   if ((NULL != n) && (sizeof (*r) == ntohs (msg->size)))
     for (q = n->q_head; NULL != q; q = q->next_n)
       if (q->challenge_pending
-          && (0 == GNUNET_memcmp (&q->challenge, &r->challenge)))
+          && (0 == memcmp (&q->challenge, (const char *) msg
+                           + offsetof (struct GST_ValidationResponse,
+                                       challenge),
+                           sizeof (q->challenge))))
         break;
   v = GST_validation_check_response (
     msg, (NULL != q) ? &q->challenge : NULL,

@@ -321,7 +321,7 @@ struct GST_QueueSetupMessage
   uint32_t priority;
   /** Connection status, NBO. */
   uint32_t cs;
-};
+} GNUNET_PACKED;
 
 /** QUEUE_UPDATE (1222). */
 struct GST_QueueUpdateMessage
@@ -342,7 +342,7 @@ struct GST_QueueUpdateMessage
   uint32_t priority;
   /** Connection status, NBO. */
   uint32_t cs;
-};
+} GNUNET_PACKED;
 
 /** QUEUE_TEARDOWN (1205). */
 struct GST_QueueTeardownMessage
@@ -353,7 +353,7 @@ struct GST_QueueTeardownMessage
   uint32_t qid;
   /** The peer. */
   struct GNUNET_PeerIdentity receiver;
-};
+} GNUNET_PACKED;
 
 /** QUEUE_CREATE_OK / QUEUE_CREATE_FAIL (1207 / 1208). */
 struct GST_QueueCreateResultMessage
@@ -362,7 +362,7 @@ struct GST_QueueCreateResultMessage
   struct GNUNET_MessageHeader header;
   /** Echo of our request id. */
   uint32_t request_id;
-};
+} GNUNET_PACKED;
 
 /** SEND_MSG_ACK (1210). */
 struct GST_SendAckMessage
@@ -375,7 +375,7 @@ struct GST_SendAckMessage
   uint64_t mid;
   /** The peer. */
   struct GNUNET_PeerIdentity receiver;
-};
+} GNUNET_PACKED;
 
 /** INCOMING_MSG (1202), followed by the message. */
 struct GST_IncomingMessage
@@ -392,7 +392,7 @@ struct GST_IncomingMessage
   struct GNUNET_PeerIdentity sender;
   /** All zero from the library. */
   struct GNUNET_PeerIdentity neighbour_sender;
-};
+} GNUNET_PACKED;
 
 /** COMMUNICATOR_BACKCHANNEL (1212): inner message, then the name. */
 struct GST_BackchannelMessage
@@ -403,7 +403,7 @@ struct GST_BackchannelMessage
   uint32_t reserved;
   /** Target peer. */
   struct GNUNET_PeerIdentity pid;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 

@@ -112,6 +112,12 @@ struct PathTrack
 
   /** Largest path_seq acknowledged on the path. */
   uint64_t largest_acked;
+
+  /** Boxes in flight on the path. */
+  unsigned int in_flight;
+
+  /** Scan generation that last visited the path (oldest_scan()). */
+  uint64_t scan;
 };
 
 
@@ -152,6 +158,9 @@ struct BRAID_TRANSPORT_RelSender
 
   /** Largest sequence number acknowledged. */
   uint64_t largest_acked;
+
+  /** Generation counter of oldest-box scans. */
+  uint64_t scan_gen;
 };
 
 
@@ -340,6 +349,7 @@ BRAID_TRANSPORT_rel_sender_next (struct BRAID_TRANSPORT_RelSender *s,
   b->seq = s->next_seq++;
   b->path_id = path_id;
   b->path_seq = path_track (s, path_id)->next_path_seq++;
+  path_track (s, path_id)->in_flight++;
   b->sent = now;
   b->deadline = GNUNET_TIME_absolute_add (now, rto);
   b->size = (uint16_t) n;
@@ -410,6 +420,7 @@ box_finish (struct BRAID_TRANSPORT_RelSender *s,
   struct Item *it = b->item;
 
   s->st.in_flight--;
+  path_track (s, b->path_id)->in_flight--;
   it->boxes--;
   if (acked && (! it->acked))
     item_done (s, it, GNUNET_YES, ev, ev_cls);
@@ -506,15 +517,21 @@ BRAID_TRANSPORT_rel_sender_handle_sack (
   struct Box *acked_tail = NULL;
   struct Box *next;
   unsigned int ri = 0;
+  uint64_t max_end = (0 == sack->num_ranges)
+                       ? sack->cumulative
+                       : sack->ranges[sack->num_ranges - 1].end;
 
   if (! sack_plausible (s, sack))
   {
     GNUNET_break_op (0);
     return GNUNET_SYSERR;
   }
+
   for (struct Box *b = s->out_head; NULL != b; b = next)
   {
     next = b->next;
+    if (b->seq >= max_end)
+      break; /* sorted: nothing further up is acknowledged */
     if (! sack_covers (sack, &ri, b->seq))
       continue;
     GNUNET_CONTAINER_DLL_remove (s->out_head, s->out_tail, b);
@@ -569,6 +586,44 @@ lose_path (struct BRAID_TRANSPORT_RelSender *s,
 }
 
 
+/**
+ * The oldest box in flight of each path, oldest first: the first one
+ * visited per path in sequence order.  Stops once every path with boxes
+ * in flight was visited, so it costs about one box per path, not the
+ * whole flight.
+ *
+ * @param s the sender
+ * @param[in,out] pos NULL to start, then the last box returned
+ * @return the next path's oldest box, NULL when done
+ */
+static struct Box *
+oldest_next (struct BRAID_TRANSPORT_RelSender *s, struct Box *pos)
+{
+  unsigned int active = 0;
+  unsigned int seen = 0;
+
+  if (NULL == pos)
+    s->scan_gen++;
+  for (unsigned int i = 0; i < s->num_paths; i++)
+  {
+    active += (0 != s->paths[i].in_flight);
+    seen += (0 != s->paths[i].in_flight) && (s->paths[i].scan == s->scan_gen);
+  }
+  for (struct Box *b = (NULL == pos) ? s->out_head : pos->next;
+       (NULL != b) && (seen < active);
+       b = b->next)
+  {
+    struct PathTrack *pt = path_track (s, b->path_id);
+
+    if (pt->scan == s->scan_gen)
+      continue;
+    pt->scan = s->scan_gen;
+    return b;
+  }
+  return NULL;
+}
+
+
 unsigned int
 BRAID_TRANSPORT_rel_sender_timeout (struct BRAID_TRANSPORT_RelSender *s,
                                     struct GNUNET_TIME_Absolute now,
@@ -578,11 +633,13 @@ BRAID_TRANSPORT_rel_sender_timeout (struct BRAID_TRANSPORT_RelSender *s,
   unsigned int n = 0;
   int again = GNUNET_YES;
 
-  /* Restart the scan after each path: lose_path frees boxes. */
+  /* RFC 6298 5: one timer per path, on its oldest box.  Restart the scan
+     after each path that timed out: lose_path frees boxes. */
   while (again)
   {
     again = GNUNET_NO;
-    for (struct Box *b = s->out_head; NULL != b; b = b->next)
+    for (struct Box *b = oldest_next (s, NULL); NULL != b;
+         b = oldest_next (s, b))
     {
       uint32_t path_id = b->path_id;
 
@@ -611,12 +668,11 @@ BRAID_TRANSPORT_rel_sender_abandon_path (
 
 
 struct GNUNET_TIME_Absolute
-BRAID_TRANSPORT_rel_sender_next_deadline (
-  const struct BRAID_TRANSPORT_RelSender *s)
+BRAID_TRANSPORT_rel_sender_next_deadline (struct BRAID_TRANSPORT_RelSender *s)
 {
   struct GNUNET_TIME_Absolute t = GNUNET_TIME_UNIT_FOREVER_ABS;
 
-  for (const struct Box *b = s->out_head; NULL != b; b = b->next)
+  for (struct Box *b = oldest_next (s, NULL); NULL != b; b = oldest_next (s, b))
     t = GNUNET_TIME_absolute_min (t, b->deadline);
   return t;
 }

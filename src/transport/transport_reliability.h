@@ -293,14 +293,14 @@ BRAID_TRANSPORT_rel_sender_abandon_path (
 
 
 /**
- * When the earliest box in flight times out.
+ * When the oldest box in flight on some path times out (one timer per
+ * path, on its oldest box, as RFC 6298 keeps one per connection).
  *
  * @param s the sender
  * @return the deadline, FOREVER if nothing is in flight
  */
 struct GNUNET_TIME_Absolute
-BRAID_TRANSPORT_rel_sender_next_deadline (
-  const struct BRAID_TRANSPORT_RelSender *s);
+BRAID_TRANSPORT_rel_sender_next_deadline (struct BRAID_TRANSPORT_RelSender *s);
 
 
 /**

@@ -31,7 +31,7 @@ struct HelloGetMessage
 
   /** Scope of the recipient (enum BRAID_HELLO_Scope), NBO. */
   uint32_t scope;
-};
+} GNUNET_PACKED;
 
 /**
  * #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO: our HELLO; followed by the URL,
@@ -44,7 +44,7 @@ struct HelloMessage
 
   /** Scope the URL was made for, NBO. */
   uint32_t scope;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 

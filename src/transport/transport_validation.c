@@ -30,7 +30,7 @@ struct ResponseSignaturePS
 
   /** Granted validity. */
   struct GNUNET_TIME_RelativeNBO validity;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 
@@ -93,7 +93,10 @@ GST_validation_check_response (const struct GNUNET_MessageHeader *msg,
   if (sizeof (*r) != ntohs (msg->size))
     return GST_VALIDATION_MALFORMED;
   /* Each challenge is used once: a replayed response matches nothing. */
-  if ((NULL == challenge) || (0 != GNUNET_memcmp (challenge, &r->challenge)))
+  if ((NULL == challenge)
+      || (0 != memcmp (challenge, (const char *) msg
+                       + offsetof (struct GST_ValidationResponse, challenge),
+                       sizeof (*challenge))))
     return GST_VALIDATION_NO_CHALLENGE;
   signed_bytes (r, me, &ps);
   if (GNUNET_OK != GNUNET_CRYPTO_eddsa_verify_ (

@@ -43,7 +43,7 @@ struct GST_ValidationResponse
 
   /** EdDSA over (purpose, challenge, challenger, time, validity). */
   struct GNUNET_CRYPTO_EddsaSignature sig;
-};
+} GNUNET_PACKED;
 
 GNUNET_NETWORK_STRUCT_END
 
