@@ -532,6 +532,31 @@ session_send (struct Session *ses,
 
 
 /**
+ * Initiator: until the responder has shown it got our CONFIRM (any
+ * authentic packet from it), send the CONFIRM ahead of anything else on
+ * @a q's path; a lost CONFIRM would otherwise leave the responder
+ * dropping everything as not confirmed.
+ */
+static void
+queue_confirm_if_needed (struct Queue *q)
+{
+  struct Session *ses = q->session;
+
+  if ((GNUNET_YES != ses->s->initiator) ||
+      (GNUNET_YES == ses->s->peer_confirmed))
+    return;
+  session_send (ses,
+                q->path_id,
+                &q->addr,
+                q->addr_len,
+                &q->local,
+                BRAID_COMM_INNER_CONFIRM,
+                ses->s->confirm_sig,
+                sizeof (ses->s->confirm_sig));
+}
+
+
+/**
  * Send what @a q has pending (after the CONFIRM while the responder has
  * not yet shown it got one).
  */
@@ -543,16 +568,7 @@ queue_flush (struct Queue *q)
 
   if ((NULL == msg) || (NULL == ses) || (SS_ESTABLISHED != ses->state))
     return;
-  if ((GNUNET_YES == ses->s->initiator) &&
-      (GNUNET_YES != ses->s->peer_confirmed))
-    session_send (ses,
-                  q->path_id,
-                  &q->addr,
-                  q->addr_len,
-                  &q->local,
-                  BRAID_COMM_INNER_CONFIRM,
-                  ses->s->confirm_sig,
-                  sizeof (ses->s->confirm_sig));
+  queue_confirm_if_needed (q);
   session_send (ses,
                 q->path_id,
                 &q->addr,
@@ -889,6 +905,7 @@ do_probe (void *cls)
     memset (probe, 0, sizeof (probe));
     for (unsigned int i = 0; i < 4; i++)
       probe[i] = (uint8_t) (id >> (24 - 8 * i));
+    queue_confirm_if_needed (q);
     session_send (q->session,
                   q->path_id,
                   &q->addr,
@@ -1140,6 +1157,7 @@ do_session_timer (void *cls)
         queue_destroy (q);
         continue;
       }
+      queue_confirm_if_needed (q);
       session_send (ses,
                     q->path_id,
                     &q->addr,
@@ -1365,6 +1383,15 @@ handle_init (const uint8_t *pkt,
   ses->state = SS_AWAIT_CONFIRM;
   ses->half_open = GNUNET_YES;
   send_dgram (from, from_len, local, obuf, out_len);
+  /* A newer INIT of the same peer (its RESP got lost, it tried again)
+     replaces an older half-open session: one half-open slot per peer. */
+  for (struct Session *o = sess_head; NULL != o; o = o->next)
+    if ((o != ses) && (SS_AWAIT_CONFIRM == o->state) &&
+        (0 == GNUNET_memcmp (&o->peer, &ses->peer)))
+    {
+      session_destroy (o, GNUNET_YES);
+      break;
+    }
 }
 
 
