@@ -28,5 +28,6 @@ GNUNET_TMP = $1/tmp/
 [transport]
 BINARY = $SERVICE
 OPTIONS = -L ${BRAID_TEST_LOGLEVEL:-INFO} -l $1/transport.log
+HTTP_PORT = 0
 CONF
 }

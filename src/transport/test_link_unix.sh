@@ -2,7 +2,8 @@
 # Two full suites on one machine, each with Debian's GNUnet 0.19
 # gnunet-communicator-unix (unchanged) under braid-service-transport:
 # a link from a pasted HELLO, confirmed by challenge/response on both
-# sides, pings through it, an exact transfer checked by hash, a rogue
+# sides, the HTTP status API, pings through it, an exact transfer checked
+# by hash, a rogue
 # client sending malformed IPC, and a communicator crash after which the
 # link comes back without restarting the service.
 . "$BRAID_SRCDIR/src/transport/test_common.sh"
@@ -17,8 +18,10 @@ cleanup () {
   [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
+HTTP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 for s in A B; do
   new_suite "$T/$s"
+  [ $s = A ] && printf '[transport]\nHTTP_PORT = %s\n' "$HTTP" >> "$T/$s/user.conf"
   cat >> "$T/$s/user.conf" <<CONF
 [communicator-unix]
 BINARY = $UNIXCOMM
@@ -50,6 +53,18 @@ until "$TRANSPORT" -c "$T/B/user.conf" links | grep -q "^$PA  link up"; do
 done
 "$TRANSPORT" -c "$T/A/user.conf" links
 "$TRANSPORT" -c "$T/A/user.conf" --json links | grep -q '"path": "validated"' || fail "links --json shows no validated path"
+
+# The HTTP status API (loopback only) shows the same.
+i=0
+until curl -sf "http://127.0.0.1:$HTTP/api/links" | grep -q '"link": "up"'; do
+  i=$((i + 1)); [ $i -lt 20 ] || fail "HTTP /api/links does not show the link"; sleep 0.3
+done
+curl -sf "http://127.0.0.1:$HTTP/api/links" | grep -q "\"peer\": \"$PB\"" || fail "HTTP /api/links lacks B"
+curl -sf "http://127.0.0.1:$HTTP/api/hello" | grep -q "\"peer\": \"$PA\"" || fail "HTTP /api/hello lacks A"
+curl -sf "http://127.0.0.1:$HTTP/" | grep -q '<title>braid</title>' || fail "no dashboard"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP/nope")" = 404 ] || fail "unknown path not 404"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$HTTP/api/links")" = 405 ] || fail "POST not 405"
+ss -ltnH "sport = :$HTTP" | grep -q "127.0.0.1:$HTTP" || fail "HTTP not bound to loopback only: $(ss -ltnH "sport = :$HTTP")"
 
 # Ping through the link.
 "$TRANSPORT" -c "$T/A/user.conf" -n 3 ping "$PB" || fail "ping A->B"

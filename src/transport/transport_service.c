@@ -14,6 +14,7 @@
 #include "transport_queues.h"
 #include "transport_links.h"
 #include "transport_clients.h"
+#include "transport_http.h"
 #include "braid_protocols.h"
 #include "braid_util.h"
 
@@ -128,6 +129,7 @@ client_disconnect_cb (void *cls,
 static void
 do_shutdown (void *cls)
 {
+  GST_http_done ();
   /* Queues first: freeing them may still consult links and identity. */
   GST_queues_done ();
   GST_links_done ();
@@ -153,6 +155,7 @@ run (void *cls,
   }
   GST_queues_init ();
   GST_links_init (c);
+  GST_http_init (c);
   GNUNET_SCHEDULER_add_shutdown (&do_shutdown, NULL);
   LOG (GNUNET_ERROR_TYPE_INFO, "braid-service-transport %s ready\n",
        PACKAGE_VERSION);
