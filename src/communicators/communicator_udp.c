@@ -52,6 +52,11 @@
 #define IDLE_TIMEOUT \
   GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 60)
 
+/** A responder's session still waiting for the CONFIRM after this long
+    gives its half-open slot back. */
+#define HALF_OPEN_TIMEOUT \
+  GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 10)
+
 /** Keepalive (PROBE) interval on an otherwise silent session. */
 #define KEEPALIVE GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 15)
 
@@ -602,8 +607,10 @@ mq_send (struct GNUNET_MQ_Handle *mq,
 
   if (ntohs (msg->size) > q->mtu)
   {
-    /* TRANSPORT must fragment to our MTU; drop, do not kill the queue. */
-    GNUNET_break (0);
+    /* TRANSPORT must fragment to our MTU (a message sized for an older,
+       larger MTU can still come after the path shrank); drop it, keep
+       the queue. */
+    GNUNET_break_op (0);
     GNUNET_STATISTICS_update (stats,
                               "# messages over MTU dropped",
                               1,
@@ -1068,7 +1075,7 @@ session_new (const struct GNUNET_PeerIdentity *peer,
   }
   GNUNET_CONTAINER_DLL_insert (sess_head, sess_tail, ses);
   ses->timer_task =
-    GNUNET_SCHEDULER_add_delayed (KEEPALIVE, &do_session_timer, ses);
+    GNUNET_SCHEDULER_add_delayed (HALF_OPEN_TIMEOUT, &do_session_timer, ses);
   return ses;
 }
 
@@ -1125,7 +1132,9 @@ do_session_timer (void *cls)
     GNUNET_TIME_absolute_get_duration (ses->last_rx);
 
   ses->timer_task = NULL;
-  if (GNUNET_TIME_relative_cmp (idle, >=, IDLE_TIMEOUT))
+  if (GNUNET_TIME_relative_cmp (idle, >=, IDLE_TIMEOUT) ||
+      ((SS_AWAIT_CONFIRM == ses->state) &&
+       GNUNET_TIME_relative_cmp (idle, >=, HALF_OPEN_TIMEOUT)))
   {
     LOG (GNUNET_ERROR_TYPE_INFO,
          "session with %s timed out\n",
