@@ -1,9 +1,10 @@
 #!/bin/sh
 # A whole suite under ARM in a temporary directory: start it with
-# braid-arm, ask for the HELLO, check the key file, let Debian's
-# gnunet-communicator-unix (GNUnet 0.19, unchanged) announce an address
-# through the communicator API and see it signed in the HELLO within its
-# scope only, stop, and check that no process and no socket is left.
+# braid-arm, ask for the HELLO, check the key file, let braid's UDP
+# communicator and Debian's gnunet-communicator-unix (GNUnet 0.19,
+# unchanged) announce addresses through the communicator API and see them
+# signed in the HELLO within their scope only, stop, and check that no
+# process and no socket is left.
 . "$BRAID_SRCDIR/src/transport/test_common.sh"
 T=$(mktemp -d /tmp/braid-test-arm.XXXXXX)
 cleanup () {
@@ -15,7 +16,14 @@ trap cleanup EXIT INT TERM
 new_suite "$T"
 UNIXCOMM=/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-communicator-unix
 [ -x "$UNIXCOMM" ] || fail "$UNIXCOMM missing: install the Debian package gnunet"
+[ -x "$B/src/communicators/braid-communicator-udp" ] || fail "braid-communicator-udp is not built: run make at the top first"
+UDPPORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >> "$T/user.conf" <<CONF
+[communicator-udp]
+BINARY = $B/src/communicators/braid-communicator-udp
+IMMEDIATE_START = YES
+BINDTO = 127.0.0.1:$UDPPORT
+DISABLE_BROADCAST = YES
 [communicator-unix]
 BINARY = $UNIXCOMM
 IMMEDIATE_START = YES
@@ -50,6 +58,12 @@ json=$(echo "$lo" | "$HELLO" --json -) || fail "HELLO from --self does not expla
 echo "$json" | grep -q "\"peer\": \"$peer\"" || fail "HELLO of another peer"
 echo "$json" | grep -q '"scope": "loopback"' || fail "unix address not loopback scope"
 echo "$json" | grep -q '"valid": true' || fail "HELLO from --self not valid"
+# braid's own UDP communicator, started from the defaults, announced its
+# address too.
+i=0
+until "$HELLO" -c "$T/user.conf" --self --scope loopback | grep -q "udp-127.0.0.1:$UDPPORT"; do
+  i=$((i + 1)); [ $i -lt 50 ] || fail "braid-communicator-udp address never reached the HELLO"; sleep 0.2
+done
 gl=$("$HELLO" -c "$T/user.conf" --self --scope global)
 case $gl in *unix-*) fail "loopback address leaked into a global HELLO" ;; esac
 t1=$(echo "$lo" | cut -d/ -f5)

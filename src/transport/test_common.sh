@@ -29,5 +29,8 @@ GNUNET_TMP = $1/tmp/
 BINARY = $SERVICE
 OPTIONS = -L ${BRAID_TEST_LOGLEVEL:-INFO} -l $1/transport.log
 HTTP_PORT = 0
+[communicator-udp]
+# Tests that want it enable it with their own port.
+IMMEDIATE_START = NO
 CONF
 }
