@@ -41,7 +41,8 @@
 /** Fragment flag: the message takes part in in-order delivery. */
 #define BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED 1
 
-/** Fragment flag: the message is unreliable (never acknowledged). */
+/** Fragment flag: the message is unreliable (never resent, never held
+    for order, not flow-controlled). */
 #define BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE 2
 
 /** All fragment flags this version knows; others are rejected. */
