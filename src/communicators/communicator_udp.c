@@ -1909,6 +1909,69 @@ notify_cb (void *cls,
 
 
 /**
+ * An address we announced to TRANSPORT.
+ */
+struct Announced
+{
+  /** List. */
+  struct Announced *next;
+  /** List. */
+  struct Announced *prev;
+  /** `udp-...` */
+  char *address;
+  /** Handle to withdraw it. */
+  struct GNUNET_TRANSPORT_AddressIdentifier *ai;
+  /** #GNUNET_YES if found in the current scan. */
+  int seen;
+};
+
+/** Announced addresses. */
+static struct Announced *ann_head;
+
+/** Announced addresses. */
+static struct Announced *ann_tail;
+
+/** The bound address. */
+static struct sockaddr_storage bound_addr;
+
+/** Its length. */
+static socklen_t bound_addr_len;
+
+/** Interface rescans. */
+static struct GNUNET_SCHEDULER_Task *scan_task;
+
+/** How often interfaces are rescanned. */
+static struct GNUNET_TIME_Relative scan_interval;
+
+
+/**
+ * @a address is one of ours in this scan: announce it if new.
+ */
+static void
+address_seen (const char *address, enum GNUNET_NetworkType nt)
+{
+  struct Announced *a;
+
+  for (a = ann_head; NULL != a; a = a->next)
+    if (0 == strcmp (a->address, address))
+    {
+      a->seen = GNUNET_YES;
+      return;
+    }
+  LOG (GNUNET_ERROR_TYPE_INFO, "announcing %s\n", address);
+  a = GNUNET_new (struct Announced);
+  a->address = GNUNET_strdup (address);
+  a->seen = GNUNET_YES;
+  a->ai =
+    GNUNET_TRANSPORT_communicator_address_add (ch,
+                                               address,
+                                               nt,
+                                               GNUNET_TIME_UNIT_FOREVER_REL);
+  GNUNET_CONTAINER_DLL_insert (ann_head, ann_tail, a);
+}
+
+
+/**
  * Announce one local address of an interface (wildcard BINDTO).
  */
 static enum GNUNET_GenericReturnValue
@@ -1944,11 +2007,7 @@ announce_if (void *cls,
   s = BRAID_COMM_udp_address_print ((const struct sockaddr *) &ss, addrlen);
   if (NULL != s)
   {
-    LOG (GNUNET_ERROR_TYPE_INFO, "announcing %s\n", s);
-    GNUNET_TRANSPORT_communicator_address_add (ch,
-                                               s,
-                                               address_nt (&ss),
-                                               GNUNET_TIME_UNIT_FOREVER_REL);
+    address_seen (s, address_nt (&ss));
     GNUNET_free (s);
   }
   return GNUNET_OK;
@@ -1979,22 +2038,44 @@ announce_addresses (const struct sockaddr_storage *bound, socklen_t bound_len)
     port = ntohs (v6->sin6_port);
     wildcard = IN6_IS_ADDR_UNSPECIFIED (&v6->sin6_addr);
   }
+  for (struct Announced *a = ann_head; NULL != a; a = a->next)
+    a->seen = GNUNET_NO;
   if (wildcard)
   {
     GNUNET_OS_network_interfaces_list (&announce_if, &port);
-    return;
   }
+  else
   {
     char *s =
       BRAID_COMM_udp_address_print ((const struct sockaddr *) bound, bound_len);
 
-    LOG (GNUNET_ERROR_TYPE_INFO, "announcing %s\n", s);
-    GNUNET_TRANSPORT_communicator_address_add (ch,
-                                               s,
-                                               address_nt (bound),
-                                               GNUNET_TIME_UNIT_FOREVER_REL);
+    address_seen (s, address_nt (bound));
     GNUNET_free (s);
   }
+  /* Addresses of interfaces that went away (or changed) are withdrawn. */
+  for (struct Announced *a = ann_head, *next; NULL != a; a = next)
+  {
+    next = a->next;
+    if (GNUNET_YES == a->seen)
+      continue;
+    LOG (GNUNET_ERROR_TYPE_INFO, "withdrawing %s\n", a->address);
+    GNUNET_TRANSPORT_communicator_address_remove (a->ai);
+    GNUNET_CONTAINER_DLL_remove (ann_head, ann_tail, a);
+    GNUNET_free (a->address);
+    GNUNET_free (a);
+  }
+}
+
+
+/**
+ * Rescan the interfaces (they come and go while we run).
+ */
+static void
+do_scan_interfaces (void *cls)
+{
+  scan_task =
+    GNUNET_SCHEDULER_add_delayed (scan_interval, &do_scan_interfaces, NULL);
+  announce_addresses (&bound_addr, bound_addr_len);
 }
 
 
@@ -2014,6 +2095,20 @@ do_shutdown (void *cls)
   {
     GNUNET_SCHEDULER_cancel (lan_task);
     lan_task = NULL;
+  }
+  if (NULL != scan_task)
+  {
+    GNUNET_SCHEDULER_cancel (scan_task);
+    scan_task = NULL;
+  }
+  while (NULL != ann_head)
+  {
+    struct Announced *a = ann_head;
+
+    GNUNET_TRANSPORT_communicator_address_remove (a->ai);
+    GNUNET_CONTAINER_DLL_remove (ann_head, ann_tail, a);
+    GNUNET_free (a->address);
+    GNUNET_free (a);
   }
   if (NULL != ah)
   {
@@ -2287,7 +2382,18 @@ run (void *cls,
                                              sock,
                                              &do_read,
                                              NULL);
+  bound_addr = bound;
+  bound_addr_len = bound_len;
   announce_addresses (&bound, bound_len);
+  if (GNUNET_OK !=
+      GNUNET_CONFIGURATION_get_value_time (cfg,
+                                           SECTION,
+                                           "INTERFACE_SCAN_INTERVAL",
+                                           &scan_interval))
+    scan_interval =
+      GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
+  scan_task =
+    GNUNET_SCHEDULER_add_delayed (scan_interval, &do_scan_interfaces, NULL);
   our_port = ntohs ((AF_INET == bound.ss_family)
                       ? ((struct sockaddr_in *) &bound)->sin_port
                       : ((struct sockaddr_in6 *) &bound)->sin6_port);

@@ -68,6 +68,7 @@ UNIXPATH = $DIR/$n/rt/transport.sock
 BINDTO = 2086
 DISABLE_V6 = YES
 BROADCAST_INTERVAL = 1 s
+INTERFACE_SCAN_INTERVAL = 1 s
 [arm]
 UNIXPATH = $DIR/$n/rt/arm.sock
 EOC
@@ -111,6 +112,14 @@ wait_for "$DIR/b/comm.log" "message of type 1303 from $A4" 10 \
   || fail "A's challenge did not reach B"
 wait_for "$DIR/a/comm.log" "message of type 1304 from $B4" 10 \
   || fail "B's response did not reach A"
+# Interfaces come and go: an address added to A is announced, and
+# withdrawn when it goes.
+ip -n "$NSA" addr add 10.233.1.1/24 dev "la$$"
+wait_for "$DIR/a/comm.log" "announcing udp-10.233.1.1:2086" 10 \
+  || fail "A did not announce its new address"
+ip -n "$NSA" addr del 10.233.1.1/24 dev "la$$"
+wait_for "$DIR/a/comm.log" "withdrawing udp-10.233.1.1:2086" 10 \
+  || fail "A did not withdraw the address that went away"
 kill -0 $PIDS 2>/dev/null || fail "a process died"
 echo "LAN discovery: $A4 and $B4 found each other"
 exit 0
