@@ -869,6 +869,86 @@ START_TEST (test_conn_send_fair_at_shared_bottleneck)
 END_TEST
 
 
+START_TEST (test_conn_config_load_options)
+{
+  struct GNUNET_CONFIGURATION_Handle *cfg = GNUNET_CONFIGURATION_create ();
+  struct BRAID_TRANSPORT_ConnConfig cc;
+  struct BRAID_TRANSPORT_ConnConfig def;
+  char *emsg = NULL;
+  static const char *const bad[][2] = {
+    {"PATH_RTT_LIMIT", "fast"},
+    {"PATH_LOSS_LIMIT", "0"},
+    {"PATH_LOSS_LIMIT", "101"},
+    {"SCHEDULER", "random"},
+    {"COUPLED_CC", "maybe"},
+    {"SEND_QUEUE", "1 KiB"},
+    {"FLOW_MAX_WINDOW", "lots"},
+  };
+
+  /* Nothing set: the defaults. */
+  BRAID_TRANSPORT_conn_config_default (&def);
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_conn_config_load (cfg,
+                                                      "transport",
+                                                      &cc,
+                                                      &emsg));
+  ck_assert_ptr_null (emsg);
+  ck_assert_int_eq (def.default_policy, cc.default_policy);
+  ck_assert_uint_eq (def.path.loss_limit_ppm, cc.path.loss_limit_ppm);
+  /* Everything set. */
+  GNUNET_CONFIGURATION_set_value_string (cfg, "transport", "SCHEDULER", "mud");
+  GNUNET_CONFIGURATION_set_value_string (cfg, "transport", "COUPLED_CC", "NO");
+  GNUNET_CONFIGURATION_set_value_string (cfg,
+                                         "transport",
+                                         "PATH_RTT_LIMIT",
+                                         "250 ms");
+  GNUNET_CONFIGURATION_set_value_string (cfg,
+                                         "transport",
+                                         "PATH_LOSS_LIMIT",
+                                         "10");
+  GNUNET_CONFIGURATION_set_value_string (cfg,
+                                         "transport",
+                                         "SEND_QUEUE",
+                                         "4 MiB");
+  GNUNET_CONFIGURATION_set_value_string (cfg,
+                                         "transport",
+                                         "PATH_DEAD_RTOS",
+                                         "5");
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_conn_config_load (cfg,
+                                                      "transport",
+                                                      &cc,
+                                                      &emsg));
+  ck_assert_int_eq (BRAID_TRANSPORT_SCHED_MUD, cc.default_policy);
+  ck_assert_int_eq (GNUNET_NO, cc.coupled);
+  ck_assert_uint_eq (250000, cc.path.rtt_limit.rel_value_us);
+  ck_assert_uint_eq (100000, cc.path.loss_limit_ppm);
+  ck_assert_uint_eq (4 * 1024 * 1024, cc.max_queue_bytes);
+  ck_assert_uint_eq (5, cc.path.dead_rtos);
+  /* Each malformed value is refused with a message naming it. */
+  for (unsigned int i = 0; i < sizeof (bad) / sizeof (bad[0]); i++)
+  {
+    struct GNUNET_CONFIGURATION_Handle *c2 = GNUNET_CONFIGURATION_create ();
+
+    GNUNET_CONFIGURATION_set_value_string (c2,
+                                           "transport",
+                                           bad[i][0],
+                                           bad[i][1]);
+    ck_assert_int_eq (GNUNET_SYSERR,
+                      BRAID_TRANSPORT_conn_config_load (c2,
+                                                        "transport",
+                                                        &cc,
+                                                        &emsg));
+    ck_assert_ptr_nonnull (emsg);
+    ck_assert_msg (NULL != strstr (emsg, bad[i][0]), "%s", emsg);
+    GNUNET_free (emsg);
+    GNUNET_CONFIGURATION_destroy (c2);
+  }
+  GNUNET_CONFIGURATION_destroy (cfg);
+}
+END_TEST
+
+
 static void
 add_case (Suite *s, const char *name, const TTest *t)
 {
@@ -898,6 +978,7 @@ main (void)
   add_case (s, "conn_set_blocked", test_conn_set_blocked_path);
   add_case (s, "conn_send_urgent", test_conn_send_urgent_overtakes_bulk);
   add_case (s, "conn_send_fair", test_conn_send_fair_at_shared_bottleneck);
+  add_case (s, "conn_config_load", test_conn_config_load_options);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);

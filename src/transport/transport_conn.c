@@ -186,6 +186,208 @@ BRAID_TRANSPORT_conn_config_default (struct BRAID_TRANSPORT_ConnConfig *cfg)
 }
 
 
+/** Read time option @a opt into @a t if present; NO if malformed. */
+static int
+load_time (const struct GNUNET_CONFIGURATION_Handle *cfg,
+           const char *section,
+           const char *opt,
+           struct GNUNET_TIME_Relative *t,
+           char **emsg)
+{
+  if (GNUNET_YES != GNUNET_CONFIGURATION_have_value (cfg, section, opt))
+    return GNUNET_YES;
+  if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_time (cfg, section, opt, t))
+    return GNUNET_YES;
+  GNUNET_asprintf (emsg,
+                   "[%s] %s is not a time; write e.g. `400 ms' or `3 s'",
+                   section,
+                   opt);
+  return GNUNET_NO;
+}
+
+
+/** Read size option @a opt into @a v if present, within [lo, hi]. */
+static int
+load_size (const struct GNUNET_CONFIGURATION_Handle *cfg,
+           const char *section,
+           const char *opt,
+           unsigned long long lo,
+           unsigned long long hi,
+           unsigned long long *v,
+           char **emsg)
+{
+  unsigned long long x;
+
+  if (GNUNET_YES != GNUNET_CONFIGURATION_have_value (cfg, section, opt))
+    return GNUNET_YES;
+  if ((GNUNET_OK ==
+       GNUNET_CONFIGURATION_get_value_size (cfg, section, opt, &x)) &&
+      (x >= lo) && (x <= hi))
+  {
+    *v = x;
+    return GNUNET_YES;
+  }
+  GNUNET_asprintf (emsg,
+                   "[%s] %s must be a size from %llu to %llu bytes "
+                   "(e.g. `4 MiB')",
+                   section,
+                   opt,
+                   lo,
+                   hi);
+  return GNUNET_NO;
+}
+
+
+/** Read number option @a opt into @a v if present, within [lo, hi]. */
+static int
+load_number (const struct GNUNET_CONFIGURATION_Handle *cfg,
+             const char *section,
+             const char *opt,
+             unsigned long long lo,
+             unsigned long long hi,
+             unsigned long long *v,
+             char **emsg)
+{
+  unsigned long long x;
+
+  if (GNUNET_YES != GNUNET_CONFIGURATION_have_value (cfg, section, opt))
+    return GNUNET_YES;
+  if ((GNUNET_OK ==
+       GNUNET_CONFIGURATION_get_value_number (cfg, section, opt, &x)) &&
+      (x >= lo) && (x <= hi))
+  {
+    *v = x;
+    return GNUNET_YES;
+  }
+  GNUNET_asprintf (emsg,
+                   "[%s] %s must be a whole number from %llu to %llu",
+                   section,
+                   opt,
+                   lo,
+                   hi);
+  return GNUNET_NO;
+}
+
+
+/** Read SCHEDULER and COUPLED_CC. */
+static int
+load_policy (const struct GNUNET_CONFIGURATION_Handle *cfg,
+             const char *section,
+             struct BRAID_TRANSPORT_ConnConfig *out,
+             char **emsg)
+{
+  static const char *const names[] = {"weighted",
+                                      "mud",
+                                      "lowest-rtt",
+                                      "round-robin",
+                                      NULL};
+  static const enum BRAID_TRANSPORT_SchedPolicy pol[] =
+    {BRAID_TRANSPORT_SCHED_WEIGHTED,
+     BRAID_TRANSPORT_SCHED_MUD,
+     BRAID_TRANSPORT_SCHED_LOWEST_RTT,
+     BRAID_TRANSPORT_SCHED_ROUND_ROBIN};
+  const char *v;
+  int yn;
+
+  if (GNUNET_YES == GNUNET_CONFIGURATION_have_value (cfg, section, "SCHEDULER"))
+  {
+    if (GNUNET_OK != GNUNET_CONFIGURATION_get_value_choice (cfg,
+                                                            section,
+                                                            "SCHEDULER",
+                                                            names,
+                                                            &v))
+    {
+      GNUNET_asprintf (emsg,
+                       "[%s] SCHEDULER must be one of weighted, mud, "
+                       "lowest-rtt, round-robin",
+                       section);
+      return GNUNET_NO;
+    }
+    for (unsigned int i = 0; NULL != names[i]; i++)
+      if (names[i] == v)
+        out->default_policy = pol[i];
+  }
+  if (GNUNET_YES !=
+      GNUNET_CONFIGURATION_have_value (cfg, section, "COUPLED_CC"))
+    return GNUNET_YES;
+  yn = GNUNET_CONFIGURATION_get_value_yesno (cfg, section, "COUPLED_CC");
+  if (GNUNET_SYSERR == yn)
+  {
+    GNUNET_asprintf (emsg, "[%s] COUPLED_CC must be YES or NO", section);
+    return GNUNET_NO;
+  }
+  out->coupled = yn;
+  return GNUNET_YES;
+}
+
+
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_conn_config_load (const struct GNUNET_CONFIGURATION_Handle *cfg,
+                                  const char *section,
+                                  struct BRAID_TRANSPORT_ConnConfig *out,
+                                  char **emsg)
+{
+  unsigned long long queue = 0;
+  unsigned long long loss = 0;
+  unsigned long long rtos = 0;
+  unsigned long long ra_mem = 0;
+  unsigned long long fc_max = 0;
+  int ok;
+
+  *emsg = NULL;
+  BRAID_TRANSPORT_conn_config_default (out);
+  queue = out->max_queue_bytes;
+  loss = out->path.loss_limit_ppm / 10000;
+  rtos = out->path.dead_rtos;
+  ra_mem = out->reassembly.memory_limit;
+  fc_max = out->fc.max_window;
+  ok =
+    load_policy (cfg, section, out, emsg) &&
+    load_size (cfg, section, "SEND_QUEUE", 65536, 1ULL << 30, &queue, emsg) &&
+    load_time (cfg, section, "PATH_RTT_LIMIT", &out->path.rtt_limit, emsg) &&
+    load_number (cfg, section, "PATH_LOSS_LIMIT", 1, 100, &loss, emsg) &&
+    load_time (cfg,
+               section,
+               "PATH_DEAD_TIMEOUT",
+               &out->path.dead_timeout,
+               emsg) &&
+    load_number (cfg, section, "PATH_DEAD_RTOS", 1, 100, &rtos, emsg) &&
+    load_size (cfg,
+               section,
+               "REASSEMBLY_MEMORY",
+               65536,
+               1ULL << 32,
+               &ra_mem,
+               emsg) &&
+    load_time (cfg,
+               section,
+               "REASSEMBLY_TIMEOUT",
+               &out->reassembly.timeout,
+               emsg) &&
+    load_time (cfg,
+               section,
+               "REORDER_MAX_HOLD",
+               &out->reorder.max_hold,
+               emsg) &&
+    load_size (cfg,
+               section,
+               "FLOW_MAX_WINDOW",
+               BRAID_TRANSPORT_FC_INITIAL_WINDOW,
+               1ULL << 32,
+               &fc_max,
+               emsg) &&
+    load_time (cfg, section, "MAX_ACK_DELAY", &out->ack.max_ack_delay, emsg);
+  if (! ok)
+    return GNUNET_SYSERR;
+  out->max_queue_bytes = (size_t) queue;
+  out->path.loss_limit_ppm = (uint32_t) (loss * 10000);
+  out->path.dead_rtos = (unsigned int) rtos;
+  out->reassembly.memory_limit = (size_t) ra_mem;
+  out->fc.max_window = fc_max;
+  return GNUNET_OK;
+}
+
+
 struct BRAID_TRANSPORT_Conn *
 BRAID_TRANSPORT_conn_create (const struct BRAID_TRANSPORT_ConnConfig *cfg,
                              BRAID_TRANSPORT_ConnTransmit transmit,

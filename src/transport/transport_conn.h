@@ -66,6 +66,29 @@ struct BRAID_TRANSPORT_ConnConfig
 
 
 /**
+ * Read the tuning from a configuration section, on top of the defaults.
+ * Options, all optional (doc/transport-core.md, "Configuration"):
+ * SCHEDULER (weighted | mud | lowest-rtt | round-robin), COUPLED_CC
+ * (YES/NO), SEND_QUEUE (size), PATH_RTT_LIMIT (time), PATH_LOSS_LIMIT
+ * (percent, 1-100), PATH_DEAD_TIMEOUT (time), PATH_DEAD_RTOS (number),
+ * REASSEMBLY_MEMORY (size), REASSEMBLY_TIMEOUT (time), REORDER_MAX_HOLD
+ * (time), FLOW_MAX_WINDOW (size), MAX_ACK_DELAY (time).
+ *
+ * @param cfg the configuration
+ * @param section its section, e.g. "transport"
+ * @param[out] out the tuning
+ * @param[out] emsg on error, what is wrong and how to fix it (free with
+ *             GNUNET_free)
+ * @return #GNUNET_OK, #GNUNET_SYSERR if an option is malformed
+ */
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_conn_config_load (const struct GNUNET_CONFIGURATION_Handle *cfg,
+                                  const char *section,
+                                  struct BRAID_TRANSPORT_ConnConfig *out,
+                                  char **emsg);
+
+
+/**
  * Send @a size bytes on path @a path_id (one within-link message).
  *
  * @param cls closure
