@@ -84,4 +84,25 @@ BRAID_UTIL_monotonic_time (const char *state_file,
                            struct GNUNET_TIME_Absolute *t,
                            char **emsg);
 
+
+/**
+ * Reserve a span of monotonic time: @a t is the larger of now and one
+ * microsecond after everything reserved before for @a state_file, and
+ * every time up to @a t + @a ahead is the caller's to hand out without
+ * touching the disk again (the file records the end of the span).
+ * BRAID_UTIL_monotonic_time() is this with @a ahead zero.
+ *
+ * @param state_file file holding the end of the last span
+ * @param ahead length of the span
+ * @param[out] t start of the span
+ * @param[out] emsg on error, a message for a person (free with GNUNET_free)
+ * @return #GNUNET_OK, or #GNUNET_SYSERR if the state file cannot be
+ *         written
+ */
+enum GNUNET_GenericReturnValue
+BRAID_UTIL_monotonic_reserve (const char *state_file,
+                              struct GNUNET_TIME_Relative ahead,
+                              struct GNUNET_TIME_Absolute *t,
+                              char **emsg);
+
 #endif

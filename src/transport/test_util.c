@@ -115,6 +115,26 @@ START_TEST (test_monotonic_time_survives_clock_behind)
 END_TEST
 
 
+START_TEST (test_monotonic_reserve_span_never_reused)
+{
+  char *fn = path ("reserve");
+  struct GNUNET_TIME_Absolute t1;
+  struct GNUNET_TIME_Absolute t2;
+  char *emsg;
+  struct GNUNET_TIME_Relative hour = GNUNET_TIME_UNIT_HOURS;
+
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_UTIL_monotonic_reserve (fn, hour, &t1, &emsg));
+  /* A restart right after: the new span starts after the whole first
+     one, which the first process may have handed out entirely. */
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_UTIL_monotonic_reserve (fn, hour, &t2, &emsg));
+  ck_assert_uint_gt (t2.abs_value_us, t1.abs_value_us + hour.rel_value_us);
+  GNUNET_free (fn);
+}
+END_TEST
+
+
 int
 main (void)
 {
@@ -136,6 +156,7 @@ main (void)
   suite_add_tcase (s, tc);
   tc = tcase_create ("monotonic_time");
   tcase_add_test (tc, test_monotonic_time_survives_clock_behind);
+  tcase_add_test (tc, test_monotonic_reserve_span_never_reused);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_set_fork_status (sr, CK_NOFORK);

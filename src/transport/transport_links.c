@@ -113,6 +113,13 @@ static struct BRAID_HELLO_Book *book;
 /** Peers the user asked for: pid -> (void *) 1. */
 static struct GNUNET_CONTAINER_MultiPeerMap *wanted;
 
+/**
+ * Most answers waiting for a queue back to their challengers: each
+ * costs memory and queue requests, so a flood of challenges from peers
+ * we cannot reach is capped.
+ */
+#define MAX_PENDING_RESPONSES 256
+
 /** Task asking communicators for queues to wanted peers. */
 static struct GNUNET_SCHEDULER_Task *wanted_task;
 
@@ -122,28 +129,45 @@ static struct PendingResponse *pr_head;
 /** Responses waiting for a queue. */
 static struct PendingResponse *pr_tail;
 
+/** Number of entries in the pending-response list. */
+static unsigned int pr_count;
+
 /** Malformed or unexpected messages from peers, dropped. */
 static unsigned long long dropped;
 
 
 /**
- * Our monotonic time for a response; never repeats, never goes back.
+ * Our monotonic time for a response; never repeats, never goes back,
+ * not even across restarts.  Spans of ten minutes are reserved on disk,
+ * so a flood of challenges costs no disk writes.
  */
 static struct GNUNET_TIME_Absolute
 monotonic_now (void)
 {
   static struct GNUNET_TIME_Absolute last;
-  struct GNUNET_TIME_Absolute t;
+  static struct GNUNET_TIME_Absolute reserved_end;
+  struct GNUNET_TIME_Relative span = GNUNET_TIME_relative_multiply (
+    GNUNET_TIME_UNIT_MINUTES, 10);
+  struct GNUNET_TIME_Absolute t = GNUNET_TIME_absolute_get ();
   char *emsg;
 
-  if (GNUNET_OK != BRAID_UTIL_monotonic_time (time_file, &t, &emsg))
-  {
-    LOG (GNUNET_ERROR_TYPE_ERROR, "%s\n", emsg);
-    GNUNET_free (emsg);
-    t = GNUNET_TIME_absolute_get ();
-  }
   if (t.abs_value_us <= last.abs_value_us)
     t.abs_value_us = last.abs_value_us + 1;
+  if (t.abs_value_us >= reserved_end.abs_value_us)
+  {
+    struct GNUNET_TIME_Absolute start;
+
+    if (GNUNET_OK != BRAID_UTIL_monotonic_reserve (time_file, span, &start,
+                                                   &emsg))
+    {
+      LOG (GNUNET_ERROR_TYPE_ERROR, "%s\n", emsg);
+      GNUNET_free (emsg);
+      start = t;
+    }
+    if (start.abs_value_us > t.abs_value_us)
+      t = start;
+    reserved_end = GNUNET_TIME_absolute_add (start, span);
+  }
   last = t;
   return t;
 }
@@ -248,6 +272,27 @@ validation_schedule (struct GST_Queue *q, struct GNUNET_TIME_Relative delay)
 
 
 /**
+ * Forget responses nobody came back for.
+ */
+static void
+responses_expire (void)
+{
+  for (struct PendingResponse *pr = pr_head; NULL != pr;)
+  {
+    struct PendingResponse *next = pr->next;
+
+    if (! GNUNET_TIME_absolute_is_future (pr->expires))
+    {
+      GNUNET_CONTAINER_DLL_remove (pr_head, pr_tail, pr);
+      pr_count--;
+      GNUNET_free (pr);
+    }
+    pr = next;
+  }
+}
+
+
+/**
  * Send the responses waiting for a queue to @a n.
  */
 static void
@@ -262,6 +307,7 @@ responses_flush (struct GST_Neighbour *n)
       if (GNUNET_TIME_absolute_is_future (pr->expires))
         (void) GST_queues_send (n, n->q_head, &pr->msg.header, NULL, NULL);
       GNUNET_CONTAINER_DLL_remove (pr_head, pr_tail, pr);
+      pr_count--;
       GNUNET_free (pr);
     }
     pr = next;
@@ -433,9 +479,17 @@ handle_challenge (const struct GNUNET_PeerIdentity *sender,
   }
   else
   {
-    struct PendingResponse *pr = GNUNET_new (struct PendingResponse);
+    struct PendingResponse *pr;
     const struct BRAID_HELLO *h = BRAID_HELLO_book_get (book, sender);
 
+    responses_expire ();
+    if (pr_count >= MAX_PENDING_RESPONSES)
+    {
+      drop (sender, "too many challenges waiting for a way back");
+      return;
+    }
+    pr = GNUNET_new (struct PendingResponse);
+    pr_count++;
     pr->pid = *sender;
     pr->expires = GNUNET_TIME_relative_to_absolute (CHALLENGE_TIMEOUT);
     pr->msg = r;
@@ -974,6 +1028,7 @@ GST_links_done (void)
     GNUNET_CONTAINER_DLL_remove (pr_head, pr_tail, pr);
     GNUNET_free (pr);
   }
+  pr_count = 0;
   if (NULL != wanted)
     GNUNET_CONTAINER_multipeermap_destroy (wanted);
   wanted = NULL;

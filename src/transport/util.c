@@ -249,6 +249,17 @@ BRAID_UTIL_monotonic_time (const char *state_file,
                            struct GNUNET_TIME_Absolute *t,
                            char **emsg)
 {
+  return BRAID_UTIL_monotonic_reserve (state_file, GNUNET_TIME_UNIT_ZERO, t,
+                                       emsg);
+}
+
+
+enum GNUNET_GenericReturnValue
+BRAID_UTIL_monotonic_reserve (const char *state_file,
+                              struct GNUNET_TIME_Relative ahead,
+                              struct GNUNET_TIME_Absolute *t,
+                              char **emsg)
+{
   uint64_t last;
   char *tmp;
   char buf[32];
@@ -269,7 +280,8 @@ BRAID_UTIL_monotonic_time (const char *state_file,
   }
   GNUNET_asprintf (&tmp, "%s.XXXXXX", state_file);
   fd = mkstemp (tmp);
-  len = snprintf (buf, sizeof (buf), "%" PRIu64 "\n", t->abs_value_us);
+  len = snprintf (buf, sizeof (buf), "%" PRIu64 "\n",
+                  t->abs_value_us + ahead.rel_value_us);
   if ((-1 == fd) || (len != write (fd, buf, len)) || (0 != fsync (fd))
       || (0 != rename (tmp, state_file)))
   {
