@@ -157,6 +157,8 @@ usage (const char *prog)
           "  -x         add the forging/replaying/reflecting attacker\n"
           "  -p PAIRS   comma-separated MODEL:MODEL pairs\n"
           "  -m PEERS   run a mesh of PEERS peers per seed instead\n"
+          "Environment: NAT_SIM_DEBUG=1 prints outcomes and counters, "
+          "NAT_SIM_TRACE=1 box drops, steals and losses (use with -n 1).\n"
           "Models:",
           prog);
   for (unsigned int i = 0; i < NAT_SIM_N_MODELS; i++)

@@ -258,6 +258,10 @@ struct Sim
   uint16_t seen_port[MAX_HOSTS];
   uint64_t attacker_sent;
   unsigned int violations;
+  /** NAT_SIM_TRACE set: print box drops, steals and losses to stderr. */
+  int trace;
+  /** NAT_SIM_DEBUG set: print outcomes and per-host counters. */
+  int debug;
 };
 
 
@@ -560,7 +564,7 @@ box_out (struct Sim *s, struct Site *b, struct Pkt *p)
        holds: Linux picks another source port for it. */
     uint16_t ext = alloc_port (s, b, 0, p->dip, p->dport, now);
 
-    if (NULL != getenv ("NAT_SIM_TRACE"))
+    if (s->trace)
       fprintf (stderr, "%llu box %x: stolen flow to %x:%u gets port %u\n",
                (unsigned long long) (now - T0), b->pub_ip, p->dip, p->dport,
                ext);
@@ -634,7 +638,7 @@ box_in (struct Sim *s, struct Site *b, struct Pkt *p)
     p->dport = m->iport;
     return GNUNET_YES;
   }
-  if (NULL != getenv ("NAT_SIM_TRACE"))
+  if (s->trace)
     fprintf (stderr, "%llu box %x: drop inbound %x:%u -> :%u\n",
              (unsigned long long) (now - T0), b->pub_ip, p->sip, p->sport,
              p->dport);
@@ -687,7 +691,7 @@ wan_send (struct Sim *s, struct Pkt *p)
 
   if ((NULL == dst) || (p->ttl <= WAN_HOPS) || lost (s, src) || lost (s, dst))
   {
-    if ((NULL != getenv ("NAT_SIM_TRACE")) && (p->ttl > WAN_HOPS))
+    if ((s->trace) && (p->ttl > WAN_HOPS))
       fprintf (stderr, "%llu lost %x:%u -> %x:%u type %u\n",
                (unsigned long long) (s->now - T0), p->sip, p->sport, p->dip,
                p->dport, (unsigned int) p->data[3]);
@@ -837,7 +841,7 @@ sim_event (void *cls, const struct BRAID_NAT_Event *ev)
     }
     break;
   case BRAID_NAT_EVENT_RELAY_NEEDED:
-    if (NULL != getenv ("NAT_SIM_DEBUG"))
+    if (s->debug)
       fprintf (stderr, "%llu host %u: relay needed to %d, reason %d\n",
                (unsigned long long) (s->now - T0), h->idx, o, ev->reason);
     if ((o >= 0) && (0 == h->relay_t[o]))
@@ -1075,6 +1079,8 @@ sim_init (struct Sim *s, uint64_t seed, unsigned int loss_permille)
   s->now = T0;
   s->loss_permille = loss_permille;
   s->attacker = UINT_MAX;
+  s->trace = (NULL != getenv ("NAT_SIM_TRACE"));
+  s->debug = (NULL != getenv ("NAT_SIM_DEBUG"));
 }
 
 
@@ -1275,7 +1281,7 @@ NAT_SIM_run_pair (const struct NAT_SIM_PairOptions *o,
     r->probes = GNUNET_MAX (ab[0]->probes_at_connect,
                             ab[1]->probes_at_connect);
   }
-  if (NULL != getenv ("NAT_SIM_DEBUG"))
+  if (s->debug)
     for (unsigned int i = 0; i < s->n_hosts; i++)
     {
       const struct BRAID_NAT_Stats *st;
