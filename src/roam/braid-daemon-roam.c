@@ -552,69 +552,6 @@ do_read_netlink (void *cls)
 /* configuration                                                      */
 /* ------------------------------------------------------------------ */
 
-/**
- * Parse "2001:db8::/64" or "10.0.0.0/24" (IPv4 as ::ffff:0:0/96 + n).
- * Bits past the length are cleared.
- */
-static enum GNUNET_GenericReturnValue
-parse_prefix (const char *s, struct BRAID_ROAM_Prefix *p)
-{
-  char buf[INET6_ADDRSTRLEN + 8];
-  char *slash;
-  char *end;
-  unsigned long len;
-  struct in_addr v4;
-
-  if (strlen (s) >= sizeof (buf))
-    return GNUNET_SYSERR;
-  strcpy (buf, s);
-  slash = strchr (buf, '/');
-  if (NULL == slash)
-    return GNUNET_SYSERR;
-  *slash = '\0';
-  errno = 0;
-  len = strtoul (slash + 1, &end, 10);
-  if ((0 != errno) || ('\0' != *end) || (end == slash + 1))
-    return GNUNET_SYSERR;
-  memset (p, 0, sizeof (*p));
-  if (1 == inet_pton (AF_INET6, buf, &p->addr))
-  {
-    if (len > 128)
-      return GNUNET_SYSERR;
-    p->plen = (unsigned int) len;
-  }
-  else if (1 == inet_pton (AF_INET, buf, &v4))
-  {
-    if (len > 32)
-      return GNUNET_SYSERR;
-    p->addr.s6_addr[10] = p->addr.s6_addr[11] = 0xff;
-    memcpy (&p->addr.s6_addr[12], &v4, 4);
-    p->plen = 96 + (unsigned int) len;
-  }
-  else
-    return GNUNET_SYSERR;
-  for (unsigned int b = p->plen; b < 128; b++)
-    p->addr.s6_addr[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
-  return GNUNET_OK;
-}
-
-
-static void
-prefix_to_string (const struct BRAID_ROAM_Prefix *p, char *out, size_t size)
-{
-  char a[INET6_ADDRSTRLEN];
-
-  if (BRAID_ROAM_addr_is_v4mapped (&p->addr) && (p->plen >= 96))
-  {
-    inet_ntop (AF_INET, &p->addr.s6_addr[12], a, sizeof (a));
-    snprintf (out, size, "%s/%u", a, p->plen - 96);
-    return;
-  }
-  inet_ntop (AF_INET6, &p->addr, a, sizeof (a));
-  snprintf (out, size, "%s/%u", a, p->plen);
-}
-
-
 static void
 addr_to_string (const struct in6_addr *addr, char *out, size_t size)
 {
@@ -736,7 +673,7 @@ read_core_config (struct BRAID_ROAM_CoreConfig *cc)
          SECTION);
     return GNUNET_SYSERR;
   }
-  if ((GNUNET_OK != parse_prefix (s, &ncp)) || (64 != ncp.plen))
+  if ((GNUNET_OK != BRAID_ROAM_prefix_parse (s, &ncp)) || (64 != ncp.plen))
   {
     LOG (GNUNET_ERROR_TYPE_ERROR,
          "[%s] NODE_CLIENT_PREFIX = `%s' is not an IPv6 /64\n", SECTION, s);
@@ -981,7 +918,7 @@ op_prefix_add (const char *arg, char *err, size_t errsize)
 {
   struct BRAID_ROAM_Prefix p;
 
-  if (GNUNET_OK != parse_prefix (arg, &p))
+  if (GNUNET_OK != BRAID_ROAM_prefix_parse (arg, &p))
   {
     snprintf (err, errsize, "`%s' is not a prefix such as 2001:db8::/64", arg);
     return GNUNET_SYSERR;
@@ -1008,7 +945,7 @@ op_prefix_del (const char *arg, char *err, size_t errsize)
 {
   struct BRAID_ROAM_Prefix p;
 
-  if (GNUNET_OK != parse_prefix (arg, &p))
+  if (GNUNET_OK != BRAID_ROAM_prefix_parse (arg, &p))
   {
     snprintf (err, errsize, "`%s' is not a prefix such as 2001:db8::/64", arg);
     return GNUNET_SYSERR;
@@ -1202,7 +1139,7 @@ state_json (void)
   {
     char buf[INET6_ADDRSTRLEN + 8];
 
-    prefix_to_string (&p[i], buf, sizeof (buf));
+    BRAID_ROAM_prefix_to_string (&p[i], buf, sizeof (buf));
     json_array_append_new (prefixes, json_string (buf));
   }
   {

@@ -16,6 +16,8 @@
  */
 #include "roam_core.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -182,6 +184,69 @@ BRAID_ROAM_prefix_contains (const struct BRAID_ROAM_Prefix *prefix,
 
     return (prefix->addr.s6_addr[full] & mask) == (addr->s6_addr[full] & mask);
   }
+}
+
+
+enum GNUNET_GenericReturnValue
+BRAID_ROAM_prefix_parse (const char *s, struct BRAID_ROAM_Prefix *p)
+{
+  char buf[INET6_ADDRSTRLEN + 8];
+  char *slash;
+  char *end;
+  unsigned long len;
+  struct in_addr v4;
+
+  if (strlen (s) >= sizeof (buf))
+    return GNUNET_SYSERR;
+  strcpy (buf, s);
+  slash = strchr (buf, '/');
+  if (NULL == slash)
+    return GNUNET_SYSERR;
+  *slash = '\0';
+  if ((slash[1] < '0') || (slash[1] > '9'))
+    return GNUNET_SYSERR; /* strtoul would take " 64", "+64", "-1" */
+  errno = 0;
+  len = strtoul (slash + 1, &end, 10);
+  if ((0 != errno) || ('\0' != *end) || (end == slash + 1))
+    return GNUNET_SYSERR;
+  memset (p, 0, sizeof (*p));
+  if (1 == inet_pton (AF_INET6, buf, &p->addr))
+  {
+    if (len > 128)
+      return GNUNET_SYSERR;
+    p->plen = (unsigned int) len;
+  }
+  else if (1 == inet_pton (AF_INET, buf, &v4))
+  {
+    if (len > 32)
+      return GNUNET_SYSERR;
+    p->addr.s6_addr[10] = p->addr.s6_addr[11] = 0xff;
+    memcpy (&p->addr.s6_addr[12], &v4, 4);
+    p->plen = 96 + (unsigned int) len;
+  }
+  else
+    return GNUNET_SYSERR;
+  for (unsigned int b = p->plen; b < 128; b++)
+    p->addr.s6_addr[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
+  return GNUNET_OK;
+}
+
+
+void
+BRAID_ROAM_prefix_to_string (const struct BRAID_ROAM_Prefix *p,
+                             char *out,
+                             size_t size)
+{
+  char a[INET6_ADDRSTRLEN];
+
+  if (BRAID_ROAM_addr_is_v4mapped (&p->addr) && (p->plen >= 96))
+  {
+    inet_ntop (AF_INET, &p->addr.s6_addr[12], a, sizeof (a));
+    snprintf (out, size, "%s/%u", a, p->plen - 96);
+    return;
+  }
+  inet_ntop (AF_INET6, &p->addr, a, sizeof (a));
+  snprintf (out, size, "%s/%u", a, p->plen);
 }
 
 

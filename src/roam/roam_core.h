@@ -392,6 +392,32 @@ BRAID_ROAM_prefix_contains (const struct BRAID_ROAM_Prefix *prefix,
 
 
 /**
+ * Parse a prefix from the configuration or the control socket:
+ * "2001:db8::/64", or "10.0.0.0/24" (stored as ::ffff:10.0.0.0/120).
+ * Bits past the length are cleared.
+ *
+ * @param s the text, NUL-terminated
+ * @param[out] p the prefix
+ * @return #GNUNET_OK, or #GNUNET_SYSERR if @a s is not a prefix
+ */
+enum GNUNET_GenericReturnValue
+BRAID_ROAM_prefix_parse (const char *s, struct BRAID_ROAM_Prefix *p);
+
+
+/**
+ * Print a prefix as #BRAID_ROAM_prefix_parse() reads it.
+ *
+ * @param p the prefix
+ * @param[out] out buffer
+ * @param size its size (INET6_ADDRSTRLEN + 5 is enough)
+ */
+void
+BRAID_ROAM_prefix_to_string (const struct BRAID_ROAM_Prefix *p,
+                             char *out,
+                             size_t size);
+
+
+/**
  * Name of a client state.
  *
  * @param state the state

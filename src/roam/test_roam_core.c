@@ -338,6 +338,80 @@ START_TEST (test_prefix_contains_bits)
 END_TEST
 
 
+START_TEST (test_prefix_parse_known_answers)
+{
+  struct BRAID_ROAM_Prefix p;
+  struct in6_addr want;
+  char out[64];
+
+  ck_assert_int_eq (GNUNET_OK, BRAID_ROAM_prefix_parse ("2001:db8:c::/64", &p));
+  inet_pton (AF_INET6, "2001:db8:c::", &want);
+  ck_assert_mem_eq (&p.addr, &want, 16);
+  ck_assert_uint_eq (64, p.plen);
+  /* host bits are cleared */
+  ck_assert_int_eq (GNUNET_OK, BRAID_ROAM_prefix_parse ("2001:db8:c::ff/120",
+                                                        &p));
+  inet_pton (AF_INET6, "2001:db8:c::", &want);
+  ck_assert_mem_eq (&p.addr, &want, 16);
+  ck_assert_int_eq (GNUNET_OK, BRAID_ROAM_prefix_parse ("10.1.2.3/24", &p));
+  inet_pton (AF_INET6, "::ffff:10.1.2.0", &want);
+  ck_assert_mem_eq (&p.addr, &want, 16);
+  ck_assert_uint_eq (120, p.plen);
+  BRAID_ROAM_prefix_to_string (&p, out, sizeof (out));
+  ck_assert_str_eq ("10.1.2.0/24", out);
+  ck_assert_int_eq (GNUNET_OK, BRAID_ROAM_prefix_parse ("::/0", &p));
+  ck_assert_uint_eq (0, p.plen);
+  BRAID_ROAM_prefix_to_string (&p, out, sizeof (out));
+  ck_assert_str_eq ("::/0", out);
+}
+END_TEST
+
+
+START_TEST (test_prefix_parse_rejects)
+{
+  static const char *bad[] = {
+    "", "/", "/64", "2001:db8::", "2001:db8::/", "2001:db8::/129",
+    "10.0.0.0/33", "2001:db8::/6x", "2001:db8::/ 64", "2001:db8::/-1",
+    "2001:db8::/+64", "zz::/64", "2001:db8::/99999999999999999999",
+    "2001:db8:0000:0000:0000:0000:0000:0000:0000/64"
+  };
+  struct BRAID_ROAM_Prefix p;
+
+  for (unsigned int i = 0; i < sizeof (bad) / sizeof (bad[0]); i++)
+    ck_assert_msg (GNUNET_SYSERR == BRAID_ROAM_prefix_parse (bad[i], &p),
+                   "accepted `%s'", bad[i]);
+}
+END_TEST
+
+
+/** Every truncation parses to a prefix that prints and parses back, or
+    is refused; nothing is read past the end. */
+START_TEST (test_prefix_parse_truncated)
+{
+  static const char *good[] = { "2001:db8:c::/64", "10.1.2.0/24" };
+
+  for (unsigned int g = 0; g < 2; g++)
+    for (size_t n = 0; n <= strlen (good[g]); n++)
+    {
+      char *copy = malloc (n + 1);
+      struct BRAID_ROAM_Prefix p;
+      struct BRAID_ROAM_Prefix q;
+      char out[64];
+
+      memcpy (copy, good[g], n);
+      copy[n] = '\0';
+      if (GNUNET_OK == BRAID_ROAM_prefix_parse (copy, &p))
+      {
+        BRAID_ROAM_prefix_to_string (&p, out, sizeof (out));
+        ck_assert_int_eq (GNUNET_OK, BRAID_ROAM_prefix_parse (out, &q));
+        ck_assert_mem_eq (&p, &q, sizeof (p));
+      }
+      free (copy);
+    }
+}
+END_TEST
+
+
 /** A new client: routes at once, node-client IP after the claim cycle. */
 START_TEST (test_core_client_address_new_client)
 {
@@ -650,6 +724,11 @@ core_suite (void)
   suite_add_tcase (s, tc);
   tc = tcase_create ("BRAID_ROAM_prefix_contains");
   tcase_add_test (tc, test_prefix_contains_bits);
+  suite_add_tcase (s, tc);
+  tc = tcase_create ("BRAID_ROAM_prefix_parse");
+  tcase_add_test (tc, test_prefix_parse_known_answers);
+  tcase_add_test (tc, test_prefix_parse_rejects);
+  tcase_add_test (tc, test_prefix_parse_truncated);
   suite_add_tcase (s, tc);
   tc = tcase_create ("BRAID_ROAM_core_client_address");
   tcase_add_test (tc, test_core_client_address_new_client);
