@@ -175,20 +175,25 @@ admit_suite (void)
   TCase *tc;
 
   tc = tcase_create ("ratelimit_allow");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_ratelimit_allow_burst_then_limit);
   tcase_add_test (tc, test_ratelimit_allow_sources_independent);
   tcase_add_test (tc, test_ratelimit_allow_bounded_sources);
   suite_add_tcase (s, tc);
   tc = tcase_create ("halfopen_acquire");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_halfopen_acquire_cap);
   suite_add_tcase (s, tc);
   tc = tcase_create ("kx_replay_accept");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_kx_replay_accept_bounded);
   suite_add_tcase (s, tc);
   tc = tcase_create ("drop_name");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_drop_name_all_distinct);
   suite_add_tcase (s, tc);
   tc = tcase_create ("reader_bytes");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_reader_bytes_bounds);
   suite_add_tcase (s, tc);
   return s;

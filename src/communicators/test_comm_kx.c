@@ -754,13 +754,16 @@ kx_suite (void)
   TCase *tc;
 
   tc = tcase_create ("identity_init");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_identity_init_known_answer);
   suite_add_tcase (s, tc);
   tc = tcase_create ("kx_initiate");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_kx_initiate_matches_document);
   tcase_add_test (tc, test_kx_initiate_known_answer);
   suite_add_tcase (s, tc);
   tc = tcase_create ("kx_parse_init");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_kx_parse_init_valid);
   tcase_add_test (tc, test_kx_parse_init_wrong_responder);
   tcase_add_test (tc, test_kx_parse_init_forged_signature);
@@ -769,12 +772,15 @@ kx_suite (void)
   tcase_add_test (tc, test_kx_parse_init_low_order_key);
   suite_add_tcase (s, tc);
   tc = tcase_create ("kx_replay_accept");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_kx_replay_accept_replayed_handshake);
   suite_add_tcase (s, tc);
   tc = tcase_create ("kx_respond");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_kx_respond_no_common_aead);
   suite_add_tcase (s, tc);
   tc = tcase_create ("kx_finish");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_kx_finish_valid_sessions_agree);
   tcase_add_test (tc, test_kx_finish_truncated_every_byte);
   tcase_add_test (tc, test_kx_finish_tampered_every_bit);
@@ -783,6 +789,7 @@ kx_suite (void)
   tcase_add_test (tc, test_kx_finish_choice_not_offered);
   suite_add_tcase (s, tc);
   tc = tcase_create ("aead_choose");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_aead_choose_negotiation);
   suite_add_tcase (s, tc);
   return s;

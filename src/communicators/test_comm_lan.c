@@ -111,6 +111,7 @@ lan_suite (void)
   TCase *tc;
 
   tc = tcase_create ("lan_announce_parse");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_lan_announce_parse_valid);
   tcase_add_test (tc, test_lan_announce_parse_truncated_every_byte);
   tcase_add_test (tc, test_lan_announce_parse_tampered_every_bit);

@@ -139,12 +139,14 @@ pmtu_suite (void)
   TCase *tc;
 
   tc = tcase_create ("pmtu_next");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_pmtu_next_max_at_once);
   tcase_add_test (tc, test_pmtu_next_finds_limit);
   tcase_add_test (tc, test_pmtu_next_limit_below_base);
   tcase_add_test (tc, test_pmtu_next_single_losses_tolerated);
   suite_add_tcase (s, tc);
   tc = tcase_create ("pmtu_ack");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_pmtu_ack_stale_ignored);
   suite_add_tcase (s, tc);
   return s;

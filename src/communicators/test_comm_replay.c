@@ -160,10 +160,12 @@ replay_suite (void)
   TCase *tc;
 
   tc = tcase_create ("replay_check");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_replay_check_in_order_accepted);
   tcase_add_test (tc, test_replay_check_does_not_change_window);
   suite_add_tcase (s, tc);
   tc = tcase_create ("replay_update");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_replay_update_duplicate_rejected);
   tcase_add_test (tc, test_replay_update_out_of_order_within_window);
   tcase_add_test (tc, test_replay_update_too_old_rejected);

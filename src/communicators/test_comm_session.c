@@ -650,6 +650,7 @@ session_suite (void)
   TCase *tc;
 
   tc = tcase_create ("session_seal");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_session_seal_roundtrip_chacha);
   tcase_add_test (tc, test_session_seal_roundtrip_aes);
   tcase_add_test (tc, test_session_seal_buffer_too_small);
@@ -657,6 +658,7 @@ session_suite (void)
   tcase_add_test (tc, test_session_seal_too_many_paths);
   suite_add_tcase (s, tc);
   tc = tcase_create ("session_open");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_session_open_tampered_every_bit);
   tcase_add_test (tc, test_session_open_truncated_every_byte);
   tcase_add_test (tc, test_session_open_replay_rejected);
@@ -666,7 +668,7 @@ session_suite (void)
   tcase_add_test (tc, test_session_open_too_many_paths);
   suite_add_tcase (s, tc);
   tc = tcase_create ("session_rekey");
-  tcase_set_timeout (tc, 60);
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_session_rekey_by_bytes_under_load);
   tcase_add_test (tc, test_session_rekey_by_time_under_load);
   tcase_add_test (tc, test_session_rekey_old_key_expires);

@@ -168,15 +168,18 @@ addr_suite (void)
   TCase *tc;
 
   tc = tcase_create ("udp_address_parse");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_udp_address_parse_ipv4);
   tcase_add_test (tc, test_udp_address_parse_ipv6);
   tcase_add_test (tc, test_udp_address_parse_malformed);
   suite_add_tcase (s, tc);
   tc = tcase_create ("udp_address_print");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_udp_address_print_roundtrip);
   tcase_add_test (tc, test_udp_address_print_v4_mapped);
   suite_add_tcase (s, tc);
   tc = tcase_create ("udp_bindto_parse");
+  tcase_set_timeout (tc, 60); /* sanitizers are slow */
   tcase_add_test (tc, test_udp_bindto_parse_forms);
   suite_add_tcase (s, tc);
   return s;
