@@ -1652,7 +1652,13 @@ handle_session_packet (struct Session *ses,
   ses->last_rx = now;
   counters[C_BYTES_RECEIVED] += len;
   if (GNUNET_YES == res.rekeyed)
+  {
+    LOG (GNUNET_ERROR_TYPE_INFO,
+         "%s moved to key epoch %llu\n",
+         GNUNET_i2s (&ses->peer),
+         (unsigned long long) ses->s->rx.epoch);
     GNUNET_STATISTICS_update (stats, "# rekeys received", 1, GNUNET_NO);
+  }
   if (GNUNET_YES == res.confirmed_now)
     confirmed (ses);
   if (SS_ESTABLISHED == ses->state)
@@ -2278,6 +2284,13 @@ read_rekey_options (void)
                                                         "REKEY_MAX_BYTES",
                                                         &bytes))
     sess_cfg.rekey_max_bytes = bytes;
+  /* How long the previous key stays usable after the peer rekeyed (and,
+     doubled, the least time between two rekeys); short only in tests. */
+  if (GNUNET_OK == GNUNET_CONFIGURATION_get_value_time (cfg,
+                                                        SECTION,
+                                                        "REKEY_GRACE",
+                                                        &interval))
+    sess_cfg.rekey_grace = interval;
   aead_offer = BRAID_COMM_aead_local_offer (
     (GNUNET_YES ==
      GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION, "DISABLE_AES"))
