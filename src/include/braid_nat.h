@@ -277,9 +277,8 @@ struct BRAID_NAT_Callbacks
    *
    * @return #GNUNET_OK and @a addr set, or #GNUNET_NO if there is none
    */
-  enum GNUNET_GenericReturnValue (*local_address) (
-    void *cls,
-    struct BRAID_NAT_Address *addr);
+  enum GNUNET_GenericReturnValue (
+    *local_address) (void *cls, struct BRAID_NAT_Address *addr);
 
   /**
    * A birthday socket is no longer needed and may be closed (may be NULL).

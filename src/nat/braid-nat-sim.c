@@ -12,14 +12,21 @@
 #include "nat_sim.h"
 
 /** Pairs run when none are given: one per class pair, plus conntrack. */
-static const char *default_pairs[] = {
-  "public:public", "public:port-restricted", "public:symmetric",
-  "one-to-one:symmetric", "full-cone:full-cone",
-  "restricted-cone:port-restricted", "port-restricted:port-restricted",
-  "linux:linux", "full-cone:symmetric", "restricted-cone:symmetric",
-  "port-restricted:symmetric", "linux:linux-random",
-  "port-restricted:symmetric-adm", "symmetric:symmetric", NULL
-};
+static const char *default_pairs[] = {"public:public",
+                                      "public:port-restricted",
+                                      "public:symmetric",
+                                      "one-to-one:symmetric",
+                                      "full-cone:full-cone",
+                                      "restricted-cone:port-restricted",
+                                      "port-restricted:port-restricted",
+                                      "linux:linux",
+                                      "full-cone:symmetric",
+                                      "restricted-cone:symmetric",
+                                      "port-restricted:symmetric",
+                                      "linux:linux-random",
+                                      "port-restricted:symmetric-adm",
+                                      "symmetric:symmetric",
+                                      NULL};
 
 
 static int
@@ -39,8 +46,12 @@ static unsigned int bday_n;
 
 
 static int
-run_pair (const char *spec, uint64_t first, unsigned int seeds,
-          unsigned int loss, int attacker, const struct BRAID_NAT_Config *cfg)
+run_pair (const char *spec,
+          uint64_t first,
+          unsigned int seeds,
+          unsigned int loss,
+          int attacker,
+          const struct BRAID_NAT_Config *cfg)
 {
   char a[64];
   char b[64];
@@ -52,8 +63,8 @@ run_pair (const char *spec, uint64_t first, unsigned int seeds,
   uint64_t forged = 0;
   int easy_hard;
 
-  if ((NULL == colon) || (colon - spec >= (long) sizeof (a))
-      || (strlen (colon + 1) >= sizeof (b)))
+  if ((NULL == colon) || (colon - spec >= (long) sizeof (a)) ||
+      (strlen (colon + 1) >= sizeof (b)))
   {
     fprintf (stderr, "bad pair '%s': expected MODEL:MODEL\n", spec);
     GNUNET_free (times);
@@ -77,10 +88,10 @@ run_pair (const char *spec, uint64_t first, unsigned int seeds,
   o.loss_permille = loss;
   o.attacker = attacker;
   o.cfg = *cfg;
-  easy_hard = ((BRAID_NAT_TYPE_HARD == o.box_a->expected)
-               != (BRAID_NAT_TYPE_HARD == o.box_b->expected))
-              && (BRAID_NAT_TYPE_EASY == o.box_a->expected
-                  || BRAID_NAT_TYPE_EASY == o.box_b->expected);
+  easy_hard = ((BRAID_NAT_TYPE_HARD == o.box_a->expected) !=
+               (BRAID_NAT_TYPE_HARD == o.box_b->expected)) &&
+              (BRAID_NAT_TYPE_EASY == o.box_a->expected ||
+               BRAID_NAT_TYPE_EASY == o.box_b->expected);
   for (unsigned int i = 0; i < seeds; i++)
   {
     struct NAT_SIM_PairResult r;
@@ -108,10 +119,15 @@ run_pair (const char *spec, uint64_t first, unsigned int seeds,
   }
   qsort (times, n_t, sizeof (uint64_t), &cmp_u64);
   printf ("%-34s %6u %6.1f%% %7.2f%% %6.2f%% %5.2f%% %9.0f %8.0f %4u %8llu\n",
-          spec, seeds, 100.0 * cls / seeds, 100.0 * direct / seeds,
-          100.0 * relay / seeds, 100.0 * none / seeds,
+          spec,
+          seeds,
+          100.0 * cls / seeds,
+          100.0 * direct / seeds,
+          100.0 * relay / seeds,
+          100.0 * none / seeds,
           n_t ? times[n_t / 2] / 1000.0 : 0.0,
-          n_t ? times[(n_t * 95) / 100] / 1000.0 : 0.0, viol,
+          n_t ? times[(n_t * 95) / 100] / 1000.0 : 0.0,
+          viol,
           (unsigned long long) forged);
   fflush (stdout);
   GNUNET_free (times);
@@ -122,13 +138,15 @@ run_pair (const char *spec, uint64_t first, unsigned int seeds,
 static void
 print_birthday (const struct BRAID_NAT_Config *cfg)
 {
-  static const unsigned int ks[] = { 50, 100, 250, 500, 750, 1000 };
+  static const unsigned int ks[] = {50, 100, 250, 500, 750, 1000};
 
   if (0 == bday_n)
     return;
   printf ("\nbirthday paradox, easy/hard pairs without loss (%u runs, %u "
           "hard ports, %u probe ports):\n",
-          bday_n, cfg->hard_ports, 65536 - 1024);
+          bday_n,
+          cfg->hard_ports,
+          65536 - 1024);
   printf ("%8s %10s %10s\n", "probes", "measured", "predicted");
   for (unsigned int i = 0; i < sizeof (ks) / sizeof (ks[0]); i++)
   {
@@ -139,9 +157,11 @@ print_birthday (const struct BRAID_NAT_Config *cfg)
     for (unsigned int j = 0; j < bday_n; j++)
       if (bday_probes[j] <= ks[i])
         hit++;
-    printf ("%8u %9.2f%% %9.2f%%\n", ks[i], 100.0 * hit / bday_n,
-            100.0 * NAT_SIM_birthday_predict (65536 - 1024, cfg->hard_ports,
-                                              ks[i]));
+    printf ("%8u %9.2f%% %9.2f%%\n",
+            ks[i],
+            100.0 * hit / bday_n,
+            100.0 *
+              NAT_SIM_birthday_predict (65536 - 1024, cfg->hard_ports, ks[i]));
   }
 }
 
@@ -235,14 +255,31 @@ main (int argc, char **argv)
     printf ("mesh of %u peers x %u seeds: %u pairs, %.2f%% direct, %.2f%% "
             "relay, %u runs with a pair lacking an outcome, %u safety "
             "violations\n",
-            mesh, seeds, att, 100.0 * dir / att, 100.0 * rel / att, bad, vio);
+            mesh,
+            seeds,
+            att,
+            100.0 * dir / att,
+            100.0 * rel / att,
+            bad,
+            vio);
     return ((0 == bad) && (0 == vio)) ? 0 : 2;
   }
   printf ("seeds %llu..%llu, loss %u/1000, attacker %s, bound %.1f s\n",
-          first, first + seeds - 1, loss, attacker ? "yes" : "no",
+          first,
+          first + seeds - 1,
+          loss,
+          attacker ? "yes" : "no",
           NAT_SIM_pair_bound (&cfg).rel_value_us / 1e6);
-  printf ("%-34s %6s %7s %8s %7s %6s %9s %8s %4s %8s\n", "pair (A:B)", "runs",
-          "class", "direct", "relay", "none", "median_ms", "p95_ms", "viol",
+  printf ("%-34s %6s %7s %8s %7s %6s %9s %8s %4s %8s\n",
+          "pair (A:B)",
+          "runs",
+          "class",
+          "direct",
+          "relay",
+          "none",
+          "median_ms",
+          "p95_ms",
+          "viol",
           "dropped");
   if (NULL == pairs)
   {

@@ -22,8 +22,12 @@ static int ready;
 
 
 static void
-fake_send (void *cls, uint32_t sock, const struct BRAID_NAT_Address *dst,
-           unsigned int ttl, const void *buf, size_t len)
+fake_send (void *cls,
+           uint32_t sock,
+           const struct BRAID_NAT_Address *dst,
+           unsigned int ttl,
+           const void *buf,
+           size_t len)
 {
   struct NAT_Message m;
 
@@ -50,8 +54,8 @@ static void
 feed (const uint8_t *buf, size_t len, const struct BRAID_NAT_Address *src)
 {
   struct BRAID_NAT_Config cfg;
-  struct BRAID_NAT_Callbacks cb = { .send = &fake_send };
-  struct GNUNET_TIME_Absolute now = { 1000000 };
+  struct BRAID_NAT_Callbacks cb = {.send = &fake_send};
+  struct GNUNET_TIME_Absolute now = {1000000};
   struct BRAID_NAT_Handle *peer;
   struct BRAID_NAT_Handle *intro;
 
@@ -79,7 +83,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   struct NAT_Message m;
   uint8_t out[NAT_WIRE_MAX_SIZE];
-  struct BRAID_NAT_Address src = { 4, 3456, { 192, 0, 2, 1 } };
+  struct BRAID_NAT_Address src = {4, 3456, {192, 0, 2, 1}};
 
   if (! ready)
     setup ();
@@ -88,8 +92,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     feed (data, size, &src);
     return 0;
   }
-  if ((nat_wire_encode (&m, NULL, out) != size)
-      || (0 != memcmp (out, data, size)))
+  if ((nat_wire_encode (&m, NULL, out) != size) ||
+      (0 != memcmp (out, data, size)))
     abort ();
   feed (data, size, &src);
   /* Re-sign as the introducer (to the peer) or, when the nonce is odd,

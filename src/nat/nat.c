@@ -225,17 +225,16 @@ static int
 addr_equal (const struct BRAID_NAT_Address *a,
             const struct BRAID_NAT_Address *b)
 {
-  return (a->family == b->family) && (a->port == b->port)
-         && (0 == memcmp (a->ip, b->ip, sizeof (a->ip)));
+  return (a->family == b->family) && (a->port == b->port) &&
+         (0 == memcmp (a->ip, b->ip, sizeof (a->ip)));
 }
 
 
 static int
-ip_equal (const struct BRAID_NAT_Address *a,
-          const struct BRAID_NAT_Address *b)
+ip_equal (const struct BRAID_NAT_Address *a, const struct BRAID_NAT_Address *b)
 {
-  return (a->family == b->family)
-         && (0 == memcmp (a->ip, b->ip, sizeof (a->ip)));
+  return (a->family == b->family) &&
+         (0 == memcmp (a->ip, b->ip, sizeof (a->ip)));
 }
 
 
@@ -262,9 +261,12 @@ emit (struct BRAID_NAT_Handle *h, const struct BRAID_NAT_Event *ev)
 
 
 static void
-send_bytes (struct BRAID_NAT_Handle *h, uint32_t sock,
-            const struct BRAID_NAT_Address *dst, unsigned int ttl,
-            const uint8_t *buf, size_t len)
+send_bytes (struct BRAID_NAT_Handle *h,
+            uint32_t sock,
+            const struct BRAID_NAT_Address *dst,
+            unsigned int ttl,
+            const uint8_t *buf,
+            size_t len)
 {
   h->stats.tx++;
   h->cb.send (h->cb.cls, sock, dst, ttl, buf, len);
@@ -273,8 +275,10 @@ send_bytes (struct BRAID_NAT_Handle *h, uint32_t sock,
 
 /** Sign @a m as us and send it. */
 static void
-send_msg (struct BRAID_NAT_Handle *h, uint32_t sock,
-          const struct BRAID_NAT_Address *dst, struct NAT_Message *m)
+send_msg (struct BRAID_NAT_Handle *h,
+          uint32_t sock,
+          const struct BRAID_NAT_Address *dst,
+          struct NAT_Message *m)
 {
   uint8_t out[NAT_WIRE_MAX_SIZE];
   size_t len;
@@ -363,16 +367,17 @@ BRAID_NAT_config_default (struct BRAID_NAT_Config *cfg)
   cfg->bdp_max_packets = BRAID_NAT_DEFAULT_BDP_MAX_PACKETS;
   cfg->hard_ports = BRAID_NAT_DEFAULT_HARD_PORTS;
   /* Seed: CONNECTING_MAX_TIME = BDP * BDP_MAX_PACKETS. */
-  cfg->connecting_max_time
-    = GNUNET_TIME_relative_multiply (cfg->bdp, cfg->bdp_max_packets);
-  cfg->keep_alive = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, BRAID_NAT_DEFAULT_KEEP_ALIVE_MS);
-  cfg->poll_interval = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_SECONDS, 5);
-  cfg->eval_timeout = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, 1000);
-  cfg->punch_interval = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, 200);
+  cfg->connecting_max_time =
+    GNUNET_TIME_relative_multiply (cfg->bdp, cfg->bdp_max_packets);
+  cfg->keep_alive =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
+                                   BRAID_NAT_DEFAULT_KEEP_ALIVE_MS);
+  cfg->poll_interval =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 5);
+  cfg->eval_timeout =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 1000);
+  cfg->punch_interval =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 200);
   cfg->opener_ttl = 2;
   cfg->is_introducer = GNUNET_NO;
 }
@@ -380,21 +385,25 @@ BRAID_NAT_config_default (struct BRAID_NAT_Config *cfg)
 
 /** Load a port option; keep the default if missing. */
 static enum GNUNET_GenericReturnValue
-load_port (const struct GNUNET_CONFIGURATION_Handle *c, const char *section,
-           const char *opt, uint16_t *port, char **emsg)
+load_port (const struct GNUNET_CONFIGURATION_Handle *c,
+           const char *section,
+           const char *opt,
+           uint16_t *port,
+           char **emsg)
 {
   unsigned long long v;
 
   if (GNUNET_YES != GNUNET_CONFIGURATION_have_value (c, section, opt))
     return GNUNET_OK;
-  if ((GNUNET_OK != GNUNET_CONFIGURATION_get_value_number (c, section, opt,
-                                                           &v))
-      || (0 == v) || (v > 65535))
+  if ((GNUNET_OK !=
+       GNUNET_CONFIGURATION_get_value_number (c, section, opt, &v)) ||
+      (0 == v) || (v > 65535))
   {
     GNUNET_asprintf (emsg,
                      "[%s] %s must be a port number in 1..65535; fix the "
                      "configuration",
-                     section, opt);
+                     section,
+                     opt);
     return GNUNET_SYSERR;
   }
   *port = (uint16_t) v;
@@ -405,21 +414,28 @@ load_port (const struct GNUNET_CONFIGURATION_Handle *c, const char *section,
 /** Load a number option in [lo, hi]; keep the default if missing. */
 static enum GNUNET_GenericReturnValue
 load_number (const struct GNUNET_CONFIGURATION_Handle *c,
-             const char *section, const char *opt, unsigned long long lo,
-             unsigned long long hi, unsigned int *val, char **emsg)
+             const char *section,
+             const char *opt,
+             unsigned long long lo,
+             unsigned long long hi,
+             unsigned int *val,
+             char **emsg)
 {
   unsigned long long v;
 
   if (GNUNET_YES != GNUNET_CONFIGURATION_have_value (c, section, opt))
     return GNUNET_OK;
-  if ((GNUNET_OK != GNUNET_CONFIGURATION_get_value_number (c, section, opt,
-                                                           &v))
-      || (v < lo) || (v > hi))
+  if ((GNUNET_OK !=
+       GNUNET_CONFIGURATION_get_value_number (c, section, opt, &v)) ||
+      (v < lo) || (v > hi))
   {
     GNUNET_asprintf (emsg,
                      "[%s] %s must be a number in %llu..%llu; fix the "
                      "configuration",
-                     section, opt, lo, hi);
+                     section,
+                     opt,
+                     lo,
+                     hi);
     return GNUNET_SYSERR;
   }
   *val = (unsigned int) v;
@@ -429,23 +445,28 @@ load_number (const struct GNUNET_CONFIGURATION_Handle *c,
 
 /** Load a time option (e.g. "10 ms"); keep the default if missing. */
 static enum GNUNET_GenericReturnValue
-load_time (const struct GNUNET_CONFIGURATION_Handle *c, const char *section,
-           const char *opt, int allow_zero, struct GNUNET_TIME_Relative *t,
+load_time (const struct GNUNET_CONFIGURATION_Handle *c,
+           const char *section,
+           const char *opt,
+           int allow_zero,
+           struct GNUNET_TIME_Relative *t,
            char **emsg)
 {
   struct GNUNET_TIME_Relative v;
 
   if (GNUNET_YES != GNUNET_CONFIGURATION_have_value (c, section, opt))
     return GNUNET_OK;
-  if ((GNUNET_OK != GNUNET_CONFIGURATION_get_value_time (c, section, opt,
-                                                         &v))
-      || ((! allow_zero) && GNUNET_TIME_relative_is_zero (v))
-      || GNUNET_TIME_relative_is_forever (v))
+  if ((GNUNET_OK !=
+       GNUNET_CONFIGURATION_get_value_time (c, section, opt, &v)) ||
+      ((! allow_zero) && GNUNET_TIME_relative_is_zero (v)) ||
+      GNUNET_TIME_relative_is_forever (v))
   {
     GNUNET_asprintf (emsg,
                      "[%s] %s must be a duration such as \"10 ms\"%s; fix "
                      "the configuration",
-                     section, opt, allow_zero ? "" : " above zero");
+                     section,
+                     opt,
+                     allow_zero ? "" : " above zero");
     return GNUNET_SYSERR;
   }
   *t = v;
@@ -463,50 +484,76 @@ BRAID_NAT_config_load (const struct GNUNET_CONFIGURATION_Handle *c,
 
   *emsg = NULL;
   BRAID_NAT_config_default (cfg);
-  explicit_connecting = GNUNET_CONFIGURATION_have_value (
-    c, section, "CONNECTING_MAX_TIME");
-  if ((GNUNET_OK != load_port (c, section, "LOCAL_PORT", &cfg->local_port,
-                               emsg))
-      || (GNUNET_OK != load_port (c, section, "TEST_PORT", &cfg->test_port,
-                                  emsg))
-      || (GNUNET_OK != load_time (c, section, "BDP", GNUNET_NO, &cfg->bdp,
-                                  emsg))
-      || (GNUNET_OK != load_number (c, section, "BDP_MAX_PACKETS", 1,
-                                    PROBE_PORT_COUNT, &cfg->bdp_max_packets,
-                                    emsg))
-      || (GNUNET_OK != load_number (c, section, "HARD_PORTS", 1,
-                                    BRAID_NAT_MAX_HARD_PORTS,
-                                    &cfg->hard_ports, emsg))
-      || (GNUNET_OK != load_time (c, section, "CONNECTING_MAX_TIME",
-                                  GNUNET_NO, &cfg->connecting_max_time,
-                                  emsg))
-      || (GNUNET_OK != load_time (c, section, "KEEP_ALIVE_TIMEOUT",
-                                  GNUNET_YES, &cfg->keep_alive, emsg))
-      || (GNUNET_OK != load_time (c, section, "POLL_INTERVAL", GNUNET_NO,
-                                  &cfg->poll_interval, emsg))
-      || (GNUNET_OK != load_time (c, section, "EVAL_TIMEOUT", GNUNET_NO,
-                                  &cfg->eval_timeout, emsg))
-      || (GNUNET_OK != load_time (c, section, "PUNCH_INTERVAL", GNUNET_NO,
-                                  &cfg->punch_interval, emsg))
-      || (GNUNET_OK != load_number (c, section, "OPENER_TTL", 0, 255,
-                                    &cfg->opener_ttl, emsg)))
+  explicit_connecting =
+    GNUNET_CONFIGURATION_have_value (c, section, "CONNECTING_MAX_TIME");
+  if ((GNUNET_OK !=
+       load_port (c, section, "LOCAL_PORT", &cfg->local_port, emsg)) ||
+      (GNUNET_OK !=
+       load_port (c, section, "TEST_PORT", &cfg->test_port, emsg)) ||
+      (GNUNET_OK !=
+       load_time (c, section, "BDP", GNUNET_NO, &cfg->bdp, emsg)) ||
+      (GNUNET_OK != load_number (c,
+                                 section,
+                                 "BDP_MAX_PACKETS",
+                                 1,
+                                 PROBE_PORT_COUNT,
+                                 &cfg->bdp_max_packets,
+                                 emsg)) ||
+      (GNUNET_OK != load_number (c,
+                                 section,
+                                 "HARD_PORTS",
+                                 1,
+                                 BRAID_NAT_MAX_HARD_PORTS,
+                                 &cfg->hard_ports,
+                                 emsg)) ||
+      (GNUNET_OK != load_time (c,
+                               section,
+                               "CONNECTING_MAX_TIME",
+                               GNUNET_NO,
+                               &cfg->connecting_max_time,
+                               emsg)) ||
+      (GNUNET_OK != load_time (c,
+                               section,
+                               "KEEP_ALIVE_TIMEOUT",
+                               GNUNET_YES,
+                               &cfg->keep_alive,
+                               emsg)) ||
+      (GNUNET_OK != load_time (c,
+                               section,
+                               "POLL_INTERVAL",
+                               GNUNET_NO,
+                               &cfg->poll_interval,
+                               emsg)) ||
+      (GNUNET_OK != load_time (c,
+                               section,
+                               "EVAL_TIMEOUT",
+                               GNUNET_NO,
+                               &cfg->eval_timeout,
+                               emsg)) ||
+      (GNUNET_OK != load_time (c,
+                               section,
+                               "PUNCH_INTERVAL",
+                               GNUNET_NO,
+                               &cfg->punch_interval,
+                               emsg)) ||
+      (GNUNET_OK !=
+       load_number (c, section, "OPENER_TTL", 0, 255, &cfg->opener_ttl, emsg)))
     return GNUNET_SYSERR;
   if (cfg->local_port == cfg->test_port)
   {
     GNUNET_asprintf (emsg,
                      "[%s] LOCAL_PORT and TEST_PORT are both %u; the test "
                      "port must differ",
-                     section, (unsigned int) cfg->local_port);
+                     section,
+                     (unsigned int) cfg->local_port);
     return GNUNET_SYSERR;
   }
   if (! explicit_connecting)
-    cfg->connecting_max_time
-      = GNUNET_TIME_relative_multiply (cfg->bdp, cfg->bdp_max_packets);
-  if (GNUNET_YES == GNUNET_CONFIGURATION_have_value (c, section,
-                                                     "INTRODUCER"))
+    cfg->connecting_max_time =
+      GNUNET_TIME_relative_multiply (cfg->bdp, cfg->bdp_max_packets);
+  if (GNUNET_YES == GNUNET_CONFIGURATION_have_value (c, section, "INTRODUCER"))
   {
-    int yes = GNUNET_CONFIGURATION_get_value_yesno (c, section,
-                                                    "INTRODUCER");
+    int yes = GNUNET_CONFIGURATION_get_value_yesno (c, section, "INTRODUCER");
 
     if (GNUNET_SYSERR == yes)
     {
@@ -565,7 +612,8 @@ announce (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now);
 
 
 static void
-set_nat (struct BRAID_NAT_Handle *h, enum BRAID_NAT_Type t,
+set_nat (struct BRAID_NAT_Handle *h,
+         enum BRAID_NAT_Type t,
          const struct BRAID_NAT_Address *pub)
 {
   struct BRAID_NAT_Event ev;
@@ -574,7 +622,8 @@ set_nat (struct BRAID_NAT_Handle *h, enum BRAID_NAT_Type t,
     return;
   h->nat = t;
   h->public_addr = *pub;
-  LOG (GNUNET_ERROR_TYPE_INFO, "NAT type is now %s\n",
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "NAT type is now %s\n",
        BRAID_NAT_type_to_string (t));
   memset (&ev, 0, sizeof (ev));
   ev.type = BRAID_NAT_EVENT_NAT_TYPE;
@@ -615,8 +664,7 @@ announce (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
   {
     ping_introducer (h, i, 0);
     h->intro[i].retries = 2;
-    h->intro[i].retry_at = GNUNET_TIME_absolute_add (now,
-                                                     h->cfg.eval_timeout);
+    h->intro[i].retry_at = GNUNET_TIME_absolute_add (now, h->cfg.eval_timeout);
   }
 }
 
@@ -674,7 +722,8 @@ eval_start (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
  * @param final #GNUNET_YES at the round's deadline
  */
 static void
-eval_decide (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now,
+eval_decide (struct BRAID_NAT_Handle *h,
+             struct GNUNET_TIME_Absolute now,
              int final)
 {
   const struct Introducer *a = &h->intro[0];
@@ -712,12 +761,13 @@ eval_decide (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now,
     }
     /* Same endpoint from both: wait for a test as long again as the
        pongs took (the test left the introducer with the pong). */
-    h->eval_deadline = tmin (
-      h->eval_deadline,
-      GNUNET_TIME_absolute_add (
-        now, GNUNET_TIME_relative_max (
-          GNUNET_TIME_absolute_get_difference (h->eval_start, now),
-          GNUNET_TIME_UNIT_MILLISECONDS)));
+    h->eval_deadline =
+      tmin (h->eval_deadline,
+            GNUNET_TIME_absolute_add (
+              now,
+              GNUNET_TIME_relative_max (
+                GNUNET_TIME_absolute_get_difference (h->eval_start, now),
+                GNUNET_TIME_UNIT_MILLISECONDS)));
     return;
   }
   if (! final)
@@ -737,7 +787,8 @@ eval_decide (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now,
 /* ---------------- punching ---------------------------------------------- */
 
 static void
-report_relay (struct BRAID_NAT_Handle *h, struct Peer *p,
+report_relay (struct BRAID_NAT_Handle *h,
+              struct Peer *p,
               enum BRAID_NAT_RelayReason why)
 {
   struct BRAID_NAT_Event ev;
@@ -773,8 +824,11 @@ prepare_ping (struct BRAID_NAT_Handle *h, struct Peer *p)
 
 /** Send the cached ping of @a p from @a sock to @a dst. */
 static void
-send_ping (struct BRAID_NAT_Handle *h, struct Peer *p, uint32_t sock,
-           const struct BRAID_NAT_Address *dst, unsigned int ttl)
+send_ping (struct BRAID_NAT_Handle *h,
+           struct Peer *p,
+           uint32_t sock,
+           const struct BRAID_NAT_Address *dst,
+           unsigned int ttl)
 {
   send_bytes (h, sock, dst, ttl, p->ping, sizeof (p->ping));
 }
@@ -802,7 +856,8 @@ pick_probe_port (struct BRAID_NAT_Handle *h, struct Peer *p)
  * (seed "Hard Nat"; doc/nat.md, "Punching").
  */
 static void
-punch_start (struct BRAID_NAT_Handle *h, struct Peer *p,
+punch_start (struct BRAID_NAT_Handle *h,
+             struct Peer *p,
              struct GNUNET_TIME_Absolute now)
 {
   enum BRAID_NAT_Type mine = h->nat;
@@ -811,15 +866,19 @@ punch_start (struct BRAID_NAT_Handle *h, struct Peer *p,
   punch_cleanup (h, p);
   p->sent = 0;
   p->sock = BRAID_NAT_SOCK_MAIN;
-  p->deadline = GNUNET_TIME_absolute_add (
-    GNUNET_TIME_absolute_add (now, h->cfg.connecting_max_time),
-    h->cfg.eval_timeout);
+  p->deadline =
+    GNUNET_TIME_absolute_add (GNUNET_TIME_absolute_add (now,
+                                                        h->cfg
+                                                          .connecting_max_time),
+                              h->cfg.eval_timeout);
   /* The requester asks again at 1/3 and 2/3 of the punch: an intro to
      the other side may have been lost, and it cannot ask for us. */
-  p->next_reintro = p->requester
-                    ? GNUNET_TIME_absolute_add (
-    now, GNUNET_TIME_relative_divide (h->cfg.connecting_max_time, 3))
-                    : GNUNET_TIME_UNIT_FOREVER_ABS;
+  p->next_reintro =
+    p->requester
+      ? GNUNET_TIME_absolute_add (
+          now,
+          GNUNET_TIME_relative_divide (h->cfg.connecting_max_time, 3))
+      : GNUNET_TIME_UNIT_FOREVER_ABS;
   prepare_ping (h, p);
   if ((BRAID_NAT_TYPE_HARD == mine) && (BRAID_NAT_TYPE_HARD == theirs))
   {
@@ -887,24 +946,27 @@ send_connect (struct BRAID_NAT_Handle *h, struct Peer *p)
 static int
 punching (const struct Peer *p)
 {
-  return (PUNCH_EASY == p->punch) || (PUNCH_PASSIVE == p->punch)
-         || (PUNCH_BDAY_HARD == p->punch) || (PUNCH_BDAY_EASY == p->punch);
+  return (PUNCH_EASY == p->punch) || (PUNCH_PASSIVE == p->punch) ||
+         (PUNCH_BDAY_HARD == p->punch) || (PUNCH_BDAY_EASY == p->punch);
 }
 
 
 /** Timers of one peer's punch. */
 static void
-punch_tick (struct BRAID_NAT_Handle *h, struct Peer *p,
+punch_tick (struct BRAID_NAT_Handle *h,
+            struct Peer *p,
             struct GNUNET_TIME_Absolute now)
 {
   if (punching (p) && due (p->next_reintro, now))
   {
     send_connect (h, p);
     p->reintros++;
-    p->next_reintro = (p->reintros < 2)
-                      ? GNUNET_TIME_absolute_add (
-      now, GNUNET_TIME_relative_divide (h->cfg.connecting_max_time, 3))
-                      : GNUNET_TIME_UNIT_FOREVER_ABS;
+    p->next_reintro =
+      (p->reintros < 2)
+        ? GNUNET_TIME_absolute_add (
+            now,
+            GNUNET_TIME_relative_divide (h->cfg.connecting_max_time, 3))
+        : GNUNET_TIME_UNIT_FOREVER_ABS;
   }
   switch (p->punch)
   {
@@ -915,8 +977,11 @@ punch_tick (struct BRAID_NAT_Handle *h, struct Peer *p,
     {
       p->intro_idx++;
       send_connect (h, p);
-      p->deadline = GNUNET_TIME_absolute_add (
-        now, GNUNET_TIME_relative_multiply (h->cfg.eval_timeout, 2));
+      p->deadline =
+        GNUNET_TIME_absolute_add (now,
+                                  GNUNET_TIME_relative_multiply (h->cfg
+                                                                   .eval_timeout,
+                                                                 2));
       return;
     }
     report_relay (h, p, BRAID_NAT_RELAY_NO_INTRO);
@@ -926,8 +991,8 @@ punch_tick (struct BRAID_NAT_Handle *h, struct Peer *p,
     {
       send_ping (h, p, p->sock, &p->addr, 0);
       p->sent++;
-      p->next_send = GNUNET_TIME_absolute_add (p->next_send,
-                                               h->cfg.punch_interval);
+      p->next_send =
+        GNUNET_TIME_absolute_add (p->next_send, h->cfg.punch_interval);
     }
     break;
   case PUNCH_BDAY_EASY:
@@ -952,13 +1017,15 @@ punch_tick (struct BRAID_NAT_Handle *h, struct Peer *p,
 
 /** @a p proved its key at @a src on our socket @a sock. */
 static void
-peer_connected (struct BRAID_NAT_Handle *h, struct Peer *p, uint32_t sock,
+peer_connected (struct BRAID_NAT_Handle *h,
+                struct Peer *p,
+                uint32_t sock,
                 const struct BRAID_NAT_Address *src)
 {
   struct BRAID_NAT_Event ev;
 
-  if ((GNUNET_YES == p->connected) && addr_equal (&p->addr, src)
-      && (p->sock == sock))
+  if ((GNUNET_YES == p->connected) && addr_equal (&p->addr, src) &&
+      (p->sock == sock))
     return;
   p->connected = GNUNET_YES;
   p->addr = *src;
@@ -983,8 +1050,10 @@ peer_connected (struct BRAID_NAT_Handle *h, struct Peer *p, uint32_t sock,
  * @return #GNUNET_OK, #GNUNET_SYSERR if an introducer saw a replay
  */
 static enum GNUNET_GenericReturnValue
-handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
-             const struct BRAID_NAT_Address *src, const struct NAT_Message *m,
+handle_ping (struct BRAID_NAT_Handle *h,
+             uint32_t sock,
+             const struct BRAID_NAT_Address *src,
+             const struct NAT_Message *m,
              struct GNUNET_TIME_Absolute now)
 {
   struct NAT_Message r;
@@ -997,8 +1066,8 @@ handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
     p = peer_find (h, &m->sender);
     if ((NULL != p) && (m->restart < p->restart))
       return GNUNET_SYSERR;
-    if ((NULL != p) && (m->restart == p->restart)
-        && (m->nonce <= p->last_nonce))
+    if ((NULL != p) && (m->restart == p->restart) &&
+        (m->nonce <= p->last_nonce))
       return GNUNET_SYSERR;
   }
   memset (&r, 0, sizeof (r));
@@ -1045,8 +1114,8 @@ handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
     /* The peer reached us before (or without) our intro.  Learn it here,
        but only with a known public address (the pong check needs it) and
        within a bound on the number of peers. */
-    if ((0 == h->public_addr.family) || (h->n_peers >= MAX_PEERS)
-        || (intro_index (h, &m->sender) >= 0))
+    if ((0 == h->public_addr.family) || (h->n_peers >= MAX_PEERS) ||
+        (intro_index (h, &m->sender) >= 0))
       return GNUNET_OK;
     p = peer_get (h, &m->sender);
     p->nat = (enum BRAID_NAT_Type) m->nat;
@@ -1060,9 +1129,11 @@ handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
      the peer proves its key (on the hard side this is the birthday hit;
      on the easy side the hard side's answer). */
   if (! punching (p))
-    p->deadline = GNUNET_TIME_absolute_add (
-      GNUNET_TIME_absolute_add (now, h->cfg.connecting_max_time),
-      h->cfg.eval_timeout);
+    p->deadline =
+      GNUNET_TIME_absolute_add (GNUNET_TIME_absolute_add (now,
+                                                          h->cfg
+                                                            .connecting_max_time),
+                                h->cfg.eval_timeout);
   p->addr = *src;
   p->sock = sock;
   p->punch = PUNCH_EASY;
@@ -1081,8 +1152,10 @@ handle_ping (struct BRAID_NAT_Handle *h, uint32_t sock,
  *         (counted), #GNUNET_SYSERR if unexpected
  */
 static enum GNUNET_GenericReturnValue
-handle_pong (struct BRAID_NAT_Handle *h, uint32_t sock,
-             const struct BRAID_NAT_Address *src, const struct NAT_Message *m,
+handle_pong (struct BRAID_NAT_Handle *h,
+             uint32_t sock,
+             const struct BRAID_NAT_Address *src,
+             const struct NAT_Message *m,
              struct GNUNET_TIME_Absolute now)
 {
   int i = intro_index (h, &m->sender);
@@ -1106,9 +1179,9 @@ handle_pong (struct BRAID_NAT_Handle *h, uint32_t sock,
     in->last_pong = now;
     if (h->evaluating)
       eval_decide (h, now, GNUNET_NO);
-    else if (((BRAID_NAT_TYPE_EASY == h->nat)
-              || (BRAID_NAT_TYPE_STATIC == h->nat))
-             && (! addr_equal (&m->addr, &h->public_addr)))
+    else if (((BRAID_NAT_TYPE_EASY == h->nat) ||
+              (BRAID_NAT_TYPE_STATIC == h->nat)) &&
+             (! addr_equal (&m->addr, &h->public_addr)))
       eval_start (h, now); /* our mapping moved: re-evaluate */
     return GNUNET_OK;
   }
@@ -1126,8 +1199,7 @@ handle_pong (struct BRAID_NAT_Handle *h, uint32_t sock,
   /* The pong says where the peer saw our ping come from.  If that is not
      our public address, someone forwarded our ping from elsewhere: a
      reflection, not a path to the peer. */
-  if ((0 != h->public_addr.family) && (! ip_equal (&m->addr,
-                                                   &h->public_addr)))
+  if ((0 != h->public_addr.family) && (! ip_equal (&m->addr, &h->public_addr)))
   {
     h->stats.rx_reflected++;
     return GNUNET_NO;
@@ -1144,15 +1216,16 @@ handle_pong (struct BRAID_NAT_Handle *h, uint32_t sock,
 
 /** A test on the test port: we are static (seed "Receive MsgTest"). */
 static enum GNUNET_GenericReturnValue
-handle_test (struct BRAID_NAT_Handle *h, uint32_t sock,
+handle_test (struct BRAID_NAT_Handle *h,
+             uint32_t sock,
              const struct BRAID_NAT_Address *src,
-             const struct NAT_Message *m, struct GNUNET_TIME_Absolute now)
+             const struct NAT_Message *m,
+             struct GNUNET_TIME_Absolute now)
 {
   int i = intro_index (h, &m->sender);
 
-  if ((i < 0) || (BRAID_NAT_SOCK_TEST != sock)
-      || (! ip_equal (src, &h->intro[i].addr))
-      || (m->nonce != h->intro[i].nonce))
+  if ((i < 0) || (BRAID_NAT_SOCK_TEST != sock) ||
+      (! ip_equal (src, &h->intro[i].addr)) || (m->nonce != h->intro[i].nonce))
     return GNUNET_SYSERR;
   if (! h->evaluating)
     return GNUNET_OK; /* the second introducer's test, after we decided */
@@ -1166,7 +1239,8 @@ handle_test (struct BRAID_NAT_Handle *h, uint32_t sock,
 static enum GNUNET_GenericReturnValue
 handle_connect (struct BRAID_NAT_Handle *h,
                 const struct BRAID_NAT_Address *src,
-                const struct NAT_Message *m, struct GNUNET_TIME_Absolute now)
+                const struct NAT_Message *m,
+                struct GNUNET_TIME_Absolute now)
 {
   struct Peer *a;
   struct Peer *b;
@@ -1227,14 +1301,15 @@ handle_connect (struct BRAID_NAT_Handle *h,
 
 /** An introduction to another peer: punch to it. */
 static enum GNUNET_GenericReturnValue
-handle_intro (struct BRAID_NAT_Handle *h, const struct NAT_Message *m,
+handle_intro (struct BRAID_NAT_Handle *h,
+              const struct NAT_Message *m,
               struct GNUNET_TIME_Absolute now)
 {
   int i = intro_index (h, &m->sender);
   struct Peer *p;
 
-  if ((i < 0) || (m->ts <= h->intro[i].last_intro_ts)
-      || (0 == GNUNET_memcmp (&m->peer, &h->me)))
+  if ((i < 0) || (m->ts <= h->intro[i].last_intro_ts) ||
+      (0 == GNUNET_memcmp (&m->peer, &h->me)))
     return GNUNET_SYSERR;
   p = peer_find (h, &m->peer);
   if (0 != m->nonce)
@@ -1248,9 +1323,9 @@ handle_intro (struct BRAID_NAT_Handle *h, const struct NAT_Message *m,
     p = peer_get (h, &m->peer);
   if (GNUNET_YES == p->connected)
     return GNUNET_OK;
-  if (((PUNCH_EASY == p->punch) || (PUNCH_PASSIVE == p->punch)
-       || (PUNCH_BDAY_HARD == p->punch) || (PUNCH_BDAY_EASY == p->punch))
-      && addr_equal (&p->addr, &m->addr) && (p->nat == m->nat))
+  if (((PUNCH_EASY == p->punch) || (PUNCH_PASSIVE == p->punch) ||
+       (PUNCH_BDAY_HARD == p->punch) || (PUNCH_BDAY_EASY == p->punch)) &&
+      addr_equal (&p->addr, &m->addr) && (p->nat == m->nat))
     return GNUNET_OK; /* a re-introduction: keep punching as we are */
   p->addr = m->addr;
   p->nat = (enum BRAID_NAT_Type) m->nat;
@@ -1263,14 +1338,15 @@ handle_intro (struct BRAID_NAT_Handle *h, const struct NAT_Message *m,
 
 /** The introducer does not know the target. */
 static enum GNUNET_GenericReturnValue
-handle_intro_error (struct BRAID_NAT_Handle *h, const struct NAT_Message *m,
+handle_intro_error (struct BRAID_NAT_Handle *h,
+                    const struct NAT_Message *m,
                     struct GNUNET_TIME_Absolute now)
 {
   int i = intro_index (h, &m->sender);
   struct Peer *p = peer_find (h, &m->peer);
 
-  if ((i < 0) || (NULL == p) || (PUNCH_WAIT_INTRO != p->punch)
-      || (m->nonce != p->connect_nonce) || ((unsigned int) i != p->intro_idx))
+  if ((i < 0) || (NULL == p) || (PUNCH_WAIT_INTRO != p->punch) ||
+      (m->nonce != p->connect_nonce) || ((unsigned int) i != p->intro_idx))
     return GNUNET_SYSERR;
   /* Try the next introducer now rather than at the timeout. */
   p->deadline = now;
@@ -1303,8 +1379,8 @@ BRAID_NAT_receive (struct BRAID_NAT_Handle *h,
     return GNUNET_SYSERR;
   }
   /* Cheap checks before the signature check. */
-  if ((0 != GNUNET_memcmp (&m.receiver, &h->me))
-      || (0 == GNUNET_memcmp (&m.sender, &h->me)))
+  if ((0 != GNUNET_memcmp (&m.receiver, &h->me)) ||
+      (0 == GNUNET_memcmp (&m.sender, &h->me)))
   {
     h->stats.rx_unexpected++;
     return GNUNET_SYSERR;
@@ -1368,8 +1444,7 @@ BRAID_NAT_create (const struct BRAID_NAT_Config *cfg,
   h->rng = seed;
   h->nonce_ctr = rng_next (h) >> 16;
   h->restart = now.abs_value_us;
-  h->nat = cfg->is_introducer ? BRAID_NAT_TYPE_STATIC
-                              : BRAID_NAT_TYPE_UNKNOWN;
+  h->nat = cfg->is_introducer ? BRAID_NAT_TYPE_STATIC : BRAID_NAT_TYPE_UNKNOWN;
   h->next_poll = GNUNET_TIME_UNIT_FOREVER_ABS;
   h->next_keepalive = GNUNET_TIME_UNIT_FOREVER_ABS;
   h->eval_deadline = GNUNET_TIME_UNIT_FOREVER_ABS;
@@ -1412,8 +1487,8 @@ void
 BRAID_NAT_start (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
 {
   h->started = GNUNET_YES;
-  if ((NULL != h->cb.local_address)
-      && (GNUNET_OK != h->cb.local_address (h->cb.cls, &h->local)))
+  if ((NULL != h->cb.local_address) &&
+      (GNUNET_OK != h->cb.local_address (h->cb.cls, &h->local)))
     memset (&h->local, 0, sizeof (h->local));
   h->next_poll = GNUNET_TIME_absolute_add (now, h->cfg.poll_interval);
   /* Seed: with no keep-alive configured the keep-alive interval is off. */
@@ -1436,8 +1511,8 @@ poll_tick (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
   if (h->cfg.is_introducer)
     return;
   memset (&cur, 0, sizeof (cur));
-  if ((NULL != h->cb.local_address)
-      && (GNUNET_OK == h->cb.local_address (h->cb.cls, &cur)))
+  if ((NULL != h->cb.local_address) &&
+      (GNUNET_OK == h->cb.local_address (h->cb.cls, &cur)))
     changed = ! addr_equal (&cur, &h->local);
   else
     changed = (0 != h->local.family);
@@ -1476,10 +1551,10 @@ keepalive_tick (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
 
     for (unsigned int i = 0; i < h->n_intro; i++)
     {
-      if (BRAID_NAT_PEER_MISSING > BRAID_NAT_peer_state_from_age (
+      if (BRAID_NAT_PEER_MISSING >
+          BRAID_NAT_peer_state_from_age (
             h->cfg.keep_alive,
-            GNUNET_TIME_absolute_get_difference (h->intro[i].last_pong,
-                                                 now)))
+            GNUNET_TIME_absolute_get_difference (h->intro[i].last_pong, now)))
         any = GNUNET_YES;
     }
     announce (h, now);
@@ -1501,8 +1576,8 @@ keepalive_tick (struct BRAID_NAT_Handle *h, struct GNUNET_TIME_Absolute now)
     if ((! h->cfg.is_introducer) && (GNUNET_YES != p->connected))
       continue;
     s = BRAID_NAT_peer_state_from_age (
-      h->cfg.keep_alive, GNUNET_TIME_absolute_get_difference (p->last_seen,
-                                                              now));
+      h->cfg.keep_alive,
+      GNUNET_TIME_absolute_get_difference (p->last_seen, now));
     if (s != p->state)
     {
       struct BRAID_NAT_Event ev;
@@ -1606,8 +1681,8 @@ BRAID_NAT_connect (struct BRAID_NAT_Handle *h,
   if (0 == GNUNET_memcmp (target, &h->me))
     return;
   p = peer_get (h, target);
-  if ((GNUNET_YES == p->connected) || (PUNCH_IDLE != p->punch
-                                       && PUNCH_RELAY != p->punch))
+  if ((GNUNET_YES == p->connected) ||
+      (PUNCH_IDLE != p->punch && PUNCH_RELAY != p->punch))
     return;
   p->last_seen = now;
   if (0 == h->n_intro)
@@ -1619,8 +1694,11 @@ BRAID_NAT_connect (struct BRAID_NAT_Handle *h,
   p->requester = GNUNET_YES;
   p->intro_idx = 0;
   p->reintros = 0;
-  p->deadline = GNUNET_TIME_absolute_add (
-    now, GNUNET_TIME_relative_multiply (h->cfg.eval_timeout, 2));
+  p->deadline =
+    GNUNET_TIME_absolute_add (now,
+                              GNUNET_TIME_relative_multiply (h->cfg
+                                                               .eval_timeout,
+                                                             2));
   send_connect (h, p);
 }
 
@@ -1646,9 +1724,10 @@ BRAID_NAT_get_peer (const struct BRAID_NAT_Handle *h,
 
   if (NULL == p)
     return GNUNET_NO;
-  *state = BRAID_NAT_peer_state_from_age (
-    h->cfg.keep_alive, GNUNET_TIME_absolute_get_difference (p->last_seen,
-                                                            now));
+  *state =
+    BRAID_NAT_peer_state_from_age (h->cfg.keep_alive,
+                                   GNUNET_TIME_absolute_get_difference (p->last_seen,
+                                                                        now));
   if (NULL != connected)
     *connected = p->connected;
   return GNUNET_OK;

@@ -36,33 +36,105 @@
 #define MAX_HOSTS 256
 
 /** Mapping timeouts of the models. */
-#define TO_30S { 30000000ULL }
-#define TO_60S { 60000000ULL }
-#define TO_120S { 120000000ULL }
-#define TO_300S { 300000000ULL }
+#define TO_30S  \
+  {             \
+    30000000ULL \
+  }
+#define TO_60S  \
+  {             \
+    60000000ULL \
+  }
+#define TO_120S  \
+  {              \
+    120000000ULL \
+  }
+#define TO_300S  \
+  {              \
+    300000000ULL \
+  }
 
 const struct NAT_SIM_BoxModel NAT_SIM_models[NAT_SIM_N_MODELS] = {
-  { "public", GNUNET_NO, GNUNET_NO, NAT_SIM_MAP_EIM, NAT_SIM_FILTER_EIF,
-    GNUNET_YES, GNUNET_NO, TO_300S, BRAID_NAT_TYPE_STATIC },
-  { "one-to-one", GNUNET_YES, GNUNET_YES, NAT_SIM_MAP_EIM,
-    NAT_SIM_FILTER_EIF, GNUNET_YES, GNUNET_NO, TO_300S,
-    BRAID_NAT_TYPE_STATIC },
-  { "full-cone", GNUNET_YES, GNUNET_NO, NAT_SIM_MAP_EIM, NAT_SIM_FILTER_EIF,
-    GNUNET_NO, GNUNET_NO, TO_120S, BRAID_NAT_TYPE_EASY },
-  { "restricted-cone", GNUNET_YES, GNUNET_NO, NAT_SIM_MAP_EIM,
-    NAT_SIM_FILTER_ADF, GNUNET_NO, GNUNET_NO, TO_60S, BRAID_NAT_TYPE_EASY },
-  { "port-restricted", GNUNET_YES, GNUNET_NO, NAT_SIM_MAP_EIM,
-    NAT_SIM_FILTER_APDF, GNUNET_YES, GNUNET_NO, TO_60S,
-    BRAID_NAT_TYPE_EASY },
-  { "linux", GNUNET_YES, GNUNET_NO, NAT_SIM_MAP_EIM, NAT_SIM_FILTER_APDF,
-    GNUNET_YES, GNUNET_YES, TO_30S, BRAID_NAT_TYPE_EASY },
-  { "symmetric", GNUNET_YES, GNUNET_NO, NAT_SIM_MAP_APDM,
-    NAT_SIM_FILTER_APDF, GNUNET_NO, GNUNET_NO, TO_60S, BRAID_NAT_TYPE_HARD },
-  { "symmetric-adm", GNUNET_YES, GNUNET_NO, NAT_SIM_MAP_ADM,
-    NAT_SIM_FILTER_ADF, GNUNET_NO, GNUNET_NO, TO_120S, BRAID_NAT_TYPE_HARD },
-  { "linux-random", GNUNET_YES, GNUNET_NO, NAT_SIM_MAP_APDM,
-    NAT_SIM_FILTER_APDF, GNUNET_NO, GNUNET_YES, TO_30S,
-    BRAID_NAT_TYPE_HARD },
+  {"public",
+   GNUNET_NO,
+   GNUNET_NO,
+   NAT_SIM_MAP_EIM,
+   NAT_SIM_FILTER_EIF,
+   GNUNET_YES,
+   GNUNET_NO,
+   TO_300S,
+   BRAID_NAT_TYPE_STATIC},
+  {"one-to-one",
+   GNUNET_YES,
+   GNUNET_YES,
+   NAT_SIM_MAP_EIM,
+   NAT_SIM_FILTER_EIF,
+   GNUNET_YES,
+   GNUNET_NO,
+   TO_300S,
+   BRAID_NAT_TYPE_STATIC},
+  {"full-cone",
+   GNUNET_YES,
+   GNUNET_NO,
+   NAT_SIM_MAP_EIM,
+   NAT_SIM_FILTER_EIF,
+   GNUNET_NO,
+   GNUNET_NO,
+   TO_120S,
+   BRAID_NAT_TYPE_EASY},
+  {"restricted-cone",
+   GNUNET_YES,
+   GNUNET_NO,
+   NAT_SIM_MAP_EIM,
+   NAT_SIM_FILTER_ADF,
+   GNUNET_NO,
+   GNUNET_NO,
+   TO_60S,
+   BRAID_NAT_TYPE_EASY},
+  {"port-restricted",
+   GNUNET_YES,
+   GNUNET_NO,
+   NAT_SIM_MAP_EIM,
+   NAT_SIM_FILTER_APDF,
+   GNUNET_YES,
+   GNUNET_NO,
+   TO_60S,
+   BRAID_NAT_TYPE_EASY},
+  {"linux",
+   GNUNET_YES,
+   GNUNET_NO,
+   NAT_SIM_MAP_EIM,
+   NAT_SIM_FILTER_APDF,
+   GNUNET_YES,
+   GNUNET_YES,
+   TO_30S,
+   BRAID_NAT_TYPE_EASY},
+  {"symmetric",
+   GNUNET_YES,
+   GNUNET_NO,
+   NAT_SIM_MAP_APDM,
+   NAT_SIM_FILTER_APDF,
+   GNUNET_NO,
+   GNUNET_NO,
+   TO_60S,
+   BRAID_NAT_TYPE_HARD},
+  {"symmetric-adm",
+   GNUNET_YES,
+   GNUNET_NO,
+   NAT_SIM_MAP_ADM,
+   NAT_SIM_FILTER_ADF,
+   GNUNET_NO,
+   GNUNET_NO,
+   TO_120S,
+   BRAID_NAT_TYPE_HARD},
+  {"linux-random",
+   GNUNET_YES,
+   GNUNET_NO,
+   NAT_SIM_MAP_APDM,
+   NAT_SIM_FILTER_APDF,
+   GNUNET_NO,
+   GNUNET_YES,
+   TO_30S,
+   BRAID_NAT_TYPE_HARD},
 };
 
 
@@ -77,8 +149,7 @@ NAT_SIM_model_find (const char *name)
 
 
 double
-NAT_SIM_birthday_predict (unsigned int space, unsigned int open,
-                          unsigned int k)
+NAT_SIM_birthday_predict (unsigned int space, unsigned int open, unsigned int k)
 {
   double miss = 1.0;
 
@@ -353,7 +424,7 @@ ev_pop (struct Sim *s)
 static struct GNUNET_TIME_Absolute
 abs_us (uint64_t us)
 {
-  struct GNUNET_TIME_Absolute t = { us };
+  struct GNUNET_TIME_Absolute t = {us};
 
   return t;
 }
@@ -375,8 +446,8 @@ to_addr (uint32_t ip, uint16_t port, struct BRAID_NAT_Address *a)
 static uint32_t
 from_addr (const struct BRAID_NAT_Address *a)
 {
-  return ((uint32_t) a->ip[0] << 24) | ((uint32_t) a->ip[1] << 16)
-         | ((uint32_t) a->ip[2] << 8) | a->ip[3];
+  return ((uint32_t) a->ip[0] << 24) | ((uint32_t) a->ip[1] << 16) |
+         ((uint32_t) a->ip[2] << 8) | a->ip[3];
 }
 
 
@@ -401,8 +472,8 @@ port_sock (const struct Host *h, uint16_t port)
     return BRAID_NAT_SOCK_MAIN;
   if (port == h->cfg.test_port)
     return BRAID_NAT_SOCK_TEST;
-  if ((port < BDAY_PORT_BASE)
-      || (0 == (h->open[port / 8] & (1u << (port % 8)))))
+  if ((port < BDAY_PORT_BASE) ||
+      (0 == (h->open[port / 8] & (1u << (port % 8)))))
     return UINT32_MAX;
   return BRAID_NAT_SOCK_BDAY + (uint32_t) (port - BDAY_PORT_BASE);
 }
@@ -421,12 +492,15 @@ map_used (const struct Site *b, uint16_t port)
 
 
 static int
-stale_clash (struct Site *b, uint16_t ext, uint32_t rip, uint16_t rport,
+stale_clash (struct Site *b,
+             uint16_t ext,
+             uint32_t rip,
+             uint16_t rport,
              uint64_t now)
 {
   for (unsigned int i = 0; i < b->n_stale; i++)
-    if ((b->stale[i].ext == ext) && (b->stale[i].rip == rip)
-        && (b->stale[i].rport == rport) && (b->stale[i].expiry > now))
+    if ((b->stale[i].ext == ext) && (b->stale[i].rip == rip) &&
+        (b->stale[i].rport == rport) && (b->stale[i].expiry > now))
       return GNUNET_YES;
   return GNUNET_NO;
 }
@@ -459,18 +533,22 @@ expire (struct Site *b, uint64_t now)
 
 /** A free external port that no stale entry toward @a rip clashes on. */
 static uint16_t
-alloc_port (struct Sim *s, struct Site *b, uint16_t want, uint32_t rip,
-            uint16_t rport, uint64_t now)
+alloc_port (struct Sim *s,
+            struct Site *b,
+            uint16_t want,
+            uint32_t rip,
+            uint16_t rport,
+            uint64_t now)
 {
-  if ((0 != want) && (! map_used (b, want))
-      && ! (b->m->conntrack && stale_clash (b, want, rip, rport, now)))
+  if ((0 != want) && (! map_used (b, want)) &&
+      ! (b->m->conntrack && stale_clash (b, want, rip, rport, now)))
     return want;
   for (;;)
   {
     uint16_t p = (uint16_t) (1024 + sim_below (s, 65536 - 1024));
 
-    if ((! map_used (b, p))
-        && ! (b->m->conntrack && stale_clash (b, p, rip, rport, now)))
+    if ((! map_used (b, p)) &&
+        ! (b->m->conntrack && stale_clash (b, p, rip, rport, now)))
       return p;
   }
 }
@@ -490,12 +568,16 @@ map_new (struct Site *b)
 
 
 static struct Perm *
-perm_find (struct Map *m, uint32_t ip, uint16_t port, int match_port,
+perm_find (struct Map *m,
+           uint32_t ip,
+           uint16_t port,
+           int match_port,
            uint64_t now)
 {
   for (unsigned int i = 0; i < m->n_perm; i++)
-    if ((m->perm[i].ip == ip) && ((! match_port) || (m->perm[i].port == port))
-        && (m->perm[i].expiry > now))
+    if ((m->perm[i].ip == ip) &&
+        ((! match_port) || (m->perm[i].port == port)) &&
+        (m->perm[i].expiry > now))
       return &m->perm[i];
   return NULL;
 }
@@ -544,29 +626,33 @@ box_out (struct Sim *s, struct Site *b, struct Pkt *p)
         m = c;
       continue;
     }
-    if ((NAT_SIM_MAP_EIM == b->m->mapping)
-        || ((NAT_SIM_MAP_ADM == b->m->mapping) && (c->kip == p->dip))
-        || ((NAT_SIM_MAP_APDM == b->m->mapping) && (c->kip == p->dip)
-            && (c->kport == p->dport)))
+    if ((NAT_SIM_MAP_EIM == b->m->mapping) ||
+        ((NAT_SIM_MAP_ADM == b->m->mapping) && (c->kip == p->dip)) ||
+        ((NAT_SIM_MAP_APDM == b->m->mapping) && (c->kip == p->dip) &&
+         (c->kport == p->dport)))
       m = c;
   }
   /* Exact exceptions take precedence over the policy mapping. */
   for (unsigned int i = 0; i < b->n_maps; i++)
-    if (b->maps[i].exact && (b->maps[i].iip == p->sip)
-        && (b->maps[i].iport == p->sport) && (b->maps[i].kip == p->dip)
-        && (b->maps[i].kport == p->dport))
+    if (b->maps[i].exact && (b->maps[i].iip == p->sip) &&
+        (b->maps[i].iport == p->sport) && (b->maps[i].kip == p->dip) &&
+        (b->maps[i].kport == p->dport))
       m = &b->maps[i];
-  if ((NULL != m) && (! m->exact) && b->m->conntrack
-      && (NULL == perm_find (m, p->dip, p->dport, GNUNET_YES, now))
-      && stale_clash (b, m->ext, p->dip, p->dport, now))
+  if ((NULL != m) && (! m->exact) && b->m->conntrack &&
+      (NULL == perm_find (m, p->dip, p->dport, GNUNET_YES, now)) &&
+      stale_clash (b, m->ext, p->dip, p->dport, now))
   {
     /* A new flow whose tuple an unsolicited inbound packet already
        holds: Linux picks another source port for it. */
     uint16_t ext = alloc_port (s, b, 0, p->dip, p->dport, now);
 
     if (s->trace)
-      fprintf (stderr, "%llu box %x: stolen flow to %x:%u gets port %u\n",
-               (unsigned long long) (now - T0), b->pub_ip, p->dip, p->dport,
+      fprintf (stderr,
+               "%llu box %x: stolen flow to %x:%u gets port %u\n",
+               (unsigned long long) (now - T0),
+               b->pub_ip,
+               p->dip,
+               p->dport,
                ext);
     m = map_new (b);
     m->iip = p->sip;
@@ -578,8 +664,12 @@ box_out (struct Sim *s, struct Site *b, struct Pkt *p)
   }
   if (NULL == m)
   {
-    uint16_t ext = alloc_port (s, b, b->m->preserve_port ? p->sport : 0,
-                               p->dip, p->dport, now);
+    uint16_t ext = alloc_port (s,
+                               b,
+                               b->m->preserve_port ? p->sport : 0,
+                               p->dip,
+                               p->dport,
+                               now);
 
     m = map_new (b);
     m->iip = p->sip;
@@ -639,14 +729,18 @@ box_in (struct Sim *s, struct Site *b, struct Pkt *p)
     return GNUNET_YES;
   }
   if (s->trace)
-    fprintf (stderr, "%llu box %x: drop inbound %x:%u -> :%u\n",
-             (unsigned long long) (now - T0), b->pub_ip, p->sip, p->sport,
+    fprintf (stderr,
+             "%llu box %x: drop inbound %x:%u -> :%u\n",
+             (unsigned long long) (now - T0),
+             b->pub_ip,
+             p->sip,
+             p->sport,
              p->dport);
   if (b->m->conntrack)
   {
     for (unsigned int i = 0; i < b->n_stale; i++)
-      if ((b->stale[i].ext == p->dport) && (b->stale[i].rip == p->sip)
-          && (b->stale[i].rport == p->sport))
+      if ((b->stale[i].ext == p->dport) && (b->stale[i].rip == p->sip) &&
+          (b->stale[i].rport == p->sport))
       {
         b->stale[i].expiry = now + STALE_TIMEOUT_US;
         return GNUNET_NO;
@@ -692,16 +786,23 @@ wan_send (struct Sim *s, struct Pkt *p)
   if ((NULL == dst) || (p->ttl <= WAN_HOPS) || lost (s, src) || lost (s, dst))
   {
     if ((s->trace) && (p->ttl > WAN_HOPS))
-      fprintf (stderr, "%llu lost %x:%u -> %x:%u type %u\n",
-               (unsigned long long) (s->now - T0), p->sip, p->sport, p->dip,
-               p->dport, (unsigned int) p->data[3]);
+      fprintf (stderr,
+               "%llu lost %x:%u -> %x:%u type %u\n",
+               (unsigned long long) (s->now - T0),
+               p->sip,
+               p->sport,
+               p->dip,
+               p->dport,
+               (unsigned int) p->data[3]);
     GNUNET_free (p);
     return;
   }
   p->ttl -= WAN_HOPS;
   p->stage = STAGE_ARRIVE;
-  ev_push (s, s->now + src->wan_us + dst->wan_us + sim_below (s, 1000),
-           UINT_MAX, p);
+  ev_push (s,
+           s->now + src->wan_us + dst->wan_us + sim_below (s, 1000),
+           UINT_MAX,
+           p);
 }
 
 
@@ -725,8 +826,12 @@ host_reschedule (struct Host *h)
 
 /** The library's send callback. */
 static void
-sim_send (void *cls, uint32_t sock, const struct BRAID_NAT_Address *dst,
-          unsigned int ttl, const void *buf, size_t len)
+sim_send (void *cls,
+          uint32_t sock,
+          const struct BRAID_NAT_Address *dst,
+          unsigned int ttl,
+          const void *buf,
+          size_t len)
 {
   struct Host *h = cls;
   struct Sim *s = h->sim;
@@ -734,8 +839,8 @@ sim_send (void *cls, uint32_t sock, const struct BRAID_NAT_Address *dst,
   uint16_t port = sock_port (h, sock);
 
   GNUNET_assert (len <= NAT_WIRE_MAX_SIZE);
-  GNUNET_assert ((sock < BRAID_NAT_SOCK_BDAY)
-                 || (sock - BRAID_NAT_SOCK_BDAY < BDAY_PORT_SPAN));
+  GNUNET_assert ((sock < BRAID_NAT_SOCK_BDAY) ||
+                 (sock - BRAID_NAT_SOCK_BDAY < BDAY_PORT_SPAN));
   h->open[port / 8] |= (uint8_t) (1u << (port % 8));
   p = GNUNET_new (struct Pkt);
   p->sip = h->ip;
@@ -794,7 +899,8 @@ host_by_id (struct Sim *s, const struct GNUNET_PeerIdentity *id)
  * live mapping of the owner's box to one of its open ports.
  */
 static int
-endpoint_owned (struct Sim *s, const struct BRAID_NAT_Address *e,
+endpoint_owned (struct Sim *s,
+                const struct BRAID_NAT_Address *e,
                 unsigned int owner)
 {
   uint32_t ip = from_addr (e);
@@ -806,8 +912,8 @@ endpoint_owned (struct Sim *s, const struct BRAID_NAT_Address *e,
   if ((! site->m->present) || site->m->one_to_one)
     return GNUNET_YES;
   for (unsigned int i = 0; i < site->n_maps; i++)
-    if ((site->maps[i].ext == e->port) && (site->maps[i].iip == h->ip)
-        && (site->maps[i].expiry > s->now))
+    if ((site->maps[i].ext == e->port) && (site->maps[i].iip == h->ip) &&
+        (site->maps[i].expiry > s->now))
       return GNUNET_YES;
   return GNUNET_NO;
 }
@@ -842,8 +948,12 @@ sim_event (void *cls, const struct BRAID_NAT_Event *ev)
     break;
   case BRAID_NAT_EVENT_RELAY_NEEDED:
     if (s->debug)
-      fprintf (stderr, "%llu host %u: relay needed to %d, reason %d\n",
-               (unsigned long long) (s->now - T0), h->idx, o, ev->reason);
+      fprintf (stderr,
+               "%llu host %u: relay needed to %d, reason %d\n",
+               (unsigned long long) (s->now - T0),
+               h->idx,
+               o,
+               ev->reason);
     if ((o >= 0) && (0 == h->relay_t[o]))
       h->relay_t[o] = s->now;
     break;
@@ -865,8 +975,13 @@ sim_event (void *cls, const struct BRAID_NAT_Event *ev)
 
 /** Send raw bytes from the attacker, with a spoofed source if given. */
 static void
-evil_send (struct Sim *s, uint32_t sip, uint16_t sport, uint32_t dip,
-           uint16_t dport, const uint8_t *buf, size_t len)
+evil_send (struct Sim *s,
+           uint32_t sip,
+           uint16_t sport,
+           uint32_t dip,
+           uint16_t dport,
+           const uint8_t *buf,
+           size_t len)
 {
   struct Pkt *p = GNUNET_new (struct Pkt);
   struct Host *a = s->hosts[s->attacker];
@@ -964,8 +1079,13 @@ attacker_receive (struct Sim *s, const struct Pkt *p)
   to = host_by_id (s, &m.receiver);
   if ((to < 0) || (0 == s->seen_ip[to]))
     return;
-  evil_send (s, s->hosts[s->attacker]->ip, ATTACKER_PORT, s->seen_ip[to],
-             s->seen_port[to], p->data, p->len);
+  evil_send (s,
+             s->hosts[s->attacker]->ip,
+             ATTACKER_PORT,
+             s->seen_ip[to],
+             s->seen_port[to],
+             p->data,
+             p->len);
 }
 
 
@@ -1018,8 +1138,8 @@ deliver (struct Sim *s, struct Pkt *p)
   {
     struct Site *d = site_by_ip (s, p->dip);
 
-    if ((UINT_MAX != s->attacker) && (! p->evil)
-        && (p->dip != s->hosts[s->attacker]->ip))
+    if ((UINT_MAX != s->attacker) && (! p->evil) &&
+        (p->dip != s->hosts[s->attacker]->ip))
       attacker_tap (s, p);
     if (! d->m->present)
       deliver_host (s, p);
@@ -1038,7 +1158,9 @@ deliver (struct Sim *s, struct Pkt *p)
 
 /** Run events until @a until or until @a done returns true. */
 static void
-sim_run (struct Sim *s, uint64_t until, int (*done) (struct Sim *, void *),
+sim_run (struct Sim *s,
+         uint64_t until,
+         int (*done) (struct Sim *, void *),
          void *cls)
 {
   while (s->n_ev > 0)
@@ -1086,7 +1208,9 @@ sim_init (struct Sim *s, uint64_t seed, unsigned int loss_permille)
 
 /** Add a host at a new site behind @a m. */
 static struct Host *
-sim_add_host (struct Sim *s, enum Role role, const struct NAT_SIM_BoxModel *m,
+sim_add_host (struct Sim *s,
+              enum Role role,
+              const struct NAT_SIM_BoxModel *m,
               const struct BRAID_NAT_Config *cfg)
 {
   struct Host *h = GNUNET_new (struct Host);
@@ -1123,16 +1247,13 @@ sim_add_host (struct Sim *s, enum Role role, const struct NAT_SIM_BoxModel *m,
 static void
 host_start (struct Sim *s, struct Host *h, uint64_t t)
 {
-  struct BRAID_NAT_Callbacks cb = {
-    .send = &sim_send,
-    .event = &sim_event,
-    .local_address = &sim_local_address,
-    .release = &sim_release,
-    .cls = h
-  };
+  struct BRAID_NAT_Callbacks cb = {.send = &sim_send,
+                                   .event = &sim_event,
+                                   .local_address = &sim_local_address,
+                                   .release = &sim_release,
+                                   .cls = h};
 
-  h->nat = BRAID_NAT_create (&h->cfg, &h->key, &cb, sim_rand (s),
-                             abs_us (t));
+  h->nat = BRAID_NAT_create (&h->cfg, &h->key, &cb, sim_rand (s), abs_us (t));
   if (ROLE_PEER == h->role)
     for (unsigned int i = 0; i < s->n_hosts; i++)
       if (ROLE_INTRO == s->hosts[i]->role)
@@ -1187,8 +1308,7 @@ add_infrastructure (struct Sim *s, int attacker)
     sim_add_host (s, ROLE_INTRO, &NAT_SIM_models[0], &ic);
   if (attacker)
   {
-    struct Host *a = sim_add_host (s, ROLE_ATTACKER, &NAT_SIM_models[0],
-                                   &ic);
+    struct Host *a = sim_add_host (s, ROLE_ATTACKER, &NAT_SIM_models[0], &ic);
 
     s->attacker = a->idx;
   }
@@ -1206,7 +1326,8 @@ NAT_SIM_pair_bound (const struct BRAID_NAT_Config *cfg)
     GNUNET_TIME_relative_add (
       GNUNET_TIME_relative_multiply (cfg->eval_timeout, 5),
       GNUNET_TIME_relative_divide (
-        GNUNET_TIME_relative_multiply (cfg->connecting_max_time, 5), 3)),
+        GNUNET_TIME_relative_multiply (cfg->connecting_max_time, 5),
+        3)),
     GNUNET_TIME_UNIT_SECONDS);
 }
 
@@ -1219,8 +1340,8 @@ pair_done (struct Sim *s, void *cls)
   unsigned int a = ab[0]->idx;
   unsigned int b = ab[1]->idx;
 
-  return ((0 != ab[0]->conn_t[b]) && (0 != ab[1]->conn_t[a]))
-         || (0 != ab[0]->relay_t[b]) || (0 != ab[1]->relay_t[a]);
+  return ((0 != ab[0]->conn_t[b]) && (0 != ab[1]->conn_t[a])) ||
+         (0 != ab[0]->relay_t[b]) || (0 != ab[1]->relay_t[a]);
 }
 
 
@@ -1256,10 +1377,9 @@ NAT_SIM_run_pair (const struct NAT_SIM_PairOptions *o,
   sim_run (s, t_connect, NULL, NULL);
   r->type_a = ab[0]->type;
   r->type_b = ab[1]->type;
-  r->classified_ok = (r->type_a == o->box_a->expected)
-                     && (r->type_b == o->box_b->expected);
-  BRAID_NAT_connect (ab[0]->nat, &ab[1]->id,
-                     abs_us (s->now));
+  r->classified_ok =
+    (r->type_a == o->box_a->expected) && (r->type_b == o->box_b->expected);
+  BRAID_NAT_connect (ab[0]->nat, &ab[1]->id, abs_us (s->now));
   host_reschedule (ab[0]);
   sim_run (s, t_connect + bound, &pair_done, ab);
   {
@@ -1278,8 +1398,7 @@ NAT_SIM_run_pair (const struct NAT_SIM_PairOptions *o,
       r->relay = GNUNET_YES;
       r->time_us = ((0 != ra) ? ra : rb) - t_connect;
     }
-    r->probes = GNUNET_MAX (ab[0]->probes_at_connect,
-                            ab[1]->probes_at_connect);
+    r->probes = GNUNET_MAX (ab[0]->probes_at_connect, ab[1]->probes_at_connect);
   }
   if (s->debug)
     for (unsigned int i = 0; i < s->n_hosts; i++)
@@ -1292,7 +1411,9 @@ NAT_SIM_run_pair (const struct NAT_SIM_PairOptions *o,
       fprintf (stderr,
                "host %u: type %d ok %llu bad %llu sig %llu unexp %llu "
                "refl %llu tx %llu probes %llu\n",
-               i, s->hosts[i]->type, (unsigned long long) st->rx_ok,
+               i,
+               s->hosts[i]->type,
+               (unsigned long long) st->rx_ok,
                (unsigned long long) st->rx_malformed,
                (unsigned long long) st->rx_bad_signature,
                (unsigned long long) st->rx_unexpected,
@@ -1330,18 +1451,15 @@ NAT_SIM_run_keepalive (uint64_t seed, struct NAT_SIM_KeepaliveResult *r)
   for (unsigned int i = 0; i < s->n_hosts; i++)
     host_start (s, s->hosts[i], T0);
   sim_run (s, T0 + CONNECT_AT_US, NULL, NULL);
-  BRAID_NAT_connect (ab[0]->nat, &ab[1]->id,
-                     abs_us (s->now));
+  BRAID_NAT_connect (ab[0]->nat, &ab[1]->id, abs_us (s->now));
   host_reschedule (ab[0]);
   /* Ten keep-alive periods: the 60 s mappings must stay open. */
   sim_run (s, s->now + 10 * k, NULL, NULL);
-  BRAID_NAT_get_peer (ab[0]->nat, &ab[1]->id,
-                      abs_us (s->now), &st,
-                      &connected);
+  BRAID_NAT_get_peer (ab[0]->nat, &ab[1]->id, abs_us (s->now), &st, &connected);
   r->while_alive = st;
-  r->still_connected = (0 != ab[0]->conn_t[ab[1]->idx])
-                       && (GNUNET_YES == connected)
-                       && (BRAID_NAT_PEER_ACTIVE == st);
+  r->still_connected = (0 != ab[0]->conn_t[ab[1]->idx]) &&
+                       (GNUNET_YES == connected) &&
+                       (BRAID_NAT_PEER_ACTIVE == st);
   /* B dies; A's interface address changes a second later. */
   death = s->now;
   ab[1]->alive = GNUNET_NO;
@@ -1351,8 +1469,8 @@ NAT_SIM_run_keepalive (uint64_t seed, struct NAT_SIM_KeepaliveResult *r)
     sim_run (s, s->now + 1000000, NULL, NULL);
     ab[0]->local_ip ^= 0x00000100u;
     sim_run (s, s->now + 2 * cfg.poll_interval.rel_value_us, NULL, NULL);
-    r->reevaluated = (ab[0]->unknown_events > before)
-                     && (BRAID_NAT_TYPE_EASY == ab[0]->type);
+    r->reevaluated =
+      (ab[0]->unknown_events > before) && (BRAID_NAT_TYPE_EASY == ab[0]->type);
   }
   sim_run (s, death + 7 * k, NULL, NULL);
   for (unsigned int i = 1; i < 4; i++)
@@ -1373,9 +1491,13 @@ NAT_SIM_run_keepalive (uint64_t seed, struct NAT_SIM_KeepaliveResult *r)
 
 
 enum GNUNET_GenericReturnValue
-NAT_SIM_run_mesh (uint64_t seed, unsigned int n, unsigned int per_peer,
-                  unsigned int *attempted, unsigned int *direct,
-                  unsigned int *relayed, unsigned int *violations)
+NAT_SIM_run_mesh (uint64_t seed,
+                  unsigned int n,
+                  unsigned int per_peer,
+                  unsigned int *attempted,
+                  unsigned int *direct,
+                  unsigned int *relayed,
+                  unsigned int *violations)
 {
   struct Sim *s = GNUNET_new (struct Sim);
   struct BRAID_NAT_Config cfg;
@@ -1390,9 +1512,9 @@ NAT_SIM_run_mesh (uint64_t seed, unsigned int n, unsigned int per_peer,
   sim_init (s, seed, 0);
   add_infrastructure (s, GNUNET_YES);
   for (unsigned int i = 0; i < n; i++)
-    peers[i] = sim_add_host (s, ROLE_PEER,
-                             &NAT_SIM_models[sim_below (s,
-                                                        NAT_SIM_N_MODELS)],
+    peers[i] = sim_add_host (s,
+                             ROLE_PEER,
+                             &NAT_SIM_models[sim_below (s, NAT_SIM_N_MODELS)],
                              &cfg);
   for (unsigned int i = 0; i < s->n_hosts; i++)
     if (ROLE_ATTACKER != s->hosts[i]->role)
@@ -1408,12 +1530,10 @@ NAT_SIM_run_mesh (uint64_t seed, unsigned int n, unsigned int per_peer,
       if ((o == i) || asked[i * n + o] || asked[o * n + i])
         continue;
       asked[i * n + o] = 1;
-      BRAID_NAT_connect (peers[i]->nat, &peers[o]->id,
-                         abs_us (s->now));
+      BRAID_NAT_connect (peers[i]->nat, &peers[o]->id, abs_us (s->now));
       host_reschedule (peers[i]);
     }
-  sim_run (s, t_connect + NAT_SIM_pair_bound (&cfg).rel_value_us, NULL,
-           NULL);
+  sim_run (s, t_connect + NAT_SIM_pair_bound (&cfg).rel_value_us, NULL, NULL);
   for (unsigned int i = 0; i < n; i++)
     for (unsigned int o = 0; o < n; o++)
     {

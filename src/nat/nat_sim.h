@@ -200,9 +200,13 @@ NAT_SIM_run_keepalive (uint64_t seed, struct NAT_SIM_KeepaliveResult *r);
  * @return #GNUNET_OK if every attempted pair got an outcome within the bound
  */
 enum GNUNET_GenericReturnValue
-NAT_SIM_run_mesh (uint64_t seed, unsigned int n, unsigned int per_peer,
-                  unsigned int *attempted, unsigned int *direct,
-                  unsigned int *relayed, unsigned int *violations);
+NAT_SIM_run_mesh (uint64_t seed,
+                  unsigned int n,
+                  unsigned int per_peer,
+                  unsigned int *attempted,
+                  unsigned int *direct,
+                  unsigned int *relayed,
+                  unsigned int *violations);
 
 
 /**
@@ -210,7 +214,8 @@ NAT_SIM_run_mesh (uint64_t seed, unsigned int n, unsigned int per_peer,
  * one of @a open ports (birthday-paradox punch).
  */
 double
-NAT_SIM_birthday_predict (unsigned int space, unsigned int open,
+NAT_SIM_birthday_predict (unsigned int space,
+                          unsigned int open,
                           unsigned int k);
 
 #endif

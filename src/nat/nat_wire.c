@@ -221,7 +221,8 @@ nat_wire_parse (const void *buf, size_t len, struct NAT_Message *msg)
      datagram: NAT messages are never batched. */
   if ((size != want) || (len != want))
     return GNUNET_SYSERR;
-  nat_reader_init (&body, (const uint8_t *) buf + NAT_WIRE_HEADER_SIZE,
+  nat_reader_init (&body,
+                   (const uint8_t *) buf + NAT_WIRE_HEADER_SIZE,
                    want - NAT_WIRE_HEADER_SIZE);
   nat_reader_bytes (&body, &msg->sender, sizeof (msg->sender));
   nat_reader_bytes (&body, &msg->receiver, sizeof (msg->receiver));
@@ -240,8 +241,8 @@ nat_wire_parse (const void *buf, size_t len, struct NAT_Message *msg)
 static uint32_t
 purpose_of (uint16_t type)
 {
-  return BRAID_SIGNATURE_PURPOSE_NAT_PING
-         + (uint32_t) (type - BRAID_MESSAGE_TYPE_NAT_PING);
+  return BRAID_SIGNATURE_PURPOSE_NAT_PING +
+         (uint32_t) (type - BRAID_MESSAGE_TYPE_NAT_PING);
 }
 
 
@@ -252,7 +253,9 @@ purpose_of (uint16_t type)
  * @return number of signed bytes in @a out
  */
 static size_t
-signed_bytes (const uint8_t *wire, size_t len, uint16_t type,
+signed_bytes (const uint8_t *wire,
+              size_t len,
+              uint16_t type,
               uint8_t out[SIGNED_MAX])
 {
   size_t body = len - NAT_WIRE_SIGNATURE_SIZE;
@@ -274,11 +277,12 @@ nat_wire_verify (const void *buf, size_t len, const struct NAT_Message *msg)
   if ((len != nat_wire_size (msg->type)) || (0 == len))
     return GNUNET_SYSERR;
   signed_bytes (buf, len, msg->type, sb);
-  return GNUNET_CRYPTO_eddsa_verify_ (
-    purpose_of (msg->type),
-    (const struct GNUNET_CRYPTO_EccSignaturePurpose *) (void *) sb,
-    &msg->sig,
-    &msg->sender.public_key);
+  return GNUNET_CRYPTO_eddsa_verify_ (purpose_of (msg->type),
+                                      (const struct
+                                       GNUNET_CRYPTO_EccSignaturePurpose
+                                         *) (void *) sb,
+                                      &msg->sig,
+                                      &msg->sender.public_key);
 }
 
 
@@ -310,7 +314,7 @@ put_u8 (struct Writer *w, uint8_t v)
 static void
 put_u16 (struct Writer *w, uint16_t v)
 {
-  uint8_t b[2] = { (uint8_t) (v >> 8), (uint8_t) v };
+  uint8_t b[2] = {(uint8_t) (v >> 8), (uint8_t) v};
 
   put_bytes (w, b, 2);
 }
@@ -360,7 +364,7 @@ nat_wire_encode (const struct NAT_Message *msg,
                  uint8_t *out)
 {
   size_t size = nat_wire_size (msg->type);
-  struct Writer w = { out, 0 };
+  struct Writer w = {out, 0};
 
   if (0 == size)
     return 0;
@@ -412,12 +416,12 @@ nat_wire_encode (const struct NAT_Message *msg,
     struct GNUNET_CRYPTO_EddsaSignature sig;
 
     signed_bytes (out, size, msg->type, sb);
-    GNUNET_assert (GNUNET_OK ==
-                   GNUNET_CRYPTO_eddsa_sign_ (
-                     key,
-                     (const struct GNUNET_CRYPTO_EccSignaturePurpose *) (
-                       void *) sb,
-                     &sig));
+    GNUNET_assert (
+      GNUNET_OK ==
+      GNUNET_CRYPTO_eddsa_sign_ (key,
+                                 (const struct GNUNET_CRYPTO_EccSignaturePurpose
+                                    *) (void *) sb,
+                                 &sig));
     put_bytes (&w, &sig, sizeof (sig));
   }
   else

@@ -31,8 +31,12 @@ static struct BRAID_NAT_Address a_i0, a_i1, a_pub;
 
 
 static void
-cap_send (void *cls, uint32_t sock, const struct BRAID_NAT_Address *dst,
-          unsigned int ttl, const void *buf, size_t len)
+cap_send (void *cls,
+          uint32_t sock,
+          const struct BRAID_NAT_Address *dst,
+          unsigned int ttl,
+          const void *buf,
+          size_t len)
 {
   ck_assert_uint_lt (n_sent, 600);
   sent[n_sent].sock = sock;
@@ -86,7 +90,7 @@ setup (void)
 static struct GNUNET_TIME_Absolute
 at (uint64_t ms)
 {
-  struct GNUNET_TIME_Absolute t = { 1000000000000ULL + ms * 1000 };
+  struct GNUNET_TIME_Absolute t = {1000000000000ULL + ms * 1000};
 
   return t;
 }
@@ -96,7 +100,7 @@ static struct BRAID_NAT_Handle *
 make_peer (void)
 {
   struct BRAID_NAT_Config cfg;
-  struct BRAID_NAT_Callbacks cb = { .send = &cap_send, .event = &cap_event };
+  struct BRAID_NAT_Callbacks cb = {.send = &cap_send, .event = &cap_event};
   struct BRAID_NAT_Handle *h;
 
   BRAID_NAT_config_default (&cfg);
@@ -115,9 +119,9 @@ ping_nonce_to (const struct BRAID_NAT_Address *dst)
   {
     struct NAT_Message m;
 
-    if ((0 == memcmp (&sent[i].dst, dst, sizeof (*dst)))
-        && (GNUNET_OK == nat_wire_parse (sent[i].buf, sent[i].len, &m))
-        && (BRAID_MESSAGE_TYPE_NAT_PING == m.type))
+    if ((0 == memcmp (&sent[i].dst, dst, sizeof (*dst))) &&
+        (GNUNET_OK == nat_wire_parse (sent[i].buf, sent[i].len, &m)) &&
+        (BRAID_MESSAGE_TYPE_NAT_PING == m.type))
       return m.nonce;
   }
   ck_abort_msg ("no ping to that address");
@@ -128,8 +132,10 @@ ping_nonce_to (const struct BRAID_NAT_Address *dst)
 /** A pong signed by @a key claiming @a sender, observed address @a obs. */
 static size_t
 make_pong (const struct GNUNET_CRYPTO_EddsaPrivateKey *key,
-           const struct GNUNET_PeerIdentity *sender, uint64_t nonce,
-           const struct BRAID_NAT_Address *obs, uint8_t *out)
+           const struct GNUNET_PeerIdentity *sender,
+           uint64_t nonce,
+           const struct BRAID_NAT_Address *obs,
+           uint8_t *out)
 {
   struct NAT_Message m;
 
@@ -173,11 +179,11 @@ START_TEST (test_BRAID_NAT_receive_easy_after_two_pongs)
 
   BRAID_NAT_start (h, at (0));
   len = make_pong (&k_i0, &id_i0, ping_nonce_to (&a_i0), &a_pub, buf);
-  ck_assert_int_eq (GNUNET_OK, BRAID_NAT_receive (h, 0, &a_i0, buf, len,
-                                                  at (40)));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_NAT_receive (h, 0, &a_i0, buf, len, at (40)));
   len = make_pong (&k_i1, &id_i1, ping_nonce_to (&a_i1), &a_pub, buf);
-  ck_assert_int_eq (GNUNET_OK, BRAID_NAT_receive (h, 0, &a_i1, buf, len,
-                                                  at (50)));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_NAT_receive (h, 0, &a_i1, buf, len, at (50)));
   /* Same endpoint from both: easy once no test came for as long again. */
   ck_assert_int_eq (BRAID_NAT_TYPE_UNKNOWN, BRAID_NAT_get_type (h, NULL));
   BRAID_NAT_tick (h, BRAID_NAT_next_deadline (h));
@@ -199,24 +205,24 @@ START_TEST (test_BRAID_NAT_receive_forged_pong_dropped_counted)
   n = ping_nonce_to (&a_i0);
   /* Claims to be introducer 0 but is signed by another key. */
   len = make_pong (&k_evil, &id_i0, n, &a_pub, buf);
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_NAT_receive (h, 0, &a_i0, buf, len,
-                                                      at (10)));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_NAT_receive (h, 0, &a_i0, buf, len, at (10)));
   ck_assert_uint_eq (BRAID_NAT_get_stats (h)->rx_bad_signature, 1);
   /* Validly signed by a stranger: not an introducer, no punch: dropped. */
   len = make_pong (&k_evil, &id_evil, n, &a_pub, buf);
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_NAT_receive (h, 0, &a_i0, buf, len,
-                                                      at (11)));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_NAT_receive (h, 0, &a_i0, buf, len, at (11)));
   ck_assert_uint_eq (BRAID_NAT_get_stats (h)->rx_unexpected, 1);
   /* The introducer's real pong, from elsewhere: a reflection. */
   len = make_pong (&k_i0, &id_i0, n, &a_pub, buf);
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_NAT_receive (h, 0, &a_pub, buf, len,
-                                                      at (12)));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_NAT_receive (h, 0, &a_pub, buf, len, at (12)));
   ck_assert_uint_eq (BRAID_NAT_get_stats (h)->rx_reflected, 1);
   /* The real one from the right place is accepted once; a replay is not. */
-  ck_assert_int_eq (GNUNET_OK, BRAID_NAT_receive (h, 0, &a_i0, buf, len,
-                                                  at (13)));
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_NAT_receive (h, 0, &a_i0, buf, len,
-                                                      at (14)));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_NAT_receive (h, 0, &a_i0, buf, len, at (13)));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_NAT_receive (h, 0, &a_i0, buf, len, at (14)));
   ck_assert_uint_eq (BRAID_NAT_get_stats (h)->rx_unexpected, 2);
   ck_assert_uint_eq (BRAID_NAT_get_stats (h)->rx_ok, 1);
   BRAID_NAT_destroy (h);
@@ -227,14 +233,19 @@ END_TEST
 START_TEST (test_BRAID_NAT_receive_not_nat_and_malformed)
 {
   struct BRAID_NAT_Handle *h = make_peer ();
-  uint8_t junk[40] = { 0, 40, 0, 1 };
-  uint8_t bad[NAT_WIRE_PING_SIZE] = { 0, 152, 0x9D, 0x6C };
+  uint8_t junk[40] = {0, 40, 0, 1};
+  uint8_t bad[NAT_WIRE_PING_SIZE] = {0, 152, 0x9D, 0x6C};
 
-  ck_assert_int_eq (GNUNET_NO, BRAID_NAT_receive (h, 0, &a_i0, junk,
-                                                  sizeof (junk), at (0)));
+  ck_assert_int_eq (GNUNET_NO,
+                    BRAID_NAT_receive (h,
+                                       0,
+                                       &a_i0,
+                                       junk,
+                                       sizeof (junk),
+                                       at (0)));
   bad[68] = 7; /* NAT type 7 */
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_NAT_receive (h, 0, &a_i0, bad,
-                                                      sizeof (bad), at (0)));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_NAT_receive (h, 0, &a_i0, bad, sizeof (bad), at (0)));
   ck_assert_uint_eq (BRAID_NAT_get_stats (h)->rx_not_nat, 1);
   ck_assert_uint_eq (BRAID_NAT_get_stats (h)->rx_malformed, 1);
   BRAID_NAT_destroy (h);
@@ -254,8 +265,7 @@ START_TEST (test_BRAID_NAT_connect_relay_without_intro)
   for (uint64_t t = 100; t < 10000; t += 100)
     BRAID_NAT_tick (h, at (t));
   ck_assert_uint_ge (n_events, 1);
-  ck_assert_int_eq (events[n_events - 1].type,
-                    BRAID_NAT_EVENT_RELAY_NEEDED);
+  ck_assert_int_eq (events[n_events - 1].type, BRAID_NAT_EVENT_RELAY_NEEDED);
   ck_assert_int_eq (events[n_events - 1].reason, BRAID_NAT_RELAY_NO_INTRO);
   BRAID_NAT_destroy (h);
 }

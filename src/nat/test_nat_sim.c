@@ -26,8 +26,11 @@ is_hard (const struct NAT_SIM_BoxModel *m)
 
 
 static void
-options (struct NAT_SIM_PairOptions *o, const struct NAT_SIM_BoxModel *a,
-         const struct NAT_SIM_BoxModel *b, uint64_t seed, unsigned int loss,
+options (struct NAT_SIM_PairOptions *o,
+         const struct NAT_SIM_BoxModel *a,
+         const struct NAT_SIM_BoxModel *b,
+         uint64_t seed,
+         unsigned int loss,
          int attacker)
 {
   memset (o, 0, sizeof (*o));
@@ -55,7 +58,8 @@ START_TEST (test_sim_run_pair_classifies_every_model)
       NAT_SIM_run_pair (&o, &r);
       ck_assert_msg (r.classified_ok,
                      "model %s seed %llu classified %s/%s, expected %s",
-                     b->name, (unsigned long long) seed,
+                     b->name,
+                     (unsigned long long) seed,
                      BRAID_NAT_type_to_string (r.type_a),
                      BRAID_NAT_type_to_string (r.type_b),
                      BRAID_NAT_type_to_string (b->expected));
@@ -78,17 +82,24 @@ START_TEST (test_sim_run_pair_safety_under_attack)
         struct NAT_SIM_PairOptions o;
         struct NAT_SIM_PairResult r;
 
-        options (&o, &NAT_SIM_models[a], &NAT_SIM_models[b],
-                 1000 + seed, 10, GNUNET_YES);
+        options (&o,
+                 &NAT_SIM_models[a],
+                 &NAT_SIM_models[b],
+                 1000 + seed,
+                 10,
+                 GNUNET_YES);
         NAT_SIM_run_pair (&o, &r);
         ck_assert_msg (0 == r.safety_violations,
                        "%s:%s seed %llu: connected to an endpoint the "
                        "peer does not own (%u times)",
-                       NAT_SIM_models[a].name, NAT_SIM_models[b].name,
-                       (unsigned long long) o.seed, r.safety_violations);
+                       NAT_SIM_models[a].name,
+                       NAT_SIM_models[b].name,
+                       (unsigned long long) o.seed,
+                       r.safety_violations);
         ck_assert_msg (r.direct || r.relay,
                        "%s:%s seed %llu: no outcome under attack",
-                       NAT_SIM_models[a].name, NAT_SIM_models[b].name,
+                       NAT_SIM_models[a].name,
+                       NAT_SIM_models[b].name,
                        (unsigned long long) o.seed);
         forged += r.dropped_forged;
         sent += r.attacker_sent;
@@ -99,7 +110,9 @@ START_TEST (test_sim_run_pair_safety_under_attack)
   ck_assert_uint_gt (forged, runs);
   printf ("safety: %u runs under attack, %llu attacker packets, %llu "
           "forged/reflected messages dropped, 0 violations\n",
-          runs, (unsigned long long) sent, (unsigned long long) forged);
+          runs,
+          (unsigned long long) sent,
+          (unsigned long long) forged);
 }
 END_TEST
 
@@ -120,27 +133,32 @@ START_TEST (test_sim_run_pair_easy_easy_always_connect)
         struct NAT_SIM_PairResult r;
 
         /* Half the runs with 1% loss per WAN link. */
-        options (&o, &NAT_SIM_models[a], &NAT_SIM_models[b], seed,
-                 (seed % 2) ? 10 : 0, GNUNET_NO);
+        options (&o,
+                 &NAT_SIM_models[a],
+                 &NAT_SIM_models[b],
+                 seed,
+                 (seed % 2) ? 10 : 0,
+                 GNUNET_NO);
         bound = NAT_SIM_pair_bound (&o.cfg);
         NAT_SIM_run_pair (&o, &r);
         ck_assert_msg (r.direct,
                        "%s:%s seed %llu loss %u: easy peers did not connect",
-                       NAT_SIM_models[a].name, NAT_SIM_models[b].name,
-                       (unsigned long long) seed, o.loss_permille);
+                       NAT_SIM_models[a].name,
+                       NAT_SIM_models[b].name,
+                       (unsigned long long) seed,
+                       o.loss_permille);
         ck_assert_uint_le (r.time_us, bound.rel_value_us);
         runs++;
       }
     }
-  printf ("liveness: %u easy/static pair runs, all connected directly\n",
-          runs);
+  printf ("liveness: %u easy/static pair runs, all connected directly\n", runs);
 }
 END_TEST
 
 
 START_TEST (test_sim_run_pair_birthday_matches_prediction)
 {
-  static const unsigned int ks[] = { 100, 250, 500, 1000 };
+  static const unsigned int ks[] = {100, 250, 500, 1000};
   const unsigned int n = 2000;
   uint64_t *probes = GNUNET_new_array (n, uint64_t);
   unsigned int direct = 0;
@@ -150,15 +168,20 @@ START_TEST (test_sim_run_pair_birthday_matches_prediction)
     struct NAT_SIM_PairOptions o;
     struct NAT_SIM_PairResult r;
 
-    options (&o, NAT_SIM_model_find ("port-restricted"),
-             NAT_SIM_model_find ("symmetric"), 5000 + i, 0, GNUNET_NO);
+    options (&o,
+             NAT_SIM_model_find ("port-restricted"),
+             NAT_SIM_model_find ("symmetric"),
+             5000 + i,
+             0,
+             GNUNET_NO);
     NAT_SIM_run_pair (&o, &r);
     ck_assert (r.direct || r.relay);
     probes[i] = r.direct ? r.probes : UINT64_MAX;
     direct += r.direct;
   }
   printf ("birthday paradox, easy/hard, %u runs, 256 of 64512 ports open:\n"
-          "  probes  measured  predicted  (tolerance 4.5 sigma)\n", n);
+          "  probes  measured  predicted  (tolerance 4.5 sigma)\n",
+          n);
   for (unsigned int j = 0; j < sizeof (ks) / sizeof (ks[0]); j++)
   {
     unsigned int hit = 0;
@@ -173,7 +196,9 @@ START_TEST (test_sim_run_pair_birthday_matches_prediction)
     printf ("  %6u  %7.2f%%  %8.2f%%\n", ks[j], 100 * meas, 100 * p);
     ck_assert_msg (fabs (meas - p) <= 4.5 * sigma,
                    "after %u probes: measured %.4f, predicted %.4f",
-                   ks[j], meas, p);
+                   ks[j],
+                   meas,
+                   p);
   }
   GNUNET_free (probes);
 }
@@ -193,17 +218,24 @@ START_TEST (test_sim_run_pair_every_pair_outcome_within_bound)
 
         options (&o, ma, mb, 300 + seed, 10, GNUNET_NO);
         NAT_SIM_run_pair (&o, &r);
-        ck_assert_msg (r.direct || r.relay, "%s:%s seed %llu: no outcome",
-                       ma->name, mb->name, (unsigned long long) o.seed);
-        ck_assert_uint_le (r.time_us,
-                           NAT_SIM_pair_bound (&o.cfg).rel_value_us);
+        ck_assert_msg (r.direct || r.relay,
+                       "%s:%s seed %llu: no outcome",
+                       ma->name,
+                       mb->name,
+                       (unsigned long long) o.seed);
+        ck_assert_uint_le (r.time_us, NAT_SIM_pair_bound (&o.cfg).rel_value_us);
         if (is_hard (ma) && is_hard (mb))
           ck_assert_msg (r.relay && ! r.direct,
-                         "%s:%s must be relayed", ma->name, mb->name);
-        if ((BRAID_NAT_TYPE_STATIC == ma->expected)
-            || (BRAID_NAT_TYPE_STATIC == mb->expected))
-          ck_assert_msg (r.direct, "%s:%s seed %llu: static side, no link",
-                         ma->name, mb->name, (unsigned long long) o.seed);
+                         "%s:%s must be relayed",
+                         ma->name,
+                         mb->name);
+        if ((BRAID_NAT_TYPE_STATIC == ma->expected) ||
+            (BRAID_NAT_TYPE_STATIC == mb->expected))
+          ck_assert_msg (r.direct,
+                         "%s:%s seed %llu: static side, no link",
+                         ma->name,
+                         mb->name,
+                         (unsigned long long) o.seed);
       }
 }
 END_TEST
@@ -215,8 +247,12 @@ START_TEST (test_sim_run_pair_deterministic)
   struct NAT_SIM_PairResult r1;
   struct NAT_SIM_PairResult r2;
 
-  options (&o, NAT_SIM_model_find ("linux"),
-           NAT_SIM_model_find ("linux-random"), 42, 20, GNUNET_YES);
+  options (&o,
+           NAT_SIM_model_find ("linux"),
+           NAT_SIM_model_find ("linux-random"),
+           42,
+           20,
+           GNUNET_YES);
   NAT_SIM_run_pair (&o, &r1);
   NAT_SIM_run_pair (&o, &r2);
   ck_assert_int_eq (0, memcmp (&r1, &r2, sizeof (r1)));
@@ -252,8 +288,8 @@ START_TEST (test_sim_run_mesh_outcomes)
   {
     unsigned int att, dir, rel, vio;
 
-    ck_assert_int_eq (GNUNET_OK, NAT_SIM_run_mesh (seed, 24, 3, &att, &dir,
-                                                   &rel, &vio));
+    ck_assert_int_eq (GNUNET_OK,
+                      NAT_SIM_run_mesh (seed, 24, 3, &att, &dir, &rel, &vio));
     ck_assert_uint_eq (vio, 0);
     ck_assert_uint_eq (att, dir + rel);
     ck_assert_uint_gt (dir, 0);

@@ -31,18 +31,18 @@ sample (uint16_t type, struct NAT_Message *m)
   m->type = type;
   m->sender = me;
   memset (&m->receiver, 0xBB, sizeof (m->receiver));
-  if ((BRAID_MESSAGE_TYPE_NAT_INTRO == type)
-      || (BRAID_MESSAGE_TYPE_NAT_CONNECT == type)
-      || (BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR == type))
+  if ((BRAID_MESSAGE_TYPE_NAT_INTRO == type) ||
+      (BRAID_MESSAGE_TYPE_NAT_CONNECT == type) ||
+      (BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR == type))
     memset (&m->peer, 0xCC, sizeof (m->peer));
-  if ((BRAID_MESSAGE_TYPE_NAT_CONNECT != type)
-      && (BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR != type))
+  if ((BRAID_MESSAGE_TYPE_NAT_CONNECT != type) &&
+      (BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR != type))
     m->nat = BRAID_NAT_TYPE_EASY;
   if (BRAID_MESSAGE_TYPE_NAT_PING == type)
     m->flags = NAT_WIRE_PING_FLAG_TEST;
-  if ((BRAID_MESSAGE_TYPE_NAT_PONG == type)
-      || (BRAID_MESSAGE_TYPE_NAT_TEST == type)
-      || (BRAID_MESSAGE_TYPE_NAT_INTRO == type))
+  if ((BRAID_MESSAGE_TYPE_NAT_PONG == type) ||
+      (BRAID_MESSAGE_TYPE_NAT_TEST == type) ||
+      (BRAID_MESSAGE_TYPE_NAT_INTRO == type))
   {
     m->addr.family = 4;
     m->addr.port = 0x0D80; /* 3456 */
@@ -51,49 +51,46 @@ sample (uint16_t type, struct NAT_Message *m)
     m->addr.ip[2] = 2;
     m->addr.ip[3] = 1;
   }
-  if ((BRAID_MESSAGE_TYPE_NAT_PING == type)
-      || (BRAID_MESSAGE_TYPE_NAT_PONG == type)
-      || (BRAID_MESSAGE_TYPE_NAT_INTRO == type))
+  if ((BRAID_MESSAGE_TYPE_NAT_PING == type) ||
+      (BRAID_MESSAGE_TYPE_NAT_PONG == type) ||
+      (BRAID_MESSAGE_TYPE_NAT_INTRO == type))
     m->restart = 0x0102030405060708ULL;
-  if ((BRAID_MESSAGE_TYPE_NAT_PONG == type)
-      || (BRAID_MESSAGE_TYPE_NAT_INTRO == type))
+  if ((BRAID_MESSAGE_TYPE_NAT_PONG == type) ||
+      (BRAID_MESSAGE_TYPE_NAT_INTRO == type))
     m->ts = 0x1112131415161718ULL;
   m->nonce = 0x2122232425262728ULL;
 }
 
 
-static const uint16_t all_types[] = {
-  BRAID_MESSAGE_TYPE_NAT_PING, BRAID_MESSAGE_TYPE_NAT_PONG,
-  BRAID_MESSAGE_TYPE_NAT_TEST, BRAID_MESSAGE_TYPE_NAT_INTRO,
-  BRAID_MESSAGE_TYPE_NAT_CONNECT, BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR
-};
+static const uint16_t all_types[] = {BRAID_MESSAGE_TYPE_NAT_PING,
+                                     BRAID_MESSAGE_TYPE_NAT_PONG,
+                                     BRAID_MESSAGE_TYPE_NAT_TEST,
+                                     BRAID_MESSAGE_TYPE_NAT_INTRO,
+                                     BRAID_MESSAGE_TYPE_NAT_CONNECT,
+                                     BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR};
 
 
 /* ---- known answers, written from doc/nat-wire.md, not from the code --- */
 
 /* PING after sender and receiver: nat=2, flags=1, reserved 0 0,
    restart, nonce. */
-static const uint8_t ping_tail[] = {
-  0x02, 0x01, 0x00, 0x00,
-  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
-  0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28
-};
+static const uint8_t ping_tail[] = {0x02, 0x01, 0x00, 0x00, 0x01, 0x02, 0x03,
+                                    0x04, 0x05, 0x06, 0x07, 0x08, 0x21, 0x22,
+                                    0x23, 0x24, 0x25, 0x26, 0x27, 0x28};
 
 /* PONG after sender and receiver: nat=2, 3 zero bytes, address
    (family 4, zero, port 3456, 192.0.2.1, 12 zeros), restart, ts, nonce. */
-static const uint8_t pong_tail[] = {
-  0x02, 0x00, 0x00, 0x00,
-  0x04, 0x00, 0x0D, 0x80, 192, 0, 2, 1,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
-  0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
-  0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28
-};
+static const uint8_t pong_tail[] = {0x02, 0x00, 0x00, 0x00, 0x04, 0x00, 0x0D,
+                                    0x80, 192,  0,    2,    1,    0,    0,
+                                    0,    0,    0,    0,    0,    0,    0,
+                                    0,    0,    0,    0x01, 0x02, 0x03, 0x04,
+                                    0x05, 0x06, 0x07, 0x08, 0x11, 0x12, 0x13,
+                                    0x14, 0x15, 0x16, 0x17, 0x18, 0x21, 0x22,
+                                    0x23, 0x24, 0x25, 0x26, 0x27, 0x28};
 
 /* CONNECT after sender and receiver: peer (32 x 0xCC), nonce. */
-static const uint8_t connect_nonce[] = {
-  0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28
-};
+static const uint8_t connect_nonce[] =
+  {0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28};
 
 
 START_TEST (test_nat_wire_encode_ping_known_answer)
@@ -160,15 +157,23 @@ START_TEST (test_nat_wire_encode_signature_deterministic)
     uint8_t sb[8 + 88];
     struct GNUNET_CRYPTO_EddsaSignature sig;
 
-    sb[0] = 0; sb[1] = 0; sb[2] = 0; sb[3] = 96;
-    sb[4] = 0x62; sb[5] = 0x72; sb[6] = 0x03; sb[7] = 0x00;
+    sb[0] = 0;
+    sb[1] = 0;
+    sb[2] = 0;
+    sb[3] = 96;
+    sb[4] = 0x62;
+    sb[5] = 0x72;
+    sb[6] = 0x03;
+    sb[7] = 0x00;
     memcpy (sb + 8, a, 88);
     memcpy (&sig, a + 88, 64);
     ck_assert_int_eq (GNUNET_OK,
-                      GNUNET_CRYPTO_eddsa_verify_ (
-                        0x62720300,
-                        (const struct GNUNET_CRYPTO_EccSignaturePurpose *) (
-                          void *) sb, &sig, &me.public_key));
+                      GNUNET_CRYPTO_eddsa_verify_ (0x62720300,
+                                                   (const struct
+                                                    GNUNET_CRYPTO_EccSignaturePurpose
+                                                      *) (void *) sb,
+                                                   &sig,
+                                                   &me.public_key));
   }
 }
 END_TEST
@@ -220,7 +225,7 @@ START_TEST (test_nat_wire_parse_truncated_every_offset)
 
       memcpy (copy, out, cut);
       ck_assert_int_eq ((cut < NAT_WIRE_HEADER_SIZE) ? GNUNET_NO
-                        : GNUNET_SYSERR,
+                                                     : GNUNET_SYSERR,
                         nat_wire_parse (copy, cut, &m));
       GNUNET_free (copy);
     }
@@ -233,7 +238,7 @@ END_TEST
 
 START_TEST (test_nat_wire_parse_not_nat)
 {
-  uint8_t buf[16] = { 0, 16, 0x03, 0xE8 }; /* type 1000 */
+  uint8_t buf[16] = {0, 16, 0x03, 0xE8}; /* type 1000 */
   struct NAT_Message m;
 
   ck_assert_int_eq (GNUNET_NO, nat_wire_parse (buf, sizeof (buf), &m));
@@ -263,15 +268,15 @@ expect_bad (uint16_t type, size_t off, uint8_t v)
 
 START_TEST (test_nat_wire_parse_bad_fields)
 {
-  expect_bad (BRAID_MESSAGE_TYPE_NAT_PING, 1, 151);  /* declared size */
-  expect_bad (BRAID_MESSAGE_TYPE_NAT_PING, 68, 4);   /* nat > 3 */
+  expect_bad (BRAID_MESSAGE_TYPE_NAT_PING, 1, 151); /* declared size */
+  expect_bad (BRAID_MESSAGE_TYPE_NAT_PING, 68, 4); /* nat > 3 */
   expect_bad (BRAID_MESSAGE_TYPE_NAT_PING, 69, 0x04); /* unknown flag */
-  expect_bad (BRAID_MESSAGE_TYPE_NAT_PING, 70, 1);   /* reserved */
-  expect_bad (BRAID_MESSAGE_TYPE_NAT_PONG, 69, 1);   /* reserved */
-  expect_bad (BRAID_MESSAGE_TYPE_NAT_PONG, 72, 5);   /* family */
-  expect_bad (BRAID_MESSAGE_TYPE_NAT_PONG, 73, 1);   /* addr reserved */
-  expect_bad (BRAID_MESSAGE_TYPE_NAT_PONG, 80, 1);   /* v4 padding */
-  expect_bad (BRAID_MESSAGE_TYPE_NAT_TEST, 72, 0);   /* family 0 */
+  expect_bad (BRAID_MESSAGE_TYPE_NAT_PING, 70, 1); /* reserved */
+  expect_bad (BRAID_MESSAGE_TYPE_NAT_PONG, 69, 1); /* reserved */
+  expect_bad (BRAID_MESSAGE_TYPE_NAT_PONG, 72, 5); /* family */
+  expect_bad (BRAID_MESSAGE_TYPE_NAT_PONG, 73, 1); /* addr reserved */
+  expect_bad (BRAID_MESSAGE_TYPE_NAT_PONG, 80, 1); /* v4 padding */
+  expect_bad (BRAID_MESSAGE_TYPE_NAT_TEST, 72, 0); /* family 0 */
   expect_bad (BRAID_MESSAGE_TYPE_NAT_INTRO, 100, 9); /* nat */
 }
 END_TEST
@@ -299,7 +304,7 @@ END_TEST
 START_TEST (test_nat_reader_past_end)
 {
   struct NAT_Reader r;
-  const uint8_t b[3] = { 1, 2, 3 };
+  const uint8_t b[3] = {1, 2, 3};
 
   nat_reader_init (&r, b, sizeof (b));
   ck_assert_uint_eq (nat_reader_u16 (&r), 0x0102);
@@ -337,21 +342,20 @@ START_TEST (test_nat_config_load_values_and_errors)
   GNUNET_CONFIGURATION_set_value_string (c, "nat", "BDP", "20 ms");
   GNUNET_CONFIGURATION_set_value_number (c, "nat", "BDP_MAX_PACKETS", 500);
   GNUNET_CONFIGURATION_set_value_string (c, "nat", "INTRODUCER", "YES");
-  ck_assert_int_eq (GNUNET_OK, BRAID_NAT_config_load (c, "nat", &cfg,
-                                                      &emsg));
+  ck_assert_int_eq (GNUNET_OK, BRAID_NAT_config_load (c, "nat", &cfg, &emsg));
   ck_assert_uint_eq (cfg.local_port, 4000);
   ck_assert_uint_eq (cfg.test_port, 3457);
   ck_assert_uint_eq (cfg.bdp.rel_value_us, 20000);
   ck_assert_uint_eq (cfg.connecting_max_time.rel_value_us, 10000000);
   ck_assert_int_eq (cfg.is_introducer, GNUNET_YES);
   GNUNET_CONFIGURATION_set_value_number (c, "nat", "TEST_PORT", 4000);
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_NAT_config_load (c, "nat", &cfg,
-                                                          &emsg));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_NAT_config_load (c, "nat", &cfg, &emsg));
   ck_assert_ptr_nonnull (strstr (emsg, "TEST_PORT"));
   GNUNET_free (emsg);
   GNUNET_CONFIGURATION_set_value_number (c, "nat", "TEST_PORT", 70000);
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_NAT_config_load (c, "nat", &cfg,
-                                                          &emsg));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_NAT_config_load (c, "nat", &cfg, &emsg));
   GNUNET_free (emsg);
   GNUNET_CONFIGURATION_destroy (c);
 }
@@ -360,8 +364,8 @@ END_TEST
 
 START_TEST (test_nat_peer_state_from_age_boundaries)
 {
-  struct GNUNET_TIME_Relative k = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_MILLISECONDS, 29000);
+  struct GNUNET_TIME_Relative k =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 29000);
   struct GNUNET_TIME_Relative a;
 
   a.rel_value_us = 43500000; /* exactly 1.5 k: still active */
@@ -389,20 +393,19 @@ nat_wire_suite (void)
     const char *name;
     const TTest *fn;
   } cases[] = {
-    { "nat_wire_encode", test_nat_wire_encode_ping_known_answer },
-    { "nat_wire_encode", test_nat_wire_encode_pong_known_answer },
-    { "nat_wire_encode", test_nat_wire_encode_connect_known_answer },
-    { "nat_wire_encode", test_nat_wire_encode_signature_deterministic },
-    { "nat_wire_parse", test_nat_wire_parse_roundtrip },
-    { "nat_wire_parse", test_nat_wire_parse_truncated_every_offset },
-    { "nat_wire_parse", test_nat_wire_parse_not_nat },
-    { "nat_wire_parse", test_nat_wire_parse_bad_fields },
-    { "nat_wire_verify", test_nat_wire_verify_any_flip_fails },
-    { "nat_reader", test_nat_reader_past_end },
-    { "BRAID_NAT_config_default", test_nat_config_default_seed_values },
-    { "BRAID_NAT_config_load", test_nat_config_load_values_and_errors },
-    { "BRAID_NAT_peer_state_from_age",
-      test_nat_peer_state_from_age_boundaries },
+    {"nat_wire_encode", test_nat_wire_encode_ping_known_answer},
+    {"nat_wire_encode", test_nat_wire_encode_pong_known_answer},
+    {"nat_wire_encode", test_nat_wire_encode_connect_known_answer},
+    {"nat_wire_encode", test_nat_wire_encode_signature_deterministic},
+    {"nat_wire_parse", test_nat_wire_parse_roundtrip},
+    {"nat_wire_parse", test_nat_wire_parse_truncated_every_offset},
+    {"nat_wire_parse", test_nat_wire_parse_not_nat},
+    {"nat_wire_parse", test_nat_wire_parse_bad_fields},
+    {"nat_wire_verify", test_nat_wire_verify_any_flip_fails},
+    {"nat_reader", test_nat_reader_past_end},
+    {"BRAID_NAT_config_default", test_nat_config_default_seed_values},
+    {"BRAID_NAT_config_load", test_nat_config_load_values_and_errors},
+    {"BRAID_NAT_peer_state_from_age", test_nat_peer_state_from_age_boundaries},
   };
   TCase *tc = NULL;
   const char *last = "";
