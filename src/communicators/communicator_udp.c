@@ -344,7 +344,6 @@ static uint32_t next_probe_id = 1;
 static uint64_t last_kx_us;
 
 /** Shared packet buffers (single-threaded). */
-static uint8_t rbuf[MAX_DGRAM];
 static uint8_t obuf[MAX_DGRAM];
 static uint8_t sbuf[MAX_DGRAM];
 
@@ -1795,42 +1794,32 @@ do_lan_announce (void *cls)
 }
 
 
-/**
- * Read and handle one datagram.
- *
- * @return #GNUNET_OK if one was read, #GNUNET_NO if none was waiting
- */
-static enum GNUNET_GenericReturnValue
-read_one (void)
-{
-  struct sockaddr_storage from;
-  ssize_t n;
-  uint8_t sid[BRAID_COMM_SID_LEN];
-  struct GNUNET_ShortHashCode key;
-  struct Session *ses;
-  struct LocalAddr local;
-  struct iovec iov = {rbuf, sizeof (rbuf)};
-  struct msghdr mh;
-  union
-  {
-    struct cmsghdr align;
-    uint8_t buf[CMSG_SPACE (sizeof (struct in6_pktinfo)) +
-                CMSG_SPACE (sizeof (struct in_pktinfo))];
-  } cbuf;
+/** Datagrams taken per recvmmsg() call. */
+#define MMSG 32
 
-  memset (&mh, 0, sizeof (mh));
-  mh.msg_name = &from;
-  mh.msg_namelen = sizeof (from);
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = cbuf.buf;
-  mh.msg_controllen = sizeof (cbuf.buf);
-  n = recvmsg (GNUNET_NETWORK_get_fd (sock), &mh, MSG_DONTWAIT);
-  if (n < 0)
-    return GNUNET_NO;
-  memset (&local, 0, sizeof (local));
-  for (struct cmsghdr *cm = CMSG_FIRSTHDR (&mh); NULL != cm;
-       cm = CMSG_NXTHDR (&mh, cm))
+/** Receive slots for recvmmsg(). */
+static uint8_t rslot[MMSG][MAX_DGRAM];
+
+/** Control space of one receive slot (IP_PKTINFO / IPV6_PKTINFO). */
+union RecvCmsg
+{
+  /** Alignment. */
+  struct cmsghdr align;
+  /** Space. */
+  uint8_t buf[CMSG_SPACE (sizeof (struct in6_pktinfo)) +
+              CMSG_SPACE (sizeof (struct in_pktinfo))];
+};
+
+
+/**
+ * The local address a datagram came to, from its control messages.
+ */
+static void
+local_from_cmsg (struct msghdr *mh, struct LocalAddr *local)
+{
+  memset (local, 0, sizeof (*local));
+  for (struct cmsghdr *cm = CMSG_FIRSTHDR (mh); NULL != cm;
+       cm = CMSG_NXTHDR (mh, cm))
   {
     if ((IPPROTO_IPV6 == cm->cmsg_level) && (IPV6_PKTINFO == cm->cmsg_type) &&
         (cm->cmsg_len >= CMSG_LEN (sizeof (struct in6_pktinfo))))
@@ -1838,8 +1827,8 @@ read_one (void)
       struct in6_pktinfo pi;
 
       memcpy (&pi, CMSG_DATA (cm), sizeof (pi));
-      local.addr = pi.ipi6_addr;
-      local.valid = GNUNET_YES;
+      local->addr = pi.ipi6_addr;
+      local->valid = GNUNET_YES;
     }
     else if ((IPPROTO_IP == cm->cmsg_level) && (IP_PKTINFO == cm->cmsg_type) &&
              (cm->cmsg_len >= CMSG_LEN (sizeof (struct in_pktinfo))))
@@ -1847,36 +1836,90 @@ read_one (void)
       struct in_pktinfo pi;
 
       memcpy (&pi, CMSG_DATA (cm), sizeof (pi));
-      memset (&local.addr, 0, sizeof (local.addr));
-      local.addr.s6_addr[10] = 0xff;
-      local.addr.s6_addr[11] = 0xff;
-      memcpy (&local.addr.s6_addr[12], &pi.ipi_addr, 4);
-      local.valid = GNUNET_YES;
+      memset (&local->addr, 0, sizeof (local->addr));
+      local->addr.s6_addr[10] = 0xff;
+      local->addr.s6_addr[11] = 0xff;
+      memcpy (&local->addr.s6_addr[12], &pi.ipi_addr, 4);
+      local->valid = GNUNET_YES;
     }
   }
+}
+
+
+/**
+ * Handle one received datagram.
+ */
+static void
+handle_dgram (const uint8_t *pkt,
+              size_t n,
+              const struct sockaddr_storage *from,
+              socklen_t from_len,
+              const struct LocalAddr *local)
+{
+  uint8_t sid[BRAID_COMM_SID_LEN];
+  struct GNUNET_ShortHashCode key;
+  struct Session *ses;
+
   counters[C_DGRAMS_RECEIVED]++;
-  if (GNUNET_OK != BRAID_COMM_packet_sid (rbuf, (size_t) n, sid))
+  if (GNUNET_OK != BRAID_COMM_packet_sid (pkt, n, sid))
   {
     count_drop (BRAID_COMM_DROP_TRUNCATED);
-    return GNUNET_OK;
+    return;
   }
   sid_key (sid, &key);
   ses = GNUNET_CONTAINER_multishortmap_get (sessions_by_sid, &key);
   if (NULL != ses)
-    handle_session_packet (ses,
-                           rbuf,
-                           (size_t) n,
-                           &from,
-                           mh.msg_namelen,
-                           &local);
-  else if (((size_t) n >= BRAID_COMM_INIT_MIN_LEN) &&
-           ((size_t) n <= BRAID_COMM_KX_MAX_LEN))
-    handle_init (rbuf, (size_t) n, &from, mh.msg_namelen, &local);
-  else if (BRAID_COMM_LAN_ANNOUNCE_LEN == (size_t) n)
-    handle_lan (rbuf, (size_t) n, &from, mh.msg_namelen);
+    handle_session_packet (ses, pkt, n, from, from_len, local);
+  else if ((n >= BRAID_COMM_INIT_MIN_LEN) && (n <= BRAID_COMM_KX_MAX_LEN))
+    handle_init (pkt, n, from, from_len, local);
+  else if (BRAID_COMM_LAN_ANNOUNCE_LEN == n)
+    handle_lan (pkt, n, from, from_len);
   else
     count_drop (BRAID_COMM_DROP_UNKNOWN_SESSION);
-  return GNUNET_OK;
+}
+
+
+/**
+ * Take up to #MMSG datagrams with one recvmmsg() and handle them.
+ *
+ * @return number of datagrams read (0: none waiting)
+ */
+static unsigned int
+read_batch (void)
+{
+  static struct mmsghdr mm[MMSG];
+  static struct iovec iov[MMSG];
+  static struct sockaddr_storage from[MMSG];
+  static union RecvCmsg cbuf[MMSG];
+  int n;
+
+  for (unsigned int i = 0; i < MMSG; i++)
+  {
+    iov[i].iov_base = rslot[i];
+    iov[i].iov_len = sizeof (rslot[i]);
+    memset (&mm[i], 0, sizeof (mm[i]));
+    mm[i].msg_hdr.msg_name = &from[i];
+    mm[i].msg_hdr.msg_namelen = sizeof (from[i]);
+    mm[i].msg_hdr.msg_iov = &iov[i];
+    mm[i].msg_hdr.msg_iovlen = 1;
+    mm[i].msg_hdr.msg_control = cbuf[i].buf;
+    mm[i].msg_hdr.msg_controllen = sizeof (cbuf[i].buf);
+  }
+  n = recvmmsg (GNUNET_NETWORK_get_fd (sock), mm, MMSG, MSG_DONTWAIT, NULL);
+  if (n <= 0)
+    return 0;
+  for (int i = 0; i < n; i++)
+  {
+    struct LocalAddr local;
+
+    local_from_cmsg (&mm[i].msg_hdr, &local);
+    handle_dgram (rslot[i],
+                  mm[i].msg_len,
+                  &from[i],
+                  mm[i].msg_hdr.msg_namelen,
+                  &local);
+  }
+  return (unsigned int) n;
 }
 
 
@@ -1892,8 +1935,8 @@ do_read (void *cls)
                                              NULL);
   /* Several datagrams per wake-up: fewer scheduler rounds under load;
      deliver() may pause reading (read_task becomes NULL). */
-  for (unsigned int i = 0; (i < READ_BATCH) && (NULL != read_task); i++)
-    if (GNUNET_OK != read_one ())
+  for (unsigned int i = 0; (i < READ_BATCH / MMSG) && (NULL != read_task); i++)
+    if (MMSG != read_batch ())
       break;
 }
 
