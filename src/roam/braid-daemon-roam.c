@@ -31,6 +31,7 @@
 #include "roam_snoop.h"
 
 #include <fcntl.h>
+#include <netinet/icmp6.h>
 #include <sys/ioctl.h>
 #include <linux/if_tun.h>
 
@@ -64,6 +65,8 @@ struct Iface
   struct GNUNET_NETWORK_Handle *nh;
   /** Client: read task. */
   struct GNUNET_SCHEDULER_Task *task;
+  /** Client: non-zero while the link is up with carrier. */
+  int link_up;
 };
 
 
@@ -141,6 +144,9 @@ static struct GNUNET_SCHEDULER_Task *hold_task;
 
 /** Index of the TUN device. */
 static unsigned int tun_ifindex;
+
+/** ICMPv6 socket that wakes clients up on a client link that came up. */
+static int icmp6_fd = -1;
 
 /** Raw socket that re-injects held packets (header included). */
 static int raw6_fd = -1;
@@ -530,10 +536,56 @@ ev_client_gone (void *cls, const uint8_t mac[6])
 }
 
 
+static struct Iface *
+client_if_by_index (unsigned int ifindex)
+{
+  for (struct Iface *i = client_head; NULL != i; i = i->next)
+    if ((0 != i->ifindex) && (i->ifindex == ifindex))
+      return i;
+  return NULL;
+}
+
+
 static void
 ev_link_down (void *cls, unsigned int ifindex)
 {
+  struct Iface *i = client_if_by_index (ifindex);
+
+  if (NULL != i)
+    i->link_up = 0;
   BRAID_ROAM_core_interface_down (core, ifindex, now ());
+}
+
+
+/**
+ * A client link came up (a client plugged in, or roamed onto this
+ * link): an echo request to all nodes on it makes whoever is there
+ * answer at once, so snooping sees the client before it sends anything
+ * of its own accord.
+ */
+static void
+ev_link_up (void *cls, unsigned int ifindex)
+{
+  struct Iface *i = client_if_by_index (ifindex);
+  struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+  /* ICMPv6 echo request (RFC 4443 section 4.1); the kernel fills in the
+     checksum of raw ICMPv6 sockets */
+  uint8_t echo[8] = { 128, 0, 0, 0, 0x62, 0x72, 0, 1 };
+
+  if ((NULL == i) || i->link_up)
+    return;
+  i->link_up = 1;
+  if (icmp6_fd < 0)
+    return;
+  GNUNET_assert (1 == inet_pton (AF_INET6, "ff02::1", &sa.sin6_addr));
+  sa.sin6_scope_id = ifindex;
+  if (sendto (icmp6_fd, echo, sizeof (echo), 0, (struct sockaddr *) &sa,
+              sizeof (sa)) < 0)
+    LOG (GNUNET_ERROR_TYPE_DEBUG, "echo on %s: %s\n", i->name,
+         strerror (errno));
+  else
+    LOG (GNUNET_ERROR_TYPE_DEBUG, "client link %s up: echo to ff02::1\n",
+         i->name);
 }
 
 
@@ -1319,6 +1371,9 @@ do_shutdown (void *cls)
   if (ic_fd >= 0)
     (void) close (ic_fd);
   ic_fd = -1;
+  if (icmp6_fd >= 0)
+    (void) close (icmp6_fd);
+  icmp6_fd = -1;
   if (NULL != nl_nh)
     GNUNET_NETWORK_socket_free_memory_only_ (nl_nh);
   nl_nh = NULL;
@@ -1344,6 +1399,7 @@ run (void *cls,
                                          .client_seen = &ev_client_seen,
                                          .client_gone = &ev_client_gone,
                                          .link_down = &ev_link_down,
+                                         .link_up = &ev_link_up,
                                          .client_ifs = &ev_client_ifs };
 
   cfg = c;
@@ -1369,6 +1425,23 @@ run (void *cls,
   {
     GNUNET_SCHEDULER_shutdown ();
     return;
+  }
+  icmp6_fd = socket (AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                     IPPROTO_ICMPV6);
+  if (icmp6_fd < 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_WARNING,
+         "no ICMPv6 socket (%s): clients on a link that comes up are found "
+         "only when they send\n", strerror (errno));
+  }
+  else
+  {
+    struct icmp6_filter f;
+
+    /* send only: receive nothing, or every ICMPv6 packet piles up here */
+    ICMP6_FILTER_SETBLOCKALL (&f);
+    (void) setsockopt (icmp6_fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f,
+                       sizeof (f));
   }
   BRAID_ROAM_netlink_ops (nl, &ops);
   core = BRAID_ROAM_core_create (&cc, &ops, &out);

@@ -621,6 +621,8 @@ parse_obj (struct nl_object *obj, void *arg)
     if ((RTM_DELLINK == pc->msg_type) || (0 == (flags & IFF_UP))
         || (0 == (flags & IFF_LOWER_UP)))
       pc->nl->ev.link_down (pc->nl->ev.cls, ifindex);
+    else
+      pc->nl->ev.link_up (pc->nl->ev.cls, ifindex);
   }
 }
 

@@ -32,6 +32,8 @@ struct BRAID_ROAM_NetlinkEvents
   void (*client_gone) (void *cls, const uint8_t mac[6]);
   /** A client interface lost its carrier or went down. */
   void (*link_down) (void *cls, unsigned int ifindex);
+  /** A client interface is up with carrier. */
+  void (*link_up) (void *cls, unsigned int ifindex);
   /** Fill @a out with up to @a max client interface indexes. */
   unsigned int (*client_ifs) (void *cls, unsigned int *out, unsigned int max);
 };
