@@ -8,6 +8,7 @@
  */
 #include "transport_clients.h"
 #include "transport_links.h"
+#include "transport_data.h"
 #include "braid_protocols.h"
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
@@ -314,6 +315,7 @@ GST_clients_gone (struct GST_Client *tc)
   {
     GNUNET_CONTAINER_MDLL_remove (app, app_head, app_tail, tc);
     GST_queues_release_acks ();
+    GST_data_clients_caught_up ();
   }
 }
 
@@ -431,9 +433,10 @@ handle_app_send (void *cls, const struct GST_AppSendMessage *m)
   sc->peer = m->peer;
   sc->request_id = m->request_id;
   GNUNET_CONTAINER_DLL_insert (sc_head, sc_tail, sc);
-  ret = GST_links_send_data (&m->peer,
+  ret = GST_data_send (&m->peer,
                              (const struct GNUNET_MessageHeader *) &m[1],
-                             ntohl (m->prefs), &app_send_cont, sc);
+                             ntohl (m->priority), ntohl (m->prefs),
+                             &app_send_cont, sc);
   if (GNUNET_OK != ret)
   {
     GNUNET_CONTAINER_DLL_remove (sc_head, sc_tail, sc);
@@ -457,6 +460,7 @@ handle_app_recv_ok (void *cls, const struct GST_AppPeerMessage *m)
   }
   tc->recv_unconfirmed--;
   GST_queues_release_acks ();
+  GST_data_clients_caught_up ();
   GNUNET_SERVICE_client_continue (tc->client);
 }
 

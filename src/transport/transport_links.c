@@ -16,6 +16,7 @@
  */
 #include "transport_links.h"
 #include "transport_clients.h"
+#include "transport_data.h"
 #include "transport_identity.h"
 #include "transport_validation.h"
 #include "braid_protocols.h"
@@ -173,10 +174,6 @@ monotonic_now (void)
 }
 
 
-static void
-receive_state_destroy (struct GST_Neighbour *n);
-
-
 /**
  * Recompute the link state of @a n and tell applications of a change.
  * @a except is a queue about to disappear.
@@ -194,12 +191,16 @@ link_update (struct GST_Neighbour *n, const struct GST_Queue *except)
   n->link_up = up;
   LOG (GNUNET_ERROR_TYPE_INFO, "Link to %s is %s\n", GNUNET_i2s (&n->pid),
        up ? "up (confirmed)" : "down");
-  if (! up)
-    receive_state_destroy (n);
   if (up)
+  {
+    GST_data_link_up (n);
     GST_clients_link_up (n);
+  }
   else
+  {
+    GST_data_link_down (n);
     GST_clients_link_down (&n->pid);
+  }
 }
 
 
@@ -230,6 +231,7 @@ do_challenge (void *cls)
     q->validated = GNUNET_NO;
     LOG (GNUNET_ERROR_TYPE_INFO, "Path to %s at %s expired\n",
          GNUNET_i2s (&q->n->pid), q->address);
+    GST_data_path_gone (q);
     link_update (q->n, NULL);
   }
   if (size > GST_MAX_SEND_PAYLOAD)
@@ -331,6 +333,7 @@ GST_links_queue_gone (struct GST_Queue *q)
     GNUNET_SCHEDULER_cancel (q->validation_task);
     q->validation_task = NULL;
   }
+  GST_data_path_gone (q);
   link_update (q->n, q);
 }
 
@@ -561,6 +564,7 @@ handle_response (const struct GNUNET_PeerIdentity *sender,
   validation_schedule (q, GNUNET_TIME_relative_divide (
                          GNUNET_TIME_relative_multiply (validity, 3), 4));
   link_update (n, NULL);
+  GST_data_path_validated (q);
 }
 
 
@@ -638,144 +642,6 @@ handle_link_backchannel (const struct GNUNET_PeerIdentity *sender,
 }
 
 
-/**
- * Hand a reassembled, ordered message to applications.
- */
-static void
-deliver (void *cls, struct BRAID_TRANSPORT_Delivery *d)
-{
-  struct GST_Neighbour *n = cls;
-
-  GST_clients_deliver (&n->pid, d->msg);
-  GNUNET_free (d);
-}
-
-
-static void
-reorder_schedule (struct GST_Neighbour *n);
-
-
-/**
- * Give up on gaps the reorder buffer waited for too long.
- */
-static void
-do_reorder_expire (void *cls)
-{
-  struct GST_Neighbour *n = cls;
-
-  n->reorder_task = NULL;
-  (void) BRAID_TRANSPORT_reorder_expire (n->ro, GNUNET_TIME_absolute_get (),
-                                         &deliver, n);
-  reorder_schedule (n);
-}
-
-
-/**
- * Run do_reorder_expire() when the oldest held message is due.
- */
-static void
-reorder_schedule (struct GST_Neighbour *n)
-{
-  if (NULL != n->reorder_task)
-  {
-    GNUNET_SCHEDULER_cancel (n->reorder_task);
-    n->reorder_task = NULL;
-  }
-  if (0 == BRAID_TRANSPORT_reorder_held (n->ro))
-    return;
-  n->reorder_task = GNUNET_SCHEDULER_add_at (
-    BRAID_TRANSPORT_reorder_next_deadline (n->ro), &do_reorder_expire, n);
-}
-
-
-/**
- * Create the receive state of @a n.
- */
-static void
-receive_state_create (struct GST_Neighbour *n)
-{
-  struct BRAID_TRANSPORT_ReassemblyConfig rcfg;
-  struct BRAID_TRANSPORT_ReorderConfig ocfg;
-
-  BRAID_TRANSPORT_reassembly_config_default (&rcfg);
-  BRAID_TRANSPORT_reorder_config_default (&ocfg);
-  n->ra = BRAID_TRANSPORT_reassembly_create (&rcfg);
-  n->ro = BRAID_TRANSPORT_reorder_create (&ocfg);
-}
-
-
-/**
- * Forget the receive state of @a n (the peer starts counting again
- * when a link comes back).
- */
-static void
-receive_state_destroy (struct GST_Neighbour *n)
-{
-  if (NULL != n->reorder_task)
-    GNUNET_SCHEDULER_cancel (n->reorder_task);
-  n->reorder_task = NULL;
-  if (NULL != n->ra)
-    BRAID_TRANSPORT_reassembly_destroy (n->ra);
-  if (NULL != n->ro)
-    BRAID_TRANSPORT_reorder_destroy (n->ro);
-  n->ra = NULL;
-  n->ro = NULL;
-}
-
-
-void
-GST_links_neighbour_free (struct GST_Neighbour *n)
-{
-  receive_state_destroy (n);
-}
-
-
-/**
- * A fragment of an application message.
- */
-static void
-handle_fragment (const struct GNUNET_PeerIdentity *sender,
-                 const struct GNUNET_MessageHeader *msg)
-{
-  struct GST_Neighbour *n = GST_neighbour_find (sender);
-  struct BRAID_TRANSPORT_Fragment frag;
-  struct BRAID_TRANSPORT_Delivery *d;
-  struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
-
-  if ((NULL == n) || ! n->link_up)
-  {
-    /* Applications see a peer only once the link is confirmed. */
-    drop (sender, "data before the link is confirmed");
-    return;
-  }
-  if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_fragment (msg, ntohs (msg->size),
-                                                        &frag))
-  {
-    drop (sender, "malformed fragment");
-    return;
-  }
-  if (NULL == n->ra)
-    receive_state_create (n);
-  switch (BRAID_TRANSPORT_reassembly_add (n->ra, &frag, now, &d))
-  {
-  case BRAID_TRANSPORT_REASSEMBLY_COMPLETE:
-    break;
-  case BRAID_TRANSPORT_REASSEMBLY_INVALID:
-    drop (sender, "inconsistent fragments");
-    return;
-  default:
-    return;
-  }
-  if (0 == (d->flags & BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED))
-  {
-    deliver (n, d);
-    return;
-  }
-  (void) BRAID_TRANSPORT_reorder_add (n->ro, d, now, &deliver, n);
-  reorder_schedule (n);
-}
-
-
 void
 GST_links_receive (struct GST_Client *tc,
                    const struct GNUNET_PeerIdentity *sender,
@@ -799,7 +665,12 @@ GST_links_receive (struct GST_Client *tc,
     handle_link_backchannel (sender, msg);
     return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_FRAGMENT:
-    handle_fragment (sender, msg);
+  case BRAID_MESSAGE_TYPE_TRANSPORT_BOX:
+  case BRAID_MESSAGE_TYPE_TRANSPORT_SACK:
+  case BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT:
+  case BRAID_MESSAGE_TYPE_TRANSPORT_PROBE:
+    if (GNUNET_OK != GST_data_receive (tc, sender, msg))
+      drop (sender, "data plane message refused (no link, or malformed)");
     return;
   default:
     drop (sender, "unknown message type");
@@ -841,136 +712,6 @@ GST_links_backchannel_send (const struct GNUNET_PeerIdentity *target,
   memcpy ((char *) &m[1] + ntohs (inner->size), name, nlen);
   (void) GST_queues_send (n, n->link_up ? NULL : n->q_head, m, NULL, NULL);
   GNUNET_free (m);
-}
-
-
-/**
- * One application message being sent as fragments.
- */
-struct FragmentSend
-{
-  /** Neighbour. */
-  struct GST_Neighbour *n;
-
-  /** Fragments handed to queues and not yet done. */
-  unsigned int outstanding;
-
-  /** #GNUNET_YES once every fragment was handed to a queue. */
-  int all_queued;
-
-  /** #GNUNET_YES if a fragment failed. */
-  int failed;
-
-  /** The application's continuation. */
-  GST_SendContinuation cont;
-
-  /** Its closure. */
-  void *cont_cls;
-};
-
-
-/**
- * Finish @a fs if nothing of it is outstanding.
- */
-static void
-fragment_send_maybe_done (struct FragmentSend *fs)
-{
-  if (! fs->all_queued || (0 != fs->outstanding))
-    return;
-  if (NULL != fs->cont)
-    fs->cont (fs->cont_cls, fs->failed ? GNUNET_SYSERR : GNUNET_OK);
-  GNUNET_free (fs);
-}
-
-
-/**
- * One fragment left (or was lost with its queue).
- */
-static void
-fragment_sent (void *cls, enum GNUNET_GenericReturnValue ok)
-{
-  struct FragmentSend *fs = cls;
-
-  if (GNUNET_OK != ok)
-    fs->failed = GNUNET_YES;
-  fs->outstanding--;
-  fragment_send_maybe_done (fs);
-}
-
-
-/**
- * Queue one fragment made by BRAID_TRANSPORT_fragment_split().
- */
-static void
-fragment_queue (void *cls, const void *frag, size_t frag_size)
-{
-  struct FragmentSend *fs = cls;
-
-  fs->outstanding++;
-  if (GNUNET_OK != GST_queues_send (fs->n, NULL,
-                                    (const struct GNUNET_MessageHeader *) frag,
-                                    &fragment_sent, fs))
-  {
-    fs->outstanding--;
-    fs->failed = GNUNET_YES;
-  }
-}
-
-
-/**
- * Largest fragment every validated queue of @a n can carry.
- */
-static size_t
-link_fragment_size (const struct GST_Neighbour *n)
-{
-  size_t mtu = GST_MAX_SEND_PAYLOAD;
-
-  for (const struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
-    if (q->validated)
-      mtu = GNUNET_MIN (mtu, q->mtu);
-  return mtu;
-}
-
-
-enum GNUNET_GenericReturnValue
-GST_links_send_data (const struct GNUNET_PeerIdentity *pid,
-                     const struct GNUNET_MessageHeader *msg,
-                     uint32_t prefs,
-                     GST_SendContinuation cont,
-                     void *cont_cls)
-{
-  struct GST_Neighbour *n = GST_neighbour_find (pid);
-  struct FragmentSend *fs;
-  uint16_t flags = 0;
-  uint32_t order_seq = 0;
-
-  if ((NULL == n) || ! n->link_up)
-    return GNUNET_NO;
-  /* Out-of-order messages bypass the receiver's reorder buffer. */
-  if (0 == (prefs & BRAID_TRANSPORT_PREF_OUT_OF_ORDER))
-  {
-    flags |= BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED;
-    order_seq = n->next_order_seq;
-  }
-  if (0 != (prefs & BRAID_TRANSPORT_PREF_UNRELIABLE))
-    flags |= BRAID_TRANSPORT_FRAGMENT_FLAG_UNRELIABLE;
-  fs = GNUNET_new (struct FragmentSend);
-  fs->n = n;
-  fs->cont = cont;
-  fs->cont_cls = cont_cls;
-  if (0 == BRAID_TRANSPORT_fragment_split (msg, n->next_msg_id, order_seq,
-                                           flags, link_fragment_size (n),
-                                           &fragment_queue, fs))
-  {
-    GNUNET_free (fs);
-    return GNUNET_SYSERR;
-  }
-  n->next_msg_id++;
-  if (0 != (flags & BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED))
-    n->next_order_seq++;
-  fs->all_queued = GNUNET_YES;
-  fragment_send_maybe_done (fs);
-  return GNUNET_OK;
 }
 
 

@@ -62,13 +62,6 @@ GST_links_queue_gone (struct GST_Queue *q);
 
 
 /**
- * Neighbour @a n is about to be freed: drop its link state.
- */
-void
-GST_links_neighbour_free (struct GST_Neighbour *n);
-
-
-/**
  * A message arrived from @a sender through communicator @a tc.
  */
 void
@@ -91,20 +84,6 @@ void
 GST_links_backchannel_send (const struct GNUNET_PeerIdentity *target,
                             const struct GNUNET_MessageHeader *inner,
                             const char *name);
-
-
-/**
- * Send an application message to @a pid over its link.
- *
- * @return #GNUNET_OK if queued (@a cont follows), #GNUNET_NO if there is
- *         no confirmed link, #GNUNET_SYSERR if it cannot be sent
- */
-enum GNUNET_GenericReturnValue
-GST_links_send_data (const struct GNUNET_PeerIdentity *pid,
-                     const struct GNUNET_MessageHeader *msg,
-                     uint32_t prefs,
-                     GST_SendContinuation cont,
-                     void *cont_cls);
 
 
 /**

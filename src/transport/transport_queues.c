@@ -9,6 +9,7 @@
  */
 #include "transport_queues.h"
 #include "transport_links.h"
+#include "transport_data.h"
 #include "braid_protocols.h"
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
@@ -48,6 +49,9 @@ static struct GNUNET_CONTAINER_MultiPeerMap *neighbours;
 
 /** Next QUEUE_CREATE request id. */
 static uint32_t next_request_id;
+
+/** Next path id of a queue (unique in the service). */
+static uint32_t next_path_id;
 
 /** Set while the service shuts down: neighbours are freed at the end. */
 static int in_shutdown;
@@ -101,16 +105,13 @@ neighbour_maybe_free (struct GST_Neighbour *n)
     return;
   GNUNET_assert (GNUNET_YES == GNUNET_CONTAINER_multipeermap_remove (
                    neighbours, &n->pid, n));
-  GST_links_neighbour_free (n);
+  GST_data_neighbour_free (n);
   GNUNET_free (n);
 }
 
 
-/**
- * Can @a q take one more SEND_MSG of @a size bytes now?
- */
-static int
-queue_has_room (const struct GST_Queue *q, size_t size)
+int
+GST_queue_has_room (const struct GST_Queue *q, size_t size)
 {
   uint32_t mtu = GNUNET_MIN (q->mtu, GST_MAX_SEND_PAYLOAD);
 
@@ -131,7 +132,7 @@ queue_select (const struct GST_Neighbour *n, size_t size)
 
   for (struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
   {
-    if (! q->validated || ! queue_has_room (q, size))
+    if (! q->validated || ! GST_queue_has_room (q, size))
       continue;
     if ((NULL == best) || (q->priority > best->priority)
         || ((q->priority == best->priority)
@@ -198,7 +199,7 @@ neighbour_flush (struct GST_Neighbour *n)
     struct GST_Queue *q;
 
     q = (NULL != pm->only)
-          ? (queue_has_room (pm->only, size) ? pm->only : NULL)
+          ? (GST_queue_has_room (pm->only, size) ? pm->only : NULL)
           : queue_select (n, size);
     if (NULL == q)
     {
@@ -215,6 +216,7 @@ neighbour_flush (struct GST_Neighbour *n)
     GNUNET_free (pm);
     pm = next;
   }
+  GST_data_room_changed (n);
 }
 
 
@@ -381,7 +383,7 @@ free_neighbour (void *cls, const struct GNUNET_PeerIdentity *pid, void *value)
     GNUNET_CONTAINER_DLL_remove (n->pm_head, n->pm_tail, pm);
     GNUNET_free (pm);
   }
-  GST_links_neighbour_free (n);
+  GST_data_neighbour_free (n);
   GNUNET_free (n);
   return GNUNET_OK;
 }
@@ -542,6 +544,7 @@ handle_queue_setup (void *cls, const struct GST_QueueSetupMessage *m)
   q->unlimited = (UINT64_MAX == q_len) ? GNUNET_YES : GNUNET_NO;
   q->capacity = q_len;
   q->rtt = GNUNET_TIME_UNIT_FOREVER_REL;
+  q->path_id = next_path_id++;
   q->n = neighbour_get (&m->receiver);
   GNUNET_CONTAINER_MDLL_insert (c, tc->q_head, tc->q_tail, q);
   GNUNET_CONTAINER_MDLL_insert_tail (n, q->n->q_head, q->n->q_tail, q);

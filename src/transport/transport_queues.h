@@ -14,8 +14,7 @@
 
 #include "transport_service.h"
 #include "transport_communicators.h"
-#include "transport_fragment.h"
-#include "transport_reorder.h"
+#include "transport_conn.h"
 
 /**
  * Most SEND_MSGs in flight on one queue and on one communicator
@@ -111,6 +110,15 @@ struct GST_Queue
 
   /** Next (re)validation of this queue. */
   struct GNUNET_SCHEDULER_Task *validation_task;
+
+  /** Id of this queue as a path of the link's data plane. */
+  uint32_t path_id;
+
+  /** #GNUNET_YES while this queue is a path of the link's data plane. */
+  int in_conn;
+
+  /** #GNUNET_YES while the data plane is told this path is blocked. */
+  int conn_blocked;
 };
 
 /**
@@ -145,20 +153,39 @@ struct GST_Neighbour
   /** Number of entries in the pending list. */
   unsigned int pm_count;
 
-  /** Receive side: fragments being reassembled (transport_fragment.c). */
-  struct BRAID_TRANSPORT_Reassembly *ra;
+  /**
+   * The link's data plane (transport_conn.c: fragments, boxes and
+   * acknowledgements, congestion and flow control, path choice, order),
+   * while the link is up.
+   */
+  struct BRAID_TRANSPORT_Conn *conn;
 
-  /** Receive side: in-order delivery (transport_reorder.c). */
-  struct BRAID_TRANSPORT_Reorder *ro;
+  /** Runs the data plane's timers. */
+  struct GNUNET_SCHEDULER_Task *conn_task;
 
-  /** Receive side: gives up on gaps in @e ro in time. */
-  struct GNUNET_SCHEDULER_Task *reorder_task;
+  /** Application messages the data plane has not accepted yet. */
+  struct GST_LinkSend *ls_head;
 
-  /** Send side: next message id of this link. */
-  uint32_t next_msg_id;
+  /** Application messages the data plane has not accepted yet. */
+  struct GST_LinkSend *ls_tail;
 
-  /** Send side: next in-order sequence number of this link. */
-  uint32_t next_order_seq;
+  /** Application messages in the data plane, until done. */
+  struct GST_LinkSend *inflight_head;
+
+  /** Application messages in the data plane, until done. */
+  struct GST_LinkSend *inflight_tail;
+
+  /** Next tag for the data plane. */
+  uint64_t next_tag;
+
+  /** Bytes delivered to applications but not yet confirmed by them. */
+  size_t unconsumed;
+
+  /** #GNUNET_YES while inside a call into @e conn (no re-entry). */
+  int in_conn_call;
+
+  /** #GNUNET_YES if conn_sync() was asked for during such a call. */
+  int sync_again;
 };
 
 /**
@@ -194,6 +221,13 @@ struct GST_PendingMessage
   /** The whole message follows this struct. */
   const struct GNUNET_MessageHeader *msg;
 };
+
+
+/**
+ * Can @a q take one more SEND_MSG of @a size bytes now?
+ */
+int
+GST_queue_has_room (const struct GST_Queue *q, size_t size);
 
 
 /**

@@ -15,6 +15,7 @@
 #include "transport_links.h"
 #include "transport_clients.h"
 #include "transport_http.h"
+#include "transport_data.h"
 #include "braid_protocols.h"
 #include "braid_util.h"
 
@@ -150,6 +151,13 @@ run (void *cls,
   if (GNUNET_OK != GST_identity_init (c))
   {
     start_failed = 1;
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
+  if (GNUNET_OK != GST_data_init (c))
+  {
+    start_failed = 1;
+    GST_identity_done ();
     GNUNET_SCHEDULER_shutdown ();
     return;
   }
