@@ -460,6 +460,27 @@ BRAID_NAT_connect (struct BRAID_NAT_Handle *h,
 
 
 /**
+ * Add a peer whose endpoint and NAT type are already known, e.g. from its
+ * HELLO (seed "addPeer", ArgsAddPeer), and punch to it at once without an
+ * introducer.  The outcome is a CONNECTED or a RELAY_NEEDED event.
+ *
+ * @param h handle
+ * @param peer its identity
+ * @param addr its public endpoint (for a hard NAT only the address counts)
+ * @param nat its NAT type
+ * @param restart its start time in microseconds (0 if unknown)
+ * @param now current time
+ */
+void
+BRAID_NAT_add_peer (struct BRAID_NAT_Handle *h,
+                    const struct GNUNET_PeerIdentity *peer,
+                    const struct BRAID_NAT_Address *addr,
+                    enum BRAID_NAT_Type nat,
+                    uint64_t restart,
+                    struct GNUNET_TIME_Absolute now);
+
+
+/**
  * Our NAT type and public endpoint (seed Peer.nat, publicAddress,
  * publicPort).
  *

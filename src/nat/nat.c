@@ -1703,6 +1703,34 @@ BRAID_NAT_connect (struct BRAID_NAT_Handle *h,
 }
 
 
+void
+BRAID_NAT_add_peer (struct BRAID_NAT_Handle *h,
+                    const struct GNUNET_PeerIdentity *peer,
+                    const struct BRAID_NAT_Address *addr,
+                    enum BRAID_NAT_Type nat,
+                    uint64_t restart,
+                    struct GNUNET_TIME_Absolute now)
+{
+  struct Peer *p;
+
+  if ((0 == GNUNET_memcmp (peer, &h->me)) || (nat > BRAID_NAT_TYPE_HARD) ||
+      ((4 != addr->family) && (6 != addr->family)))
+  {
+    GNUNET_break (0);
+    return;
+  }
+  p = peer_get (h, peer);
+  if ((GNUNET_YES == p->connected) || punching (p))
+    return;
+  p->addr = *addr;
+  p->nat = nat;
+  p->restart = restart;
+  p->last_seen = now;
+  p->requester = GNUNET_NO; /* no introducer to ask again */
+  punch_start (h, p, now);
+}
+
+
 enum BRAID_NAT_Type
 BRAID_NAT_get_type (const struct BRAID_NAT_Handle *h,
                     struct BRAID_NAT_Address *addr)

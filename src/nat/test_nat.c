@@ -272,6 +272,34 @@ START_TEST (test_BRAID_NAT_connect_relay_without_intro)
 END_TEST
 
 
+START_TEST (test_BRAID_NAT_add_peer_static_punches_at_once)
+{
+  struct BRAID_NAT_Handle *h = make_peer ();
+  struct NAT_Message m;
+  unsigned int pings = 0;
+
+  BRAID_NAT_start (h, at (0));
+  n_sent = 0;
+  BRAID_NAT_add_peer (h, &id_evil, &a_pub, BRAID_NAT_TYPE_STATIC, 0, at (5));
+  for (uint64_t t = 5; t <= 1000; t += 5)
+    BRAID_NAT_tick (h, at (t));
+  for (unsigned int i = 0; i < n_sent; i++)
+    if ((0 == memcmp (&sent[i].dst, &a_pub, sizeof (a_pub))) &&
+        (GNUNET_OK == nat_wire_parse (sent[i].buf, sent[i].len, &m)) &&
+        (BRAID_MESSAGE_TYPE_NAT_PING == m.type))
+    {
+      ck_assert (m.flags & NAT_WIRE_PING_FLAG_PUNCH);
+      ck_assert_int_eq (0, GNUNET_memcmp (&m.receiver, &id_evil));
+      pings++;
+    }
+  /* Every PUNCH_INTERVAL (200 ms) from 5 ms to 1 s, no opener to a
+     static peer. */
+  ck_assert_uint_eq (pings, 5);
+  BRAID_NAT_destroy (h);
+}
+END_TEST
+
+
 int
 main (void)
 {
@@ -294,6 +322,10 @@ main (void)
   tc = tcase_create ("BRAID_NAT_connect");
   tcase_add_checked_fixture (tc, setup, NULL);
   tcase_add_test (tc, test_BRAID_NAT_connect_relay_without_intro);
+  suite_add_tcase (s, tc);
+  tc = tcase_create ("BRAID_NAT_add_peer");
+  tcase_add_checked_fixture (tc, setup, NULL);
+  tcase_add_test (tc, test_BRAID_NAT_add_peer_static_punches_at_once);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
