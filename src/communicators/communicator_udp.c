@@ -78,6 +78,10 @@
 /** Datagrams read per wake-up at most. */
 #define READ_BATCH 64
 
+/** Sessions at most (a peer with many identities and addresses could
+    otherwise complete handshakes until memory runs out). */
+#define MAX_SESSIONS 4096
+
 /** Half-open handshakes at once (both roles). */
 #define MAX_HALF_OPEN 128
 
@@ -260,6 +264,9 @@ static struct GNUNET_CONTAINER_MultiShortmap *sessions_by_sid;
 
 /** Newest established session per peer. */
 static struct GNUNET_CONTAINER_MultiPeerMap *session_by_peer;
+
+/** Number of sessions. */
+static unsigned int n_sessions;
 
 /** All sessions. */
 static struct Session *sess_head;
@@ -1022,6 +1029,7 @@ session_destroy (struct Session *ses, int kill_queues)
     }
   }
   GNUNET_CONTAINER_DLL_remove (sess_head, sess_tail, ses);
+  n_sessions--;
   GNUNET_assert (GNUNET_YES ==
                  GNUNET_CONTAINER_multishortmap_remove (sessions_by_sid,
                                                         &ses->sid_key,
@@ -1073,6 +1081,7 @@ session_new (const struct GNUNET_PeerIdentity *peer,
     return NULL;
   }
   GNUNET_CONTAINER_DLL_insert (sess_head, sess_tail, ses);
+  n_sessions++;
   ses->timer_task =
     GNUNET_SCHEDULER_add_delayed (HALF_OPEN_TIMEOUT, &do_session_timer, ses);
   return ses;
@@ -1244,7 +1253,8 @@ kx_start (const struct GNUNET_PeerIdentity *peer,
   uint8_t sid[BRAID_COMM_SID_LEN];
   struct Session *ses;
 
-  if (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open))
+  if ((n_sessions >= MAX_SESSIONS) ||
+      (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open)))
   {
     count_drop (BRAID_COMM_DROP_HALF_OPEN_FULL);
     return NULL;
@@ -1352,8 +1362,10 @@ handle_init (const uint8_t *pkt,
     count_drop (why);
     return;
   }
-  if (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open))
+  if ((n_sessions >= MAX_SESSIONS) ||
+      (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open)))
   {
+    /* Counted as half-open-full: no room for another handshake. */
     count_drop (BRAID_COMM_DROP_HALF_OPEN_FULL);
     return;
   }
