@@ -10,6 +10,7 @@
 #include "braid_config.h"
 #include "braid_hello.h"
 #include "braid_protocols.h"
+#include "transport_ipc.h"
 #include "braid_util.h"
 #include <jansson.h>
 #include <time.h>
@@ -22,30 +23,6 @@
 
 /** Exit status: wrong usage, or the service could not be asked. */
 #define EXIT_USAGE 2
-
-GNUNET_NETWORK_STRUCT_BEGIN
-
-/** Request for our HELLO (braid_protocols.h). */
-struct HelloGetMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET. */
-  struct GNUNET_MessageHeader header;
-
-  /** Recipient scope, NBO. */
-  uint32_t scope;
-} GNUNET_PACKED;
-
-/** Answer with our HELLO URL, NUL-terminated after it. */
-struct HelloMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO. */
-  struct GNUNET_MessageHeader header;
-
-  /** Scope the URL was made for, NBO. */
-  uint32_t scope;
-} GNUNET_PACKED;
-
-GNUNET_NETWORK_STRUCT_END
 
 /** -s: print this peer's HELLO. */
 static int opt_self;
@@ -325,7 +302,7 @@ do_timeout (void *cls)
  * Check the service's HELLO answer: a NUL-terminated URL.
  */
 static int
-check_hello (void *cls, const struct HelloMessage *m)
+check_hello (void *cls, const struct BRAID_IPC_HelloMessage *m)
 {
   GNUNET_MQ_check_zero_termination (m);
   return GNUNET_OK;
@@ -336,7 +313,7 @@ check_hello (void *cls, const struct HelloMessage *m)
  * Print the service's HELLO.
  */
 static void
-handle_hello (void *cls, const struct HelloMessage *m)
+handle_hello (void *cls, const struct BRAID_IPC_HelloMessage *m)
 {
   const char *url = (const char *) &m[1];
 
@@ -384,12 +361,12 @@ ask_self (const struct GNUNET_CONFIGURATION_Handle *cfg,
   struct GNUNET_MQ_MessageHandler handlers[] = {
     GNUNET_MQ_hd_var_size (hello,
                            BRAID_MESSAGE_TYPE_TRANSPORT_HELLO,
-                           struct HelloMessage,
+                           struct BRAID_IPC_HelloMessage,
                            NULL),
     GNUNET_MQ_handler_end ()
   };
   struct GNUNET_MQ_Envelope *env;
-  struct HelloGetMessage *m;
+  struct BRAID_IPC_HelloGetMessage *m;
 
   (void) GNUNET_CONFIGURATION_get_value_filename (cfg, "transport",
                                                   "UNIXPATH", &service_path);

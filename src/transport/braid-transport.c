@@ -10,6 +10,7 @@
 #include "braid_config.h"
 #include "braid_hello.h"
 #include "braid_protocols.h"
+#include "transport_ipc.h"
 #include "braid_transport_service.h"
 #include "braid_util.h"
 #include <jansson.h>
@@ -18,41 +19,6 @@
 #define TEST_MESSAGE_TYPE 42424
 
 GNUNET_NETWORK_STRUCT_BEGIN
-
-/** MONITOR_QUEUE (see braid_protocols.h). */
-struct MonitorQueueMessage
-{
-  struct GNUNET_MessageHeader header;
-  struct GNUNET_PeerIdentity peer;
-  uint32_t state;
-  uint32_t nt;
-  uint32_t mtu;
-  uint32_t cs;
-  uint64_t rtt_us;
-  uint64_t bytes_sent;
-  uint64_t bytes_received;
-  uint32_t priority;
-  uint32_t reserved;
-} GNUNET_PACKED;
-
-/** PING request. */
-struct PingRequestMessage
-{
-  struct GNUNET_MessageHeader header;
-  struct GNUNET_PeerIdentity peer;
-  uint32_t count;
-  uint32_t reserved;
-} GNUNET_PACKED;
-
-/** PING_RESULT. */
-struct PingResultMessage
-{
-  struct GNUNET_MessageHeader header;
-  struct GNUNET_PeerIdentity peer;
-  uint32_t seq;
-  int32_t status;
-  uint64_t rtt_us;
-} GNUNET_PACKED;
 
 /** Test payload header of send/receive. */
 struct TestMessage
@@ -200,7 +166,7 @@ nt_name (uint32_t nt)
  * Check MONITOR_QUEUE.
  */
 static int
-check_monitor_queue (void *cls, const struct MonitorQueueMessage *m)
+check_monitor_queue (void *cls, const struct BRAID_IPC_MonitorQueueMessage *m)
 {
   GNUNET_MQ_check_zero_termination (m);
   return GNUNET_OK;
@@ -211,7 +177,7 @@ check_monitor_queue (void *cls, const struct MonitorQueueMessage *m)
  * One queue of the `links` snapshot.
  */
 static void
-handle_monitor_queue (void *cls, const struct MonitorQueueMessage *m)
+handle_monitor_queue (void *cls, const struct BRAID_IPC_MonitorQueueMessage *m)
 {
   uint32_t state = ntohl (m->state);
   uint64_t rtt = GNUNET_ntohll (m->rtt_us);
@@ -289,7 +255,7 @@ handle_monitor_end (void *cls, const struct GNUNET_MessageHeader *m)
  * A ping result.
  */
 static void
-handle_ping_result (void *cls, const struct PingResultMessage *m)
+handle_ping_result (void *cls, const struct BRAID_IPC_PingResultMessage *m)
 {
   int32_t status = (int32_t) ntohl ((uint32_t) m->status);
   double ms = GNUNET_ntohll (m->rtt_us) / 1000.0;
@@ -331,13 +297,13 @@ raw_connect (const struct GNUNET_CONFIGURATION_Handle *cfg)
   struct GNUNET_MQ_MessageHandler handlers[] = {
     GNUNET_MQ_hd_var_size (monitor_queue,
                            BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_QUEUE,
-                           struct MonitorQueueMessage, NULL),
+                           struct BRAID_IPC_MonitorQueueMessage, NULL),
     GNUNET_MQ_hd_fixed_size (monitor_end,
                              BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_END,
                              struct GNUNET_MessageHeader, NULL),
     GNUNET_MQ_hd_fixed_size (ping_result,
                              BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT,
-                             struct PingResultMessage, NULL),
+                             struct BRAID_IPC_PingResultMessage, NULL),
     GNUNET_MQ_handler_end ()
   };
 
@@ -580,7 +546,7 @@ run (void *cls, char *const *args, const char *cfgfile,
     for (unsigned int i = 0; i < opt_count; i++)
     {
       struct GNUNET_MQ_Envelope *env;
-      struct PingRequestMessage *m;
+      struct BRAID_IPC_PingRequestMessage *m;
 
       env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_PING);
       m->peer = target;

@@ -10,64 +10,7 @@
 #include "braid_transport_service.h"
 #include "braid_hello.h"
 #include "braid_protocols.h"
-
-GNUNET_NETWORK_STRUCT_BEGIN
-
-/** APP_LINK_UP. */
-struct LinkUpMessage
-{
-  /** Header. */
-  struct GNUNET_MessageHeader header;
-  /** Peer. */
-  struct GNUNET_PeerIdentity peer;
-  /** MTU. */
-  uint32_t mtu;
-  /** Zero. */
-  uint32_t reserved;
-  /** RTT µs. */
-  uint64_t rtt_us;
-} GNUNET_PACKED;
-
-/** APP_LINK_DOWN, APP_RECV_OK; APP_RECV is followed by a message. */
-struct PeerMessage
-{
-  /** Header. */
-  struct GNUNET_MessageHeader header;
-  /** Peer. */
-  struct GNUNET_PeerIdentity peer;
-} GNUNET_PACKED;
-
-/** APP_SEND; followed by the message. */
-struct SendMessage
-{
-  /** Header. */
-  struct GNUNET_MessageHeader header;
-  /** Peer. */
-  struct GNUNET_PeerIdentity peer;
-  /** Priority. */
-  uint32_t priority;
-  /** Preferences. */
-  uint32_t prefs;
-  /** Request id. */
-  uint64_t request_id;
-} GNUNET_PACKED;
-
-/** APP_SEND_DONE. */
-struct SendDoneMessage
-{
-  /** Header. */
-  struct GNUNET_MessageHeader header;
-  /** Peer. */
-  struct GNUNET_PeerIdentity peer;
-  /** Status. */
-  int32_t status;
-  /** Zero. */
-  uint32_t reserved;
-  /** Request id. */
-  uint64_t request_id;
-} GNUNET_PACKED;
-
-GNUNET_NETWORK_STRUCT_END
+#include "transport_ipc.h"
 
 /**
  * An outstanding send.
@@ -131,7 +74,7 @@ struct BRAID_TRANSPORT_Handle
  * Handle APP_LINK_UP.
  */
 static void
-handle_link_up (void *cls, const struct LinkUpMessage *m)
+handle_link_up (void *cls, const struct BRAID_IPC_LinkUpMessage *m)
 {
   struct BRAID_TRANSPORT_Handle *h = cls;
 
@@ -146,7 +89,7 @@ handle_link_up (void *cls, const struct LinkUpMessage *m)
  * Handle APP_LINK_DOWN.
  */
 static void
-handle_link_down (void *cls, const struct PeerMessage *m)
+handle_link_down (void *cls, const struct BRAID_IPC_PeerMessage *m)
 {
   struct BRAID_TRANSPORT_Handle *h = cls;
 
@@ -159,7 +102,7 @@ handle_link_down (void *cls, const struct PeerMessage *m)
  * Check APP_RECV: exactly one whole message after the peer.
  */
 static int
-check_recv (void *cls, const struct PeerMessage *m)
+check_recv (void *cls, const struct BRAID_IPC_PeerMessage *m)
 {
   const struct GNUNET_MessageHeader *inner
     = (const struct GNUNET_MessageHeader *) &m[1];
@@ -175,11 +118,11 @@ check_recv (void *cls, const struct PeerMessage *m)
  * Handle APP_RECV, then confirm it.
  */
 static void
-handle_recv (void *cls, const struct PeerMessage *m)
+handle_recv (void *cls, const struct BRAID_IPC_PeerMessage *m)
 {
   struct BRAID_TRANSPORT_Handle *h = cls;
   struct GNUNET_MQ_Envelope *env;
-  struct PeerMessage *ok;
+  struct BRAID_IPC_PeerMessage *ok;
   struct GNUNET_PeerIdentity peer = m->peer;
 
   if (NULL != h->recv)
@@ -194,7 +137,7 @@ handle_recv (void *cls, const struct PeerMessage *m)
  * Handle APP_SEND_DONE.
  */
 static void
-handle_send_done (void *cls, const struct SendDoneMessage *m)
+handle_send_done (void *cls, const struct BRAID_IPC_SendDoneMessage *m)
 {
   struct BRAID_TRANSPORT_Handle *h = cls;
 
@@ -237,15 +180,15 @@ BRAID_TRANSPORT_connect (const struct GNUNET_CONFIGURATION_Handle *cfg,
   struct BRAID_TRANSPORT_Handle *h = GNUNET_new (struct BRAID_TRANSPORT_Handle);
   struct GNUNET_MQ_MessageHandler handlers[] = {
     GNUNET_MQ_hd_fixed_size (link_up, BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_UP,
-                             struct LinkUpMessage, h),
+                             struct BRAID_IPC_LinkUpMessage, h),
     GNUNET_MQ_hd_fixed_size (link_down,
                              BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_DOWN,
-                             struct PeerMessage, h),
+                             struct BRAID_IPC_PeerMessage, h),
     GNUNET_MQ_hd_var_size (recv, BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV,
-                           struct PeerMessage, h),
+                           struct BRAID_IPC_PeerMessage, h),
     GNUNET_MQ_hd_fixed_size (send_done,
                              BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE,
-                             struct SendDoneMessage, h),
+                             struct BRAID_IPC_SendDoneMessage, h),
     GNUNET_MQ_handler_end ()
   };
   struct GNUNET_MQ_Envelope *env;
@@ -313,7 +256,7 @@ BRAID_TRANSPORT_send (struct BRAID_TRANSPORT_Handle *h,
                       void *cont_cls)
 {
   struct GNUNET_MQ_Envelope *env;
-  struct SendMessage *m;
+  struct BRAID_IPC_SendMessage *m;
   struct OutstandingSend *os;
   uint16_t size = ntohs (msg->size);
 

@@ -10,6 +10,7 @@
 #include "transport_links.h"
 #include "transport_data.h"
 #include "braid_protocols.h"
+#include "transport_ipc.h"
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
 
@@ -22,82 +23,6 @@
 /** How long a ping waits for its pong. */
 #define PING_TIMEOUT GNUNET_TIME_relative_multiply ( \
     GNUNET_TIME_UNIT_SECONDS, 5)
-
-GNUNET_NETWORK_STRUCT_BEGIN
-
-/** APP_LINK_UP. */
-struct LinkUpMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_UP. */
-  struct GNUNET_MessageHeader header;
-  /** The peer. */
-  struct GNUNET_PeerIdentity peer;
-  /** MTU of the best path, NBO. */
-  uint32_t mtu;
-  /** Zero. */
-  uint32_t reserved;
-  /** Smoothed RTT, µs, NBO. */
-  uint64_t rtt_us;
-} GNUNET_PACKED;
-
-/** APP_SEND_DONE. */
-struct SendDoneMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE. */
-  struct GNUNET_MessageHeader header;
-  /** The peer. */
-  struct GNUNET_PeerIdentity peer;
-  /** 1 sent, 0 no link, -1 error; NBO. */
-  int32_t status;
-  /** Zero. */
-  uint32_t reserved;
-  /** Echo. */
-  uint64_t request_id;
-} GNUNET_PACKED;
-
-/** MONITOR_QUEUE; followed by the address, NUL-terminated. */
-struct MonitorQueueMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_QUEUE. */
-  struct GNUNET_MessageHeader header;
-  /** The peer. */
-  struct GNUNET_PeerIdentity peer;
-  /** 0 validating, 1 validated; bit 1 set if the link is up; NBO. */
-  uint32_t state;
-  /** Network type, NBO. */
-  uint32_t nt;
-  /** MTU, NBO. */
-  uint32_t mtu;
-  /** 0 outbound, 1 inbound, NBO. */
-  uint32_t cs;
-  /** RTT µs, NBO (UINT64_MAX unknown). */
-  uint64_t rtt_us;
-  /** Bytes sent, NBO. */
-  uint64_t bytes_sent;
-  /** Bytes received, NBO. */
-  uint64_t bytes_received;
-  /** Priority, NBO. */
-  uint32_t priority;
-  /** Zero. */
-  uint32_t reserved;
-} GNUNET_PACKED;
-
-/** PING_RESULT. */
-struct PingResultMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT. */
-  struct GNUNET_MessageHeader header;
-  /** The peer. */
-  struct GNUNET_PeerIdentity peer;
-  /** Sequence. */
-  uint32_t seq;
-  /** 1 answered, 0 timeout, -1 no link; NBO. */
-  int32_t status;
-  /** RTT, µs, NBO. */
-  uint64_t rtt_us;
-} GNUNET_PACKED;
-
-GNUNET_NETWORK_STRUCT_END
 
 /**
  * An outstanding ping.
@@ -173,7 +98,7 @@ static void
 send_link_up (struct GST_Client *tc, const struct GST_Neighbour *n)
 {
   struct GNUNET_MQ_Envelope *env;
-  struct LinkUpMessage *m;
+  struct BRAID_IPC_LinkUpMessage *m;
   const struct GST_Queue *best = NULL;
 
   for (const struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
@@ -206,7 +131,7 @@ GST_clients_link_down (const struct GNUNET_PeerIdentity *pid)
   for (struct GST_Client *tc = app_head; NULL != tc; tc = tc->next_app)
   {
     struct GNUNET_MQ_Envelope *env;
-    struct GST_AppPeerMessage *m;
+    struct BRAID_IPC_PeerMessage *m;
 
     env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_DOWN);
     m->peer = *pid;
@@ -222,7 +147,7 @@ GST_clients_deliver (const struct GNUNET_PeerIdentity *sender,
   for (struct GST_Client *tc = app_head; NULL != tc; tc = tc->next_app)
   {
     struct GNUNET_MQ_Envelope *env;
-    struct GST_AppPeerMessage *m;
+    struct BRAID_IPC_PeerMessage *m;
 
     env = GNUNET_MQ_msg_nested_mh (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV,
                                    msg);
@@ -250,7 +175,7 @@ static void
 ping_finish (struct Ping *p, int32_t status, struct GNUNET_TIME_Relative rtt)
 {
   struct GNUNET_MQ_Envelope *env;
-  struct PingResultMessage *m;
+  struct BRAID_IPC_PingResultMessage *m;
 
   env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT);
   m->peer = p->peer;
@@ -381,7 +306,7 @@ send_done (struct GST_Client *tc, const struct GNUNET_PeerIdentity *peer,
            uint64_t request_id, int32_t status)
 {
   struct GNUNET_MQ_Envelope *env;
-  struct SendDoneMessage *m;
+  struct BRAID_IPC_SendDoneMessage *m;
 
   env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE);
   m->peer = *peer;
@@ -407,7 +332,7 @@ app_send_cont (void *cls, enum GNUNET_GenericReturnValue ok)
 
 
 int
-check_app_send (void *cls, const struct GST_AppSendMessage *m)
+check_app_send (void *cls, const struct BRAID_IPC_SendMessage *m)
 {
   const struct GNUNET_MessageHeader *inner
     = (const struct GNUNET_MessageHeader *) &m[1];
@@ -423,7 +348,7 @@ check_app_send (void *cls, const struct GST_AppSendMessage *m)
 
 
 void
-handle_app_send (void *cls, const struct GST_AppSendMessage *m)
+handle_app_send (void *cls, const struct BRAID_IPC_SendMessage *m)
 {
   struct GST_Client *tc = cls;
   struct SendContext *sc = GNUNET_new (struct SendContext);
@@ -448,7 +373,7 @@ handle_app_send (void *cls, const struct GST_AppSendMessage *m)
 
 
 void
-handle_app_recv_ok (void *cls, const struct GST_AppPeerMessage *m)
+handle_app_recv_ok (void *cls, const struct BRAID_IPC_PeerMessage *m)
 {
   struct GST_Client *tc = cls;
 
@@ -474,7 +399,7 @@ monitor_queue (void *cls, const struct GST_Queue *q)
   struct GST_Client *tc = cls;
   size_t alen = strlen (q->address) + 1;
   struct GNUNET_MQ_Envelope *env;
-  struct MonitorQueueMessage *m;
+  struct BRAID_IPC_MonitorQueueMessage *m;
 
   env = GNUNET_MQ_msg_extra (m, alen,
                              BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_QUEUE);
@@ -507,7 +432,7 @@ handle_monitor_get (void *cls, const struct GNUNET_MessageHeader *m)
 
 
 void
-handle_ping (void *cls, const struct GST_PingRequestMessage *m)
+handle_ping (void *cls, const struct BRAID_IPC_PingRequestMessage *m)
 {
   struct GST_Client *tc = cls;
   uint32_t count = GNUNET_MIN (ntohl (m->count), 1000);

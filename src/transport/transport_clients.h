@@ -11,6 +11,7 @@
 #define TRANSPORT_CLIENTS_H
 
 #include "transport_queues.h"
+#include "transport_ipc.h"
 
 /**
  * Tell applications that the link to @a n is up.
@@ -56,47 +57,6 @@ GST_clients_pong (const struct GNUNET_PeerIdentity *pid,
 void
 GST_clients_gone (struct GST_Client *tc);
 
-GNUNET_NETWORK_STRUCT_BEGIN
-
-/** APP_SEND: peer, priority, preferences, request id, message. */
-struct GST_AppSendMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND. */
-  struct GNUNET_MessageHeader header;
-  /** Destination. */
-  struct GNUNET_PeerIdentity peer;
-  /** Priority, NBO. */
-  uint32_t priority;
-  /** Preferences, NBO. */
-  uint32_t prefs;
-  /** Opaque, echoed in APP_SEND_DONE. */
-  uint64_t request_id;
-} GNUNET_PACKED;
-
-/** APP_RECV_OK and APP_LINK_DOWN: a peer. */
-struct GST_AppPeerMessage
-{
-  /** Type. */
-  struct GNUNET_MessageHeader header;
-  /** The peer. */
-  struct GNUNET_PeerIdentity peer;
-} GNUNET_PACKED;
-
-/** PING request. */
-struct GST_PingRequestMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_PING. */
-  struct GNUNET_MessageHeader header;
-  /** Peer to ping. */
-  struct GNUNET_PeerIdentity peer;
-  /** Number of pings, NBO. */
-  uint32_t count;
-  /** Zero. */
-  uint32_t reserved;
-} GNUNET_PACKED;
-
-GNUNET_NETWORK_STRUCT_END
-
 void
 handle_app_start (void *cls, const struct GNUNET_MessageHeader *m);
 
@@ -107,18 +67,18 @@ void
 handle_app_connect (void *cls, const struct GNUNET_MessageHeader *m);
 
 int
-check_app_send (void *cls, const struct GST_AppSendMessage *m);
+check_app_send (void *cls, const struct BRAID_IPC_SendMessage *m);
 
 void
-handle_app_send (void *cls, const struct GST_AppSendMessage *m);
+handle_app_send (void *cls, const struct BRAID_IPC_SendMessage *m);
 
 void
-handle_app_recv_ok (void *cls, const struct GST_AppPeerMessage *m);
+handle_app_recv_ok (void *cls, const struct BRAID_IPC_PeerMessage *m);
 
 void
 handle_monitor_get (void *cls, const struct GNUNET_MessageHeader *m);
 
 void
-handle_ping (void *cls, const struct GST_PingRequestMessage *m);
+handle_ping (void *cls, const struct BRAID_IPC_PingRequestMessage *m);
 
 #endif

@@ -17,38 +17,10 @@
 #include "transport_http.h"
 #include "transport_data.h"
 #include "braid_protocols.h"
+#include "transport_ipc.h"
 #include "braid_util.h"
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
-
-GNUNET_NETWORK_STRUCT_BEGIN
-
-/**
- * #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET: a client wants our HELLO.
- */
-struct HelloGetMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET. */
-  struct GNUNET_MessageHeader header;
-
-  /** Scope of the recipient (enum BRAID_HELLO_Scope), NBO. */
-  uint32_t scope;
-} GNUNET_PACKED;
-
-/**
- * #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO: our HELLO; followed by the URL,
- * NUL-terminated.
- */
-struct HelloMessage
-{
-  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_HELLO. */
-  struct GNUNET_MessageHeader header;
-
-  /** Scope the URL was made for, NBO. */
-  uint32_t scope;
-} GNUNET_PACKED;
-
-GNUNET_NETWORK_STRUCT_END
 
 const struct GNUNET_CONFIGURATION_Handle *GST_cfg;
 
@@ -60,12 +32,12 @@ static int start_failed;
  * Handle HELLO_GET: answer with our HELLO for the given scope.
  */
 static void
-handle_hello_get (void *cls, const struct HelloGetMessage *m)
+handle_hello_get (void *cls, const struct BRAID_IPC_HelloGetMessage *m)
 {
   struct GST_Client *tc = cls;
   uint32_t scope = ntohl (m->scope);
   struct GNUNET_MQ_Envelope *env;
-  struct HelloMessage *r;
+  struct BRAID_IPC_HelloMessage *r;
   char *url;
   size_t len;
 
@@ -232,11 +204,11 @@ main (int argc, char *const *argv)
                            NULL),
     GNUNET_MQ_hd_var_size (app_send,
                            BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND,
-                           struct GST_AppSendMessage,
+                           struct BRAID_IPC_SendMessage,
                            NULL),
     GNUNET_MQ_hd_fixed_size (app_recv_ok,
                              BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK,
-                             struct GST_AppPeerMessage,
+                             struct BRAID_IPC_PeerMessage,
                              NULL),
     GNUNET_MQ_hd_fixed_size (monitor_get,
                              BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_GET,
@@ -244,11 +216,11 @@ main (int argc, char *const *argv)
                              NULL),
     GNUNET_MQ_hd_fixed_size (ping,
                              BRAID_MESSAGE_TYPE_TRANSPORT_PING,
-                             struct GST_PingRequestMessage,
+                             struct BRAID_IPC_PingRequestMessage,
                              NULL),
     GNUNET_MQ_hd_fixed_size (hello_get,
                              BRAID_MESSAGE_TYPE_TRANSPORT_HELLO_GET,
-                             struct HelloGetMessage,
+                             struct BRAID_IPC_HelloGetMessage,
                              NULL),
     GNUNET_MQ_handler_end ()
   };
