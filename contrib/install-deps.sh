@@ -10,7 +10,7 @@ libnl-3-dev libnl-genl-3-dev libnl-route-3-dev"
 # Tests: Check, the fuzz harnesses under clang, network namespaces with
 # NAT and loss, the roaming mesh, the model checker, packet captures.
 PACKAGES="$PACKAGES check clang iproute2 nftables procps util-linux
-babeld spin tcpdump iputils-ping iperf3 bc curl python3"
+babeld spin tcpdump iputils-ping iperf3 bc curl python3 python3-cryptography"
 
 missing=""
 for p in $PACKAGES; do

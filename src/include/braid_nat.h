@@ -20,34 +20,8 @@
 #include <gnunet/gnunet_config.h>
 #include <gnunet/gnunet_util_lib.h>
 
-/* ---------------- message types and signature purposes ------------------ */
-/* To be moved into braid_protocols.h (block 40300-40399 and 0x627203xx). */
-
-/** NAT ping: request for a pong (seed "MsgPing"); also the punch probe. */
-#define BRAID_MESSAGE_TYPE_NAT_PING 40300
-/** NAT pong: answer to a ping, with the observed address (seed "MsgPong"). */
-#define BRAID_MESSAGE_TYPE_NAT_PONG 40301
-/** NAT test: sent by an introducer to the test port (seed "MsgTest"). */
-#define BRAID_MESSAGE_TYPE_NAT_TEST 40302
-/** NAT intro: an introducer tells a peer how to reach another peer. */
-#define BRAID_MESSAGE_TYPE_NAT_INTRO 40303
-/** NAT connect: a peer asks an introducer for an introduction. */
-#define BRAID_MESSAGE_TYPE_NAT_CONNECT 40304
-/** NAT intro error: the introducer does not know the target (seed "ErrorIntro"). */
-#define BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR 40305
-
-/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_PING. */
-#define BRAID_SIGNATURE_PURPOSE_NAT_PING 0x62720300
-/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_PONG. */
-#define BRAID_SIGNATURE_PURPOSE_NAT_PONG 0x62720301
-/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_TEST. */
-#define BRAID_SIGNATURE_PURPOSE_NAT_TEST 0x62720302
-/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_INTRO. */
-#define BRAID_SIGNATURE_PURPOSE_NAT_INTRO 0x62720303
-/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_CONNECT. */
-#define BRAID_SIGNATURE_PURPOSE_NAT_CONNECT 0x62720304
-/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR. */
-#define BRAID_SIGNATURE_PURPOSE_NAT_INTRO_ERROR 0x62720305
+/* Message types and signature purposes: braid_protocols.h. */
+#include "braid_protocols.h"
 
 
 /* ---------------- constants (seed 002, "Constants") --------------------- */

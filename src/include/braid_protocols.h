@@ -202,6 +202,27 @@
 #define BRAID_MESSAGE_TYPE_TRANSPORT_BACKCHANNEL 40505
 
 
+/* ---------------- NAT traversal (libbraidnat, doc/nat-wire.md) ---------- */
+
+/** NAT ping: request for a pong (seed "MsgPing"); also the punch probe. */
+#define BRAID_MESSAGE_TYPE_NAT_PING 40300
+
+/** NAT pong: answer to a ping, with the observed address (seed "MsgPong"). */
+#define BRAID_MESSAGE_TYPE_NAT_PONG 40301
+
+/** NAT test: sent by an introducer to the test port (seed "MsgTest"). */
+#define BRAID_MESSAGE_TYPE_NAT_TEST 40302
+
+/** NAT intro: an introducer tells a peer how to reach another peer. */
+#define BRAID_MESSAGE_TYPE_NAT_INTRO 40303
+
+/** NAT connect: a peer asks an introducer for an introduction. */
+#define BRAID_MESSAGE_TYPE_NAT_CONNECT 40304
+
+/** NAT intro error: the introducer does not know the target (seed "ErrorIntro"). */
+#define BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR 40305
+
+
 /* ---------------- communicator wire formats ---------------------------- */
 /* BEGIN communicators block (40200-40299) */
 /* END communicators block */
@@ -259,6 +280,24 @@
  * on this path (doc/transport-wire.md, "Response").
  */
 #define BRAID_SIGNATURE_PURPOSE_TRANSPORT_VALIDATION 0x62720101
+
+/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_PING. */
+#define BRAID_SIGNATURE_PURPOSE_NAT_PING 0x62720300
+
+/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_PONG. */
+#define BRAID_SIGNATURE_PURPOSE_NAT_PONG 0x62720301
+
+/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_TEST. */
+#define BRAID_SIGNATURE_PURPOSE_NAT_TEST 0x62720302
+
+/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_INTRO. */
+#define BRAID_SIGNATURE_PURPOSE_NAT_INTRO 0x62720303
+
+/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_CONNECT. */
+#define BRAID_SIGNATURE_PURPOSE_NAT_CONNECT 0x62720304
+
+/** Signature purpose of #BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR. */
+#define BRAID_SIGNATURE_PURPOSE_NAT_INTRO_ERROR 0x62720305
 /* END other signature purposes */
 
 #endif

@@ -73,6 +73,11 @@ static struct GNUNET_HashContext *hash_ctx;
 static double rtt_sum_ms;
 
 
+static void
+fail (const char *fmt, ...)
+__attribute__ ((format (printf, 1, 2)));
+
+
 /**
  * Print an error and stop.
  */
