@@ -21,7 +21,6 @@
 #include "transport_validation.h"
 #include "braid_protocols.h"
 #include "braid_util.h"
-#include "braid_transport_service.h"
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
 

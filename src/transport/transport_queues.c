@@ -232,7 +232,10 @@ GST_queues_send (struct GST_Neighbour *n,
 
   if (size > GST_MAX_SEND_PAYLOAD)
     return GNUNET_NO;
-  if (n->pm_count >= MAX_PENDING_PER_NEIGHBOUR)
+  /* Messages for a given queue (the data plane's, validation) are bounded
+     by their senders' windows and must not be lost here: a reliable path
+     carries bare fragments that nobody would resend. */
+  if ((NULL == only) && (n->pm_count >= MAX_PENDING_PER_NEIGHBOUR))
     return GNUNET_SYSERR;
   pm = GNUNET_malloc (sizeof (*pm) + size);
   pm->only = only;

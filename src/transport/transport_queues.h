@@ -257,7 +257,9 @@ GST_neighbour_find (const struct GNUNET_PeerIdentity *pid);
  * waits while every queue is full.  The message is copied.
  *
  * @return #GNUNET_OK if queued, #GNUNET_NO if too large for any queue,
- *         #GNUNET_SYSERR if too many messages are waiting
+ *         #GNUNET_SYSERR if too many messages wait for the best queue
+ *         (messages for a given queue are never refused: their senders'
+ *         windows bound them)
  */
 enum GNUNET_GenericReturnValue
 GST_queues_send (struct GST_Neighbour *n,
