@@ -223,6 +223,32 @@
 #define BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR 40305
 
 
+/* ---------------- roaming daemon control socket (braid_roam.h) --------- */
+
+/**
+ * Client asks for the state (no body).  Answer:
+ * #BRAID_MESSAGE_TYPE_ROAM_LIST_REPLY.
+ */
+#define BRAID_MESSAGE_TYPE_ROAM_LIST 40400
+
+/**
+ * State as one JSON document, NUL-terminated (doc/roam.md, "Control").
+ */
+#define BRAID_MESSAGE_TYPE_ROAM_LIST_REPLY 40401
+
+/**
+ * Change the configuration at run time.  Body: struct
+ * BRAID_ROAM_ModifyMessage, then the argument, NUL-terminated.
+ */
+#define BRAID_MESSAGE_TYPE_ROAM_MODIFY 40402
+
+/**
+ * Answer to #BRAID_MESSAGE_TYPE_ROAM_MODIFY.  Body: struct
+ * BRAID_ROAM_ResultMessage, then a text, NUL-terminated.
+ */
+#define BRAID_MESSAGE_TYPE_ROAM_RESULT 40403
+
+
 /* ---------------- communicator wire formats ---------------------------- */
 /* BEGIN communicators block (40200-40299) */
 /* END communicators block */

@@ -7,38 +7,14 @@
  * @brief Control socket of braid-daemon-roam (used by braid-roam).
  *
  * GNUnet messages on the unix socket of section [roam] (UNIXPATH).
- * The message type numbers belong in braid_protocols.h (range
- * 40400-40499); they are defined here only until they are moved there.
+ * The message types are in braid_protocols.h (range 40400-40499).
  */
 #ifndef BRAID_ROAM_H
 #define BRAID_ROAM_H
 
 #include <stdint.h>
 
-#ifndef BRAID_MESSAGE_TYPE_ROAM_LIST
-/**
- * Client asks for the state (no body).  Answer:
- * #BRAID_MESSAGE_TYPE_ROAM_LIST_REPLY.
- */
-#define BRAID_MESSAGE_TYPE_ROAM_LIST 40400
-
-/**
- * State as one JSON document, NUL-terminated (doc/roam.md, "Control").
- */
-#define BRAID_MESSAGE_TYPE_ROAM_LIST_REPLY 40401
-
-/**
- * Change the configuration at run time.  Body: struct
- * BRAID_ROAM_ModifyMessage, then the argument, NUL-terminated.
- */
-#define BRAID_MESSAGE_TYPE_ROAM_MODIFY 40402
-
-/**
- * Answer to #BRAID_MESSAGE_TYPE_ROAM_MODIFY.  Body: struct
- * BRAID_ROAM_ResultMessage, then a text, NUL-terminated.
- */
-#define BRAID_MESSAGE_TYPE_ROAM_RESULT 40403
-#endif
+#include "braid_protocols.h"
 
 /**
  * What #BRAID_MESSAGE_TYPE_ROAM_MODIFY changes.
