@@ -54,7 +54,9 @@ done
 "$TRANSPORT" -c "$T/A/user.conf" links
 "$TRANSPORT" -c "$T/A/user.conf" --json links | grep -q '"path": "validated"' || fail "links --json shows no validated path"
 
-# The HTTP status API (loopback only) shows the same.
+# braid-arm pointed at the dashboard, and the HTTP status API (loopback
+# only) shows the same as links.
+grep -q "^status: http://127.0.0.1:$HTTP/ " "$T/A/start.out" || fail "braid-arm start did not print the dashboard URL: $(cat "$T/A/start.out")"
 i=0
 until curl -sf "http://127.0.0.1:$HTTP/api/links" | grep -q '"link": "up"'; do
   i=$((i + 1)); [ $i -lt 20 ] || fail "HTTP /api/links does not show the link"; sleep 0.3
