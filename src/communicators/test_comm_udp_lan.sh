@@ -8,45 +8,13 @@
 # TRANSPORT about the other: the signed broadcast announcements must make
 # them validate each other, which needs a session through the encrypted
 # channel and the challenge (1303) and response (1304) delivered.
-set -u
-
-TNG=${TNG:-/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-tng}
-COMM=$(pwd)/braid-communicator-udp
-VALIDATE=$(pwd)/test_comm_udp_validate
-[ -x "$TNG" ] || { echo "missing $TNG: apt-get install gnunet" >&2; exit 1; }
-
-NSA=bclA$$
-NSB=bclB$$
-DIR=$(mktemp -d /tmp/braid-comm-lan-test.XXXXXX)
-PIDS=""
-cleanup () {
-  for p in $PIDS; do kill "$p" 2>/dev/null; done
-  sleep 0.2
-  for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-  ip netns del "$NSA" 2>/dev/null
-  ip netns del "$NSB" 2>/dev/null
-  rm -rf "$DIR"
-}
-trap cleanup EXIT INT TERM HUP PIPE
-
-fail () {
-  echo "FAIL: $*" >&2
-  for f in "$DIR"/*/comm.log; do
-    echo "--- $f" >&2; tail -n 30 "$f" >&2
-  done
-  exit 1
-}
-
-ip netns add "$NSA" || fail "cannot create network namespace"
-ip netns add "$NSB" || fail "cannot create network namespace"
-ip link add "la$$" netns "$NSA" type veth peer name "lb$$" netns "$NSB" \
-  || fail "cannot create veth pair"
+. "$(dirname "$0")/test_comm_netns.sh"
+comm_netns_init l
+comm_veth "la$$" "lb$$"
 ip -n "$NSA" addr add 10.233.0.1/24 brd + dev "la$$"
 ip -n "$NSB" addr add 10.233.0.2/24 brd + dev "lb$$"
 ip -n "$NSA" link set "la$$" up
 ip -n "$NSB" link set "lb$$" up
-ip -n "$NSA" link set lo up
-ip -n "$NSB" link set lo up
 
 mkcfg () {
   n=$1

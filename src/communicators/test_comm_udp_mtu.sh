@@ -10,87 +10,17 @@
 # receive, Linux's veth lets 4 bytes more through, room for a VLAN tag,
 # so B's queue towards A may find 1256) yet grew above the safe base
 # (1232-byte datagrams): the probes found it.
-set -u
-
-TNG=${TNG:-/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-tng}
-COMM=$(pwd)/braid-communicator-udp
-VALIDATE=$(pwd)/test_comm_udp_validate
-[ -x "$TNG" ] || { echo "missing $TNG: apt-get install gnunet" >&2; exit 1; }
-
-NSA=bcmA$$
-NSB=bcmB$$
-DIR=$(mktemp -d /tmp/braid-comm-mtu-test.XXXXXX)
-PIDS=""
-cleanup () {
-  for p in $PIDS; do kill "$p" 2>/dev/null; done
-  sleep 0.2
-  for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-  ip netns del "$NSA" 2>/dev/null
-  ip netns del "$NSB" 2>/dev/null
-  rm -rf "$DIR"
-}
-trap cleanup EXIT INT TERM HUP PIPE
-
-fail () {
-  echo "FAIL: $*" >&2
-  for f in "$DIR"/*/comm.log; do
-    echo "--- $f" >&2; tail -n 30 "$f" >&2
-  done
-  exit 1
-}
-
-ip netns add "$NSA" || fail "cannot create network namespace"
-ip netns add "$NSB" || fail "cannot create network namespace"
-ip link add "va$$" netns "$NSA" type veth peer name "vb$$" netns "$NSB" \
-  || fail "cannot create veth pair"
+. "$(dirname "$0")/test_comm_netns.sh"
+comm_netns_init m
+comm_veth "va$$" "vb$$"
 ip -n "$NSA" addr add 10.231.0.1/24 dev "va$$"
 ip -n "$NSB" addr add 10.231.0.2/24 dev "vb$$"
 ip -n "$NSA" link set "va$$" mtu 1280 up
 ip -n "$NSB" link set "vb$$" mtu 1500 up
-ip -n "$NSA" link set lo up
-ip -n "$NSB" link set lo up
 
-mkcfg () {
-  n=$1; ip=$2
-  mkdir -p "$DIR/$n/rt" "$DIR/$n/home"
-  head -c 32 /dev/urandom > "$DIR/$n/key"
-  cat > "$DIR/$n/cfg" <<EOC
-[PATHS]
-GNUNET_HOME = $DIR/$n/home
-GNUNET_RUNTIME_DIR = $DIR/$n/rt/
-GNUNET_USER_RUNTIME_DIR = $DIR/$n/rt/
-GNUNET_DATA_HOME = $DIR/$n/home/data
-GNUNET_CONFIG_HOME = $DIR/$n/home/config
-GNUNET_CACHE_HOME = $DIR/$n/home/cache
-[PEER]
-PRIVATE_KEY = $DIR/$n/key
-[transport]
-UNIXPATH = $DIR/$n/rt/transport.sock
-[communicator-udp]
-DISABLE_BROADCAST = YES
-BINDTO = $ip:2086
-[arm]
-UNIXPATH = $DIR/$n/rt/arm.sock
-EOC
-}
 mkcfg a 10.231.0.1
 mkcfg b 10.231.0.2
-for n in a b; do
-  ns=$NSA; [ $n = b ] && ns=$NSB
-  ip netns exec "$ns" "$TNG" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/tng.log" &
-  PIDS="$PIDS $!"
-  ip netns exec "$ns" "$COMM" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/comm.log" &
-  PIDS="$PIDS $!"
-done
-
-wait_for () {
-  i=0
-  while [ $i -lt $(($3 * 10)) ]; do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1; i=$((i + 1))
-  done
-  return 1
-}
+start_nodes INFO
 
 wait_for "$DIR/b/comm.log" "announcing udp-10.231.0.2:2086" 5 \
   || fail "B did not start"

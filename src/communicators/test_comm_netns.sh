@@ -1,0 +1,97 @@
+# braid - one secure, self-tuning link over every path
+# SPDX-License-Identifier: AGPL-3.0-or-later
+#
+# Shared by the two-namespace tests of braid-communicator-udp (sourced,
+# run from the build directory): Debian's gnunet-service-tng and our
+# communicator in namespaces A and B joined by one veth pair.
+set -u
+
+TNG=${TNG:-/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-tng}
+COMM=$(pwd)/braid-communicator-udp
+VALIDATE=$(pwd)/test_comm_udp_validate
+[ -x "$TNG" ] || { echo "missing $TNG: apt-get install gnunet" >&2; exit 1; }
+
+# comm_netns_init TAG: names NSA, NSB and DIR after TAG and the pid;
+# everything is removed on exit, also on failure.
+comm_netns_init () {
+  NSA=bc${1}A$$
+  NSB=bc${1}B$$
+  DIR=$(mktemp -d "/tmp/braid-comm-$1-test.XXXXXX")
+  PIDS=""
+  trap cleanup EXIT INT TERM HUP PIPE
+}
+
+cleanup () {
+  for p in $PIDS; do kill "$p" 2>/dev/null; done
+  sleep 0.2
+  for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+  ip netns del "$NSA" 2>/dev/null
+  ip netns del "$NSB" 2>/dev/null
+  rm -rf "$DIR"
+}
+
+fail () {
+  echo "FAIL: $*" >&2
+  for f in "$DIR"/*/comm.log; do
+    echo "--- $f" >&2; tail -n 30 "$f" >&2
+  done
+  exit 1
+}
+
+# comm_veth IFA IFB: the namespaces and a veth pair IFA (in A) - IFB (in
+# B), loopback up; addresses and link state are the caller's.
+comm_veth () {
+  ip netns add "$NSA" || fail "cannot create network namespace"
+  ip netns add "$NSB" || fail "cannot create network namespace"
+  ip link add "$1" netns "$NSA" type veth peer name "$2" netns "$NSB" \
+    || fail "cannot create veth pair"
+  ip -n "$NSA" link set lo up
+  ip -n "$NSB" link set lo up
+}
+
+# mkcfg NODE IP: key and configuration of NODE (a or b), bound to IP.
+mkcfg () {
+  n=$1; ip=$2
+  mkdir -p "$DIR/$n/rt" "$DIR/$n/home"
+  head -c 32 /dev/urandom > "$DIR/$n/key"
+  cat > "$DIR/$n/cfg" <<EOC
+[PATHS]
+GNUNET_HOME = $DIR/$n/home
+GNUNET_RUNTIME_DIR = $DIR/$n/rt/
+GNUNET_USER_RUNTIME_DIR = $DIR/$n/rt/
+GNUNET_DATA_HOME = $DIR/$n/home/data
+GNUNET_CONFIG_HOME = $DIR/$n/home/config
+GNUNET_CACHE_HOME = $DIR/$n/home/cache
+[PEER]
+PRIVATE_KEY = $DIR/$n/key
+[transport]
+UNIXPATH = $DIR/$n/rt/transport.sock
+[communicator-udp]
+DISABLE_BROADCAST = YES
+BINDTO = $ip:2086
+[arm]
+UNIXPATH = $DIR/$n/rt/arm.sock
+EOC
+}
+
+# start_nodes LOGLEVEL: gnunet-service-tng and the communicator in each
+# namespace, the communicator logging at LOGLEVEL.
+start_nodes () {
+  for n in a b; do
+    ns=$NSA; [ $n = b ] && ns=$NSB
+    ip netns exec "$ns" "$TNG" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/tng.log" &
+    PIDS="$PIDS $!"
+    ip netns exec "$ns" "$COMM" -c "$DIR/$n/cfg" -L "$1" -l "$DIR/$n/comm.log" &
+    PIDS="$PIDS $!"
+  done
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for () {
+  i=0
+  while [ $i -lt $(($3 * 10)) ]; do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+  return 1
+}
