@@ -1,9 +1,11 @@
 # braid - one secure, self-tuning link over every path
 # SPDX-License-Identifier: AGPL-3.0-or-later
 #
-# Shared by the two-namespace tests of braid-communicator-udp (sourced,
-# run from the build directory): Debian's gnunet-service-tng and our
-# communicator in namespaces A and B joined by one veth pair.
+# Shared by the tests of braid-communicator-udp that pair it with
+# Debian's gnunet-service-tng (sourced, run from the build directory):
+# nodes a and b, either in namespaces A and B joined by one veth pair
+# (comm_netns_init, comm_veth) or side by side on loopback
+# (comm_dir_init).
 set -u
 
 TNG=${TNG:-/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-tng}
@@ -21,12 +23,21 @@ comm_netns_init () {
   trap cleanup EXIT INT TERM HUP PIPE
 }
 
+# comm_dir_init TAG: no namespaces, only a work directory.
+comm_dir_init () {
+  NSA=
+  NSB=
+  DIR=$(mktemp -d "/tmp/braid-comm-$1-test.XXXXXX")
+  PIDS=""
+  trap cleanup EXIT INT TERM HUP PIPE
+}
+
 cleanup () {
   for p in $PIDS; do kill "$p" 2>/dev/null; done
   sleep 0.2
   for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-  ip netns del "$NSA" 2>/dev/null
-  ip netns del "$NSB" 2>/dev/null
+  [ -n "$NSA" ] && ip netns del "$NSA" 2>/dev/null
+  [ -n "$NSB" ] && ip netns del "$NSB" 2>/dev/null
   rm -rf "$DIR"
 }
 
@@ -49,9 +60,10 @@ comm_veth () {
   ip -n "$NSB" link set lo up
 }
 
-# mkcfg NODE IP: key and configuration of NODE (a or b), bound to IP.
+# mkcfg NODE BINDTO [LINES]: key and configuration of NODE (a or b),
+# the communicator bound to BINDTO, with LINES added to its section.
 mkcfg () {
-  n=$1; ip=$2
+  n=$1; bindto=$2; extra=${3:-}
   mkdir -p "$DIR/$n/rt" "$DIR/$n/home"
   head -c 32 /dev/urandom > "$DIR/$n/key"
   cat > "$DIR/$n/cfg" <<EOC
@@ -68,20 +80,25 @@ PRIVATE_KEY = $DIR/$n/key
 UNIXPATH = $DIR/$n/rt/transport.sock
 [communicator-udp]
 DISABLE_BROADCAST = YES
-BINDTO = $ip:2086
+BINDTO = $bindto
+$extra
 [arm]
 UNIXPATH = $DIR/$n/rt/arm.sock
 EOC
 }
 
-# start_nodes LOGLEVEL: gnunet-service-tng and the communicator in each
-# namespace, the communicator logging at LOGLEVEL.
+# start_nodes LOGLEVEL: gnunet-service-tng and the communicator of each
+# node (in its namespace, if any), the communicator logging at LOGLEVEL.
 start_nodes () {
   for n in a b; do
-    ns=$NSA; [ $n = b ] && ns=$NSB
-    ip netns exec "$ns" "$TNG" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/tng.log" &
+    run=""
+    if [ -n "$NSA" ]; then
+      ns=$NSA; [ $n = b ] && ns=$NSB
+      run="ip netns exec $ns"
+    fi
+    $run "$TNG" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/tng.log" &
     PIDS="$PIDS $!"
-    ip netns exec "$ns" "$COMM" -c "$DIR/$n/cfg" -L "$1" -l "$DIR/$n/comm.log" &
+    $run "$COMM" -c "$DIR/$n/cfg" -L "$1" -l "$DIR/$n/comm.log" &
     PIDS="$PIDS $!"
   done
 }

@@ -27,8 +27,8 @@ table inet braidloss {
 EONFT
 done
 
-mkcfg a 10.234.0.1
-mkcfg b 10.234.0.2
+mkcfg a 10.234.0.1:2086
+mkcfg b 10.234.0.2:2086
 start_nodes DEBUG
 
 wait_for "$DIR/b/comm.log" "announcing udp-10.234.0.2:2086" 5 \

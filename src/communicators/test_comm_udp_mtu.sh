@@ -18,8 +18,8 @@ ip -n "$NSB" addr add 10.231.0.2/24 dev "vb$$"
 ip -n "$NSA" link set "va$$" mtu 1280 up
 ip -n "$NSB" link set "vb$$" mtu 1500 up
 
-mkcfg a 10.231.0.1
-mkcfg b 10.231.0.2
+mkcfg a 10.231.0.1:2086
+mkcfg b 10.231.0.2:2086
 start_nodes INFO
 
 wait_for "$DIR/b/comm.log" "announcing udp-10.231.0.2:2086" 5 \

@@ -14,13 +14,11 @@
 # (random bytes of INIT length, a flood) must be dropped and counted while
 # the link keeps working.
 set -u
-
-TNG=${TNG:-/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-tng}
-COMM=./braid-communicator-udp
-VALIDATE=./test_comm_udp_validate
+. "$(dirname "$0")/test_comm_netns.sh"
+NSA=
+NSB=
 STATSD=/usr/lib/x86_64-linux-gnu/gnunet/libexec/gnunet-service-statistics
 [ -x "$STATSD" ] || { echo "missing $STATSD: apt-get install gnunet" >&2; exit 1; }
-[ -x "$TNG" ] || { echo "missing $TNG: apt-get install gnunet" >&2; exit 1; }
 
 DIR=$(mktemp -d /tmp/braid-comm-udp-test.XXXXXX)
 PIDS=""
@@ -36,37 +34,13 @@ trap cleanup EXIT INT TERM HUP PIPE
 BASE=$((20000 + ($$ % 20000) * 2))
 PORT_A=$BASE
 PORT_B=$((BASE + 1))
+REKEY='REKEY_INTERVAL = 1 h
+REKEY_MAX_BYTES = 4 GiB'
 
-mkcfg () {
-  n=$1; bindto=$2
-  mkdir -p "$DIR/$n/rt" "$DIR/$n/home"
-  head -c 32 /dev/urandom > "$DIR/$n/key"
-  cat > "$DIR/$n/cfg" <<EOC
-[PATHS]
-GNUNET_HOME = $DIR/$n/home
-GNUNET_RUNTIME_DIR = $DIR/$n/rt/
-GNUNET_USER_RUNTIME_DIR = $DIR/$n/rt/
-GNUNET_DATA_HOME = $DIR/$n/home/data
-GNUNET_CONFIG_HOME = $DIR/$n/home/config
-GNUNET_CACHE_HOME = $DIR/$n/home/cache
-[PEER]
-PRIVATE_KEY = $DIR/$n/key
-[transport]
-UNIXPATH = $DIR/$n/rt/transport.sock
-[communicator-udp]
-DISABLE_BROADCAST = YES
-BINDTO = $bindto
-REKEY_INTERVAL = 1 h
-REKEY_MAX_BYTES = 4 GiB
-[arm]
-UNIXPATH = $DIR/$n/rt/arm.sock
-EOC
-}
-
-mkcfg a 127.0.0.1:$PORT_A
+mkcfg a 127.0.0.1:$PORT_A "$REKEY"
 # B binds every address (dual stack): its answers must leave from the
 # address A sent to (IP_PKTINFO), here 127.0.0.2, not 127.0.0.1.
-mkcfg b $PORT_B
+mkcfg b $PORT_B "$REKEY"
 for n in a b; do
   "$TNG" -c "$DIR/$n/cfg" -L INFO -l "$DIR/$n/tng.log" &
   PIDS="$PIDS $!"
@@ -83,22 +57,13 @@ sleep 1
 PID_B=$(gnunet-ecc -p "$DIR/b/key")
 PID_A=$(gnunet-ecc -p "$DIR/a/key")
 
+# Like the shared fail(), with TRANSPORT's logs too.
 fail () {
   echo "FAIL: $*" >&2
   for f in "$DIR"/*/comm.log "$DIR"/*/tng.log; do
     echo "--- $f" >&2; tail -n 30 "$f" >&2
   done
   exit 1
-}
-
-# wait_for FILE PATTERN SECONDS
-wait_for () {
-  i=0
-  while [ $i -lt $(($3 * 10)) ]; do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1; i=$((i + 1))
-  done
-  return 1
 }
 
 wait_for "$DIR/a/comm.log" "announcing udp-127.0.0.1:$PORT_A" 5 \
