@@ -32,6 +32,14 @@ BRAID_UTIL_project_data (void);
 
 
 /**
+ * Lower-case name of a network type (enum GNUNET_NetworkType), as the
+ * CLIs and the HTTP API print it: "loopback", "lan", "wan", ...
+ */
+const char *
+BRAID_UTIL_nt_name (uint32_t nt);
+
+
+/**
  * Load the peer key from @a filename, creating it if it does not exist.
  *
  * A new key is written with mode 0600 to a temporary file in the same

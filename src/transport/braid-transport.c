@@ -155,19 +155,6 @@ th_error (void *cls)
 
 
 /**
- * Name of network type @a nt.
- */
-static const char *
-nt_name (uint32_t nt)
-{
-  static const char *names[] = { "unspecified", "loopback", "lan", "wan",
-                                 "wlan", "bt" };
-
-  return (nt < 6) ? names[nt] : "?";
-}
-
-
-/**
  * Check MONITOR_QUEUE.
  */
 static int
@@ -200,7 +187,7 @@ handle_monitor_queue (void *cls, const struct BRAID_IPC_MonitorQueueMessage *m)
                "bytes_sent", (json_int_t) GNUNET_ntohll (m->bytes_sent),
                "bytes_received", (json_int_t) GNUNET_ntohll (m->bytes_received),
                "priority", (json_int_t) ntohl (m->priority),
-               "network", nt_name (ntohl (m->nt))));
+               "network", BRAID_UTIL_nt_name (ntohl (m->nt))));
   GNUNET_free (pid);
 }
 

@@ -12,6 +12,7 @@
  * and the HTTP thread serves a copy of the latest one under a mutex.
  */
 #include "transport_http.h"
+#include "braid_util.h"
 #include "transport_identity.h"
 #include "transport_queues.h"
 #include <arpa/inet.h>
@@ -67,19 +68,6 @@ static char *hello_json;
 
 
 /**
- * Name of network type @a nt.
- */
-static const char *
-nt_name (uint32_t nt)
-{
-  static const char *names[] = { "unspecified", "loopback", "lan", "wan",
-                                 "wlan", "bt" };
-
-  return (nt < 6) ? names[nt] : "?";
-}
-
-
-/**
  * Add queue @a q to the JSON array @a cls.
  */
 static void
@@ -102,7 +90,7 @@ add_queue (void *cls, const struct GST_Queue *q)
                "bytes_sent", (json_int_t) q->bytes_sent,
                "bytes_received", (json_int_t) q->bytes_received,
                "priority", (json_int_t) q->priority,
-               "network", nt_name (q->nt)));
+               "network", BRAID_UTIL_nt_name (q->nt)));
   GNUNET_free (pid);
 }
 

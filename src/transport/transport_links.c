@@ -678,13 +678,6 @@ GST_links_receive (struct GST_Client *tc,
 }
 
 
-int
-GST_links_receivers_congested (void)
-{
-  return GST_clients_congested ();
-}
-
-
 void
 GST_links_backchannel_send (const struct GNUNET_PeerIdentity *target,
                             const struct GNUNET_MessageHeader *inner,

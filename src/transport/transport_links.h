@@ -71,13 +71,6 @@ GST_links_receive (struct GST_Client *tc,
 
 
 /**
- * Are applications so far behind that incoming traffic should wait?
- */
-int
-GST_links_receivers_congested (void);
-
-
-/**
  * Carry a communicator's backchannel message to @a target.
  */
 void

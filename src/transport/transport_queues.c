@@ -9,6 +9,7 @@
  */
 #include "transport_queues.h"
 #include "transport_links.h"
+#include "transport_clients.h"
 #include "transport_data.h"
 #include "braid_protocols.h"
 
@@ -751,7 +752,7 @@ GST_queues_release_acks (void)
 {
   struct PendingAck *pa;
 
-  while ((NULL != (pa = ack_head)) && ! GST_links_receivers_congested ())
+  while ((NULL != (pa = ack_head)) && ! GST_clients_congested ())
   {
     GNUNET_CONTAINER_DLL_remove (ack_head, ack_tail, pa);
     ack_send (pa->tc, pa->fc_id, &pa->sender);
@@ -804,7 +805,7 @@ handle_incoming (void *cls, const struct GST_IncomingMessage *m)
      and backpressure reaches the sender. */
   if (0 != ntohl (m->fc_on))
   {
-    if (GST_links_receivers_congested ())
+    if (GST_clients_congested ())
     {
       struct PendingAck *pa = GNUNET_new (struct PendingAck);
 

@@ -45,6 +45,16 @@ BRAID_UTIL_project_data (void)
 }
 
 
+const char *
+BRAID_UTIL_nt_name (uint32_t nt)
+{
+  static const char *const names[] = { "unspecified", "loopback", "lan",
+                                        "wan", "wlan", "bt" };
+
+  return (nt < sizeof (names) / sizeof (names[0])) ? names[nt] : "?";
+}
+
+
 /**
  * Read exactly one key from the open file @a fd.
  */
