@@ -99,9 +99,13 @@
     1280 less 40 (IPv6) and 8 (UDP) bytes of headers. */
 #define DGRAM_BASE 1232
 
-/** Largest datagram probed: Ethernet's 1500 less IP and UDP headers. */
+/** Largest datagram probed when the route's MTU is unknown: Ethernet's
+    1500 less IP and UDP headers. */
 #define DGRAM_MAX_V4 (1500 - 20 - 8)
 #define DGRAM_MAX_V6 (1500 - 40 - 8)
+
+/** Largest UDP payload IPv4 can carry at all (RFC 768, RFC 791). */
+#define DGRAM_LIMIT_V4 (65535 - 20 - 8)
 
 /** Wait this long for a probe's acknowledgement. */
 #define PROBE_TIMEOUT \
@@ -872,12 +876,44 @@ queue_start_pmtu_task (void *cls)
 
 
 /**
- * Start a path MTU search on @a q (its session is established).
+ * Largest UDP payload the route to @a q's address allows.
+ */
+static uint16_t
+route_dgram_max (const struct Queue *q)
+{
+  int v4 = (AF_INET == q->addr.ss_family);
+  int fd = socket (q->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int mtu = 0;
+  socklen_t len = sizeof (mtu);
+  int ok;
+
+  if (-1 == fd)
+    return v4 ? DGRAM_MAX_V4 : DGRAM_MAX_V6;
+  /* connect() on a UDP socket sends nothing: it only looks up the route,
+     whose MTU (the interface's, or a learnt path MTU) IP_MTU tells. */
+  ok = (0 == connect (fd, (const struct sockaddr *) &q->addr, q->addr_len))
+       && (0 == getsockopt (fd,
+                            v4 ? IPPROTO_IP : IPPROTO_IPV6,
+                            v4 ? IP_MTU : IPV6_MTU,
+                            &mtu,
+                            &len));
+  (void) close (fd);
+  if (! ok || (mtu <= (v4 ? 28 : 48)))
+    return v4 ? DGRAM_MAX_V4 : DGRAM_MAX_V6;
+  mtu -= v4 ? 28 : 48;
+  return (uint16_t) GNUNET_MIN (mtu, DGRAM_LIMIT_V4);
+}
+
+
+/**
+ * Start a path MTU search on @a q (its session is established), from
+ * the size every path carries up to what the route's interface allows:
+ * about 1472 bytes on Ethernet, about 64 KiB on loopback.
  */
 static void
 queue_start_pmtu (struct Queue *q)
 {
-  uint16_t max = (AF_INET == q->addr.ss_family) ? DGRAM_MAX_V4 : DGRAM_MAX_V6;
+  uint16_t max = GNUNET_MAX (route_dgram_max (q), DGRAM_BASE);
 
   BRAID_COMM_pmtu_start (&q->pmtu, DGRAM_BASE, max, PROBE_TIMEOUT);
   if (NULL != q->probe_task)
@@ -894,7 +930,7 @@ do_probe (void *cls)
 {
   struct Queue *q = cls;
   struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
-  static uint8_t probe[DGRAM_MAX_V4];
+  static uint8_t probe[MAX_DGRAM];
   uint16_t size;
   uint32_t id;
   enum GNUNET_GenericReturnValue rc;

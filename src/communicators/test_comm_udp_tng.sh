@@ -122,20 +122,21 @@ wait_for "$DIR/a/comm.log" "message of type 1304 from $(echo $PID_B | cut -c1-4)
   || fail "response did not reach A"
 grep -q "queue to $(echo $PID_A | cut -c1-4) at udp-127.0.0.1:$PORT_A (inbound)" \
   "$DIR/b/comm.log" || fail "B made no inbound queue"
-# Path MTU: loopback passes the largest probe (1472-byte datagrams).
-wait_for "$DIR/a/comm.log" "udp-127.0.0.2:$PORT_B: path MTU 1435 (datagrams of 1472" 10 \
-  || fail "A's queue MTU did not grow to 1435"
+# Path MTU: loopback (MTU 65536) passes the largest probe its route
+# allows (65507-byte datagrams).
+wait_for "$DIR/a/comm.log" "udp-127.0.0.2:$PORT_B: path MTU 65470 (datagrams of 65507" 10 \
+  || fail "A's queue MTU did not grow to 65470"
 # A second address of B: a second queue in the same session.
 "$VALIDATE" -c "$DIR/a/cfg" "$PID_B" "udp-127.0.0.1:$PORT_B" \
   || fail "second validation request refused"
-wait_for "$DIR/a/comm.log" "udp-127.0.0.1:$PORT_B: path MTU 1435 (datagrams of 1472" 10 \
+wait_for "$DIR/a/comm.log" "udp-127.0.0.1:$PORT_B: path MTU 65470 (datagrams of 65507" 10 \
   || fail "A's second queue found no MTU"
 [ "$(grep -c "session with" "$DIR/a/comm.log")" -eq 1 ] \
   || fail "the second queue made a second handshake"
 grep -q "new path from" "$DIR/a/comm.log" \
   && fail "B answered from an address A did not send to"
-wait_for "$DIR/b/comm.log" "udp-127.0.0.1:$PORT_A: path MTU 1435 (datagrams of 1472" 10 \
-  || fail "B's queue MTU did not grow to 1435"
+wait_for "$DIR/b/comm.log" "udp-127.0.0.1:$PORT_A: path MTU 65470 (datagrams of 65507" 10 \
+  || fail "B's queue MTU did not grow to 65470"
 
 wait $SNIFF
 SNIFF=""

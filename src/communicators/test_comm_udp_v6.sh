@@ -5,8 +5,8 @@
 # IPv6 only: two braid-communicator-udp bound to [::1], each with its own
 # Debian gnunet-service-tng.  A validates B at udp-[::1]:PORT; the
 # challenge and response must cross the encrypted channel, and the path
-# MTU search must reach IPv6's largest probe (1452-byte datagrams, MTU
-# 1415).
+# MTU search must reach the largest probe the IPv6 loopback route allows
+# (65536 less 48 bytes of headers: 65488-byte datagrams, MTU 65451).
 . "$(dirname "$0")/test_comm_netns.sh"
 comm_dir_init v6
 
@@ -28,8 +28,8 @@ wait_for "$DIR/b/comm.log" "message of type 1303 from $A4" 10 \
   || fail "challenge did not reach B"
 wait_for "$DIR/a/comm.log" "message of type 1304 from $B4" 10 \
   || fail "response did not reach A"
-wait_for "$DIR/a/comm.log" "udp-\[::1\]:$PORT_B: path MTU 1415 (datagrams of 1452" 10 \
-  || fail "A's IPv6 queue did not reach MTU 1415"
+wait_for "$DIR/a/comm.log" "udp-\[::1\]:$PORT_B: path MTU 65451 (datagrams of 65488" 10 \
+  || fail "A's IPv6 queue did not reach MTU 65451"
 grep -q "queue to $A4 at udp-\[::1\]:$PORT_A (inbound)" "$DIR/b/comm.log" \
   || fail "B made no IPv6 inbound queue"
 kill -0 $PIDS 2>/dev/null || fail "a process died"

@@ -162,6 +162,14 @@
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_PROBE 40104
 
+/**
+ * Several messages between two TRANSPORT services in one SEND_MSG:
+ * whole GNUnet messages back to back, never a BATCH inside a BATCH
+ * (doc/transport-wire.md "BATCH").  Saves a communicator round trip per
+ * message when many small boxes go out in one burst.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_BATCH 40105
+
 /* END transport-core block */
 
 

@@ -9,8 +9,10 @@
  *
  * An application learns about a peer only once its link is confirmed by
  * challenge/response (link_up), and until it goes down (link_down).
- * Sends are bounded: at most #BRAID_TRANSPORT_SEND_WINDOW may be
- * outstanding, BRAID_TRANSPORT_send() says so when the window is full,
+ * Sends are bounded: at most #BRAID_TRANSPORT_SEND_WINDOW sends and
+ * #BRAID_TRANSPORT_SEND_WINDOW_BYTES bytes may be outstanding (sent but
+ * not yet acknowledged by the peer), BRAID_TRANSPORT_send() says so when
+ * the window is full,
  * and each completes through its continuation, so nothing buffers
  * without bound.
  */
@@ -20,8 +22,18 @@
 #include <gnunet/gnunet_config.h>
 #include <gnunet/gnunet_util_lib.h>
 
-/** Most sends outstanding per handle. */
-#define BRAID_TRANSPORT_SEND_WINDOW 64
+/**
+ * Most sends outstanding per handle.  A send completes when the peer
+ * acknowledged it, so the window must cover a round trip of small
+ * messages at full speed.
+ */
+#define BRAID_TRANSPORT_SEND_WINDOW 1024
+
+/**
+ * Most message bytes outstanding per handle (one send may exceed what is
+ * left; a handle with nothing outstanding always takes one).
+ */
+#define BRAID_TRANSPORT_SEND_WINDOW_BYTES (8 * 1024 * 1024)
 
 /**
  * Message priorities (seed 003, "Priorities and preferences").
@@ -151,8 +163,9 @@ BRAID_TRANSPORT_connect_hello (struct BRAID_TRANSPORT_Handle *h,
  * Send @a msg to @a peer.
  *
  * @return #GNUNET_OK if accepted (@a cont will be called),
- *         #GNUNET_NO if #BRAID_TRANSPORT_SEND_WINDOW sends are
- *         outstanding (try again from a continuation)
+ *         #GNUNET_NO if the send window (#BRAID_TRANSPORT_SEND_WINDOW,
+ *         #BRAID_TRANSPORT_SEND_WINDOW_BYTES) is full (try again from a
+ *         continuation)
  */
 enum GNUNET_GenericReturnValue
 BRAID_TRANSPORT_send (struct BRAID_TRANSPORT_Handle *h,

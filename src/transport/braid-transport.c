@@ -41,6 +41,12 @@ static unsigned int opt_size = 1024;
 /** -T: timeout. */
 static struct GNUNET_TIME_Relative opt_timeout;
 
+/** -i: time between one ping's answer and the next ping. */
+static struct GNUNET_TIME_Relative opt_interval;
+
+/** Sends the next ping. */
+static struct GNUNET_SCHEDULER_Task *ping_task;
+
 /** Exit status. */
 static int ret = 1;
 
@@ -105,6 +111,9 @@ do_shutdown (void *cls)
   if (NULL != timeout_task)
     GNUNET_SCHEDULER_cancel (timeout_task);
   timeout_task = NULL;
+  if (NULL != ping_task)
+    GNUNET_SCHEDULER_cancel (ping_task);
+  ping_task = NULL;
   if (NULL != mq)
     GNUNET_MQ_destroy (mq);
   mq = NULL;
@@ -244,6 +253,23 @@ handle_monitor_end (void *cls, const struct GNUNET_MessageHeader *m)
 
 
 /**
+ * Ask the service for one ping through the link.
+ */
+static void
+do_ping (void *cls)
+{
+  struct GNUNET_MQ_Envelope *env;
+  struct BRAID_IPC_PingRequestMessage *m;
+
+  ping_task = NULL;
+  env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_PING);
+  m->peer = target;
+  m->count = htonl (1);
+  GNUNET_MQ_send (mq, env);
+}
+
+
+/**
  * A ping result.
  */
 static void
@@ -268,7 +294,11 @@ handle_ping_result (void *cls, const struct BRAID_IPC_PingResultMessage *m)
             (0 == status) ? "timeout" : "no confirmed link");
   }
   if (answered < opt_count)
+  {
+    /* One at a time, as ping(8): a burst would measure its own queue. */
+    ping_task = GNUNET_SCHEDULER_add_delayed (opt_interval, &do_ping, NULL);
     return;
+  }
   if (opt_json)
     printf ("{\"sent\": %u, \"answered\": %u, \"avg_rtt_ms\": %.3f}\n",
             opt_count, finished, finished ? rtt_sum_ms / finished : 0.0);
@@ -512,6 +542,9 @@ run (void *cls, char *const *args, const char *cfgfile,
   }
   if (0 == opt_timeout.rel_value_us)
     opt_timeout = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
+  if (0 == opt_interval.rel_value_us)
+    opt_interval = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
+                                                  200);
   timeout_task = GNUNET_SCHEDULER_add_delayed (opt_timeout, &do_timeout, NULL);
   if ((0 == strcmp (cmd, "links")) || (0 == strcmp (cmd, "peers")))
   {
@@ -535,16 +568,7 @@ run (void *cls, char *const *args, const char *cfgfile,
       return;
     if (0 == opt_count)
       opt_count = 5;
-    for (unsigned int i = 0; i < opt_count; i++)
-    {
-      struct GNUNET_MQ_Envelope *env;
-      struct BRAID_IPC_PingRequestMessage *m;
-
-      env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_PING);
-      m->peer = target;
-      m->count = htonl (1);
-      GNUNET_MQ_send (mq, env);
-    }
+    do_ping (NULL);
     return;
   }
   th = BRAID_TRANSPORT_connect (cfg, &link_up, NULL, &receive_cb, &th_error,
@@ -607,6 +631,10 @@ main (int argc, char *const *argv)
 {
   struct GNUNET_GETOPT_CommandLineOption options[] = {
     GNUNET_GETOPT_option_flag ('j', "json", "print JSON", &opt_json),
+    GNUNET_GETOPT_option_relative_time ('i', "interval", "DELAY",
+                                        "wait DELAY between a ping's answer "
+                                        "and the next ping (default 200 ms)",
+                                        &opt_interval),
     GNUNET_GETOPT_option_uint ('n', "count", "N",
                                "pings (default 5) or messages (default "
                                "1000) for ping, send and receive",

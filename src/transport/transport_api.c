@@ -31,6 +31,9 @@ struct OutstandingSend
 
   /** Its closure. */
   void *cont_cls;
+
+  /** Message size. */
+  size_t size;
 };
 
 /**
@@ -64,6 +67,9 @@ struct BRAID_TRANSPORT_Handle
 
   /** Number of outstanding sends. */
   unsigned int outstanding;
+
+  /** Message bytes of the outstanding sends. */
+  size_t outstanding_bytes;
 
   /** Next request id. */
   uint64_t next_id;
@@ -147,6 +153,7 @@ handle_send_done (void *cls, const struct BRAID_IPC_SendDoneMessage *m)
       continue;
     GNUNET_CONTAINER_DLL_remove (h->os_head, h->os_tail, os);
     h->outstanding--;
+    h->outstanding_bytes -= os->size;
     if (NULL != os->cont)
       os->cont (os->cont_cls, (int32_t) ntohl ((uint32_t) m->status));
     GNUNET_free (os);
@@ -260,7 +267,9 @@ BRAID_TRANSPORT_send (struct BRAID_TRANSPORT_Handle *h,
   struct OutstandingSend *os;
   uint16_t size = ntohs (msg->size);
 
-  if (h->outstanding >= BRAID_TRANSPORT_SEND_WINDOW)
+  if ((h->outstanding >= BRAID_TRANSPORT_SEND_WINDOW)
+      || ((h->outstanding > 0) && (h->outstanding_bytes + size
+                                   > BRAID_TRANSPORT_SEND_WINDOW_BYTES)))
     return GNUNET_NO;
   if (size > GNUNET_MAX_MESSAGE_SIZE - sizeof (*m))
     return GNUNET_SYSERR;
@@ -268,8 +277,10 @@ BRAID_TRANSPORT_send (struct BRAID_TRANSPORT_Handle *h,
   os->request_id = h->next_id++;
   os->cont = cont;
   os->cont_cls = cont_cls;
+  os->size = size;
   GNUNET_CONTAINER_DLL_insert_tail (h->os_head, h->os_tail, os);
   h->outstanding++;
+  h->outstanding_bytes += size;
   env = GNUNET_MQ_msg_extra (m, size, BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND);
   m->peer = *peer;
   m->priority = htonl ((uint32_t) priority);

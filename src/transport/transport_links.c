@@ -641,6 +641,47 @@ handle_link_backchannel (const struct GNUNET_PeerIdentity *sender,
 }
 
 
+/**
+ * A BATCH: check that it is whole messages back to back, none of them a
+ * BATCH, then handle each as if it had come alone.
+ */
+static void
+handle_batch (struct GST_Client *tc,
+              const struct GNUNET_PeerIdentity *sender,
+              const struct GNUNET_MessageHeader *msg)
+{
+  const char *body = (const char *) &msg[1];
+  size_t len = ntohs (msg->size) - sizeof (*msg);
+  struct GNUNET_MessageHeader inner;
+
+  for (size_t off = 0; off < len; off += ntohs (inner.size))
+  {
+    if (len - off < sizeof (inner))
+    {
+      drop (sender, "truncated message in a batch");
+      return;
+    }
+    memcpy (&inner, body + off, sizeof (inner));
+    if ((ntohs (inner.size) < sizeof (inner))
+        || (ntohs (inner.size) > len - off)
+        || (BRAID_MESSAGE_TYPE_TRANSPORT_BATCH == ntohs (inner.type)))
+    {
+      drop (sender, "malformed batch");
+      return;
+    }
+  }
+  for (size_t off = 0; off < len; off += ntohs (inner.size))
+  {
+    /* Inner messages may sit at any offset: copy to align. */
+    char buf[UINT16_MAX] GNUNET_ALIGN;
+
+    memcpy (&inner, body + off, sizeof (inner));
+    memcpy (buf, body + off, ntohs (inner.size));
+    GST_links_receive (tc, sender, (const struct GNUNET_MessageHeader *) buf);
+  }
+}
+
+
 void
 GST_links_receive (struct GST_Client *tc,
                    const struct GNUNET_PeerIdentity *sender,
@@ -648,6 +689,12 @@ GST_links_receive (struct GST_Client *tc,
 {
   switch (ntohs (msg->type))
   {
+  case BRAID_MESSAGE_TYPE_TRANSPORT_BATCH:
+    if (ntohs (msg->size) < 2 * sizeof (*msg))
+      drop (sender, "empty batch");
+    else
+      handle_batch (tc, sender, msg);
+    return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE:
     handle_challenge (sender, msg);
     return;

@@ -111,14 +111,37 @@ neighbour_maybe_free (struct GST_Neighbour *n)
 }
 
 
+/** Largest SEND_MSG payload, and so largest batch, of @a q. */
+static size_t
+queue_max_payload (const struct GST_Queue *q)
+{
+  return GNUNET_MIN (q->mtu, GST_MAX_SEND_PAYLOAD);
+}
+
+
+/**
+ * Can @a q take a message of @a size bytes now?  A message that may be
+ * batched (no continuation) fits into an open batch without new credit;
+ * any other needs a SEND_MSG of its own.
+ */
+static int
+queue_has_room_for (const struct GST_Queue *q, size_t size, int batchable)
+{
+  if (size > queue_max_payload (q))
+    return GNUNET_NO;
+  if (batchable && (NULL != q->batch)
+      && (q->batch_len + size <= queue_max_payload (q)))
+    return GNUNET_YES;
+  return (q->unlimited || (q->capacity > 0))
+         && (q->in_flight < GST_QUEUE_MAX_IN_FLIGHT)
+         && (q->tc->in_flight < GST_COMM_MAX_IN_FLIGHT);
+}
+
+
 int
 GST_queue_has_room (const struct GST_Queue *q, size_t size)
 {
-  uint32_t mtu = GNUNET_MIN (q->mtu, GST_MAX_SEND_PAYLOAD);
-
-  return (size <= mtu) && (q->unlimited || (q->capacity > 0))
-         && (q->in_flight < GST_QUEUE_MAX_IN_FLIGHT)
-         && (q->tc->in_flight < GST_COMM_MAX_IN_FLIGHT);
+  return queue_has_room_for (q, size, GNUNET_YES);
 }
 
 
@@ -127,13 +150,13 @@ GST_queue_has_room (const struct GST_Queue *q, size_t size)
  * highest priority (reference 6.15), then the lowest RTT.
  */
 static struct GST_Queue *
-queue_select (const struct GST_Neighbour *n, size_t size)
+queue_select (const struct GST_Neighbour *n, size_t size, int batchable)
 {
   struct GST_Queue *best = NULL;
 
   for (struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
   {
-    if (! q->validated || ! GST_queue_has_room (q, size))
+    if (! q->validated || ! queue_has_room_for (q, size, batchable))
       continue;
     if ((NULL == best) || (q->priority > best->priority)
         || ((q->priority == best->priority)
@@ -145,16 +168,38 @@ queue_select (const struct GST_Neighbour *n, size_t size)
 
 
 /**
- * Hand @a msg to queue @a q as SEND_MSG (1209).
+ * Take a SEND_MSG's worth of @a q's credit for a message that will go
+ * now or, for a batch, a little later.
  */
-static void
-queue_transmit (struct GST_Queue *q,
-                const struct GNUNET_MessageHeader *msg,
-                GST_SendContinuation cont,
-                void *cont_cls)
+static struct GST_InFlight *
+queue_reserve (struct GST_Queue *q, GST_SendContinuation cont, void *cont_cls)
 {
   struct GST_Client *tc = q->tc;
   struct GST_InFlight *f = GNUNET_new (struct GST_InFlight);
+
+  f->q = q;
+  f->mid = tc->next_mid++;
+  f->cont = cont;
+  f->cont_cls = cont_cls;
+  GNUNET_CONTAINER_DLL_insert_tail (tc->if_head, tc->if_tail, f);
+  tc->in_flight++;
+  q->in_flight++;
+  if (! q->unlimited)
+    q->capacity--;
+  return f;
+}
+
+
+/**
+ * Hand @a size bytes at @a payload (one GNUnet message) to queue @a q
+ * as SEND_MSG (1209), under the credit reserved as @a f.
+ */
+static void
+queue_send_msg (struct GST_Queue *q,
+                struct GST_InFlight *f,
+                const void *payload,
+                size_t size)
+{
   struct GNUNET_MQ_Envelope *env;
   struct
   {
@@ -163,25 +208,131 @@ queue_transmit (struct GST_Queue *q,
     uint64_t mid;
     struct GNUNET_PeerIdentity receiver;
   } GNUNET_PACKED *sm;
-  uint16_t size = ntohs (msg->size);
 
-  f->q = q;
-  f->mid = tc->next_mid++;
   f->size = size;
-  f->cont = cont;
-  f->cont_cls = cont_cls;
-  GNUNET_CONTAINER_DLL_insert_tail (tc->if_head, tc->if_tail, f);
-  tc->in_flight++;
-  q->in_flight++;
-  if (! q->unlimited)
-    q->capacity--;
   q->bytes_sent += size;
   env = GNUNET_MQ_msg_extra (sm, size, GNUNET_MESSAGE_TYPE_TRANSPORT_SEND_MSG);
   sm->qid = htonl (q->qid);
   sm->mid = f->mid; /* opaque: echoed byte for byte (quirk 6.4) */
   sm->receiver = q->n->pid;
-  memcpy (&sm[1], msg, size);
-  GNUNET_MQ_send (tc->mq, env);
+  memcpy (&sm[1], payload, size);
+  GNUNET_MQ_send (q->tc->mq, env);
+}
+
+
+/**
+ * Cancel the tasks that would send @a q's batch.
+ */
+static void
+batch_tasks_cancel (struct GST_Queue *q)
+{
+  if (NULL != q->batch_task)
+  {
+    GNUNET_SCHEDULER_cancel (q->batch_task);
+    q->batch_task = NULL;
+  }
+  if (NULL != q->batch_timer)
+  {
+    GNUNET_SCHEDULER_cancel (q->batch_timer);
+    q->batch_timer = NULL;
+  }
+}
+
+
+/**
+ * Send @a q's open batch, if any: as a BATCH message, or as its only
+ * message when it holds just one.
+ */
+static void
+batch_flush (struct GST_Queue *q)
+{
+  struct GNUNET_MessageHeader *hdr = (struct GNUNET_MessageHeader *) q->batch;
+
+  if (NULL == q->batch)
+    return;
+  batch_tasks_cancel (q);
+  if (1 == q->batch_count)
+  {
+    queue_send_msg (q, q->batch_f, &hdr[1], q->batch_len - sizeof (*hdr));
+  }
+  else
+  {
+    hdr->size = htons ((uint16_t) q->batch_len);
+    hdr->type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_BATCH);
+    queue_send_msg (q, q->batch_f, q->batch, q->batch_len);
+  }
+  GNUNET_free (q->batch);
+  q->batch = NULL;
+  q->batch_len = 0;
+  q->batch_count = 0;
+  q->batch_f = NULL;
+}
+
+
+/**
+ * The burst of work that filled a batch is over: send it.
+ */
+static void
+do_batch_flush (void *cls)
+{
+  struct GST_Queue *q = cls;
+
+  q->batch_task = NULL;
+  batch_flush (q);
+}
+
+
+/**
+ * The batch waited #GST_BATCH_MAX_HOLD: send it.
+ */
+static void
+do_batch_timeout (void *cls)
+{
+  struct GST_Queue *q = cls;
+
+  q->batch_timer = NULL;
+  batch_flush (q);
+}
+
+
+/**
+ * Hand @a msg to queue @a q.  Messages without a continuation are
+ * batched: they join the queue's open batch (or open one), which goes
+ * out as one SEND_MSG when it is full or when the scheduler has run
+ * every task that was ready, so a burst of small boxes costs one
+ * communicator round trip instead of one each, and a lone message waits
+ * for nothing but the current task.
+ */
+static void
+queue_transmit (struct GST_Queue *q,
+                const struct GNUNET_MessageHeader *msg,
+                GST_SendContinuation cont,
+                void *cont_cls)
+{
+  uint16_t size = ntohs (msg->size);
+
+  if ((NULL != cont)
+      || (size + sizeof (struct GNUNET_MessageHeader) > queue_max_payload (q)))
+  {
+    batch_flush (q); /* keeps the order */
+    queue_send_msg (q, queue_reserve (q, cont, cont_cls), msg, size);
+    return;
+  }
+  if ((NULL == q->batch) || (q->batch_len + size > queue_max_payload (q)))
+  {
+    batch_flush (q);
+    q->batch = GNUNET_malloc (queue_max_payload (q));
+    q->batch_len = sizeof (struct GNUNET_MessageHeader);
+    q->batch_f = queue_reserve (q, NULL, NULL);
+    q->batch_task =
+      GNUNET_SCHEDULER_add_with_priority (GNUNET_SCHEDULER_PRIORITY_IDLE,
+                                          &do_batch_flush, q);
+    q->batch_timer =
+      GNUNET_SCHEDULER_add_delayed (GST_BATCH_MAX_HOLD, &do_batch_timeout, q);
+  }
+  memcpy (q->batch + q->batch_len, msg, size);
+  q->batch_len += size;
+  q->batch_count++;
 }
 
 
@@ -200,8 +351,9 @@ neighbour_flush (struct GST_Neighbour *n)
     struct GST_Queue *q;
 
     q = (NULL != pm->only)
-          ? (GST_queue_has_room (pm->only, size) ? pm->only : NULL)
-          : queue_select (n, size);
+          ? (queue_has_room_for (pm->only, size, NULL == pm->cont) ? pm->only
+                                                                   : NULL)
+          : queue_select (n, size, NULL == pm->cont);
     if (NULL == q)
     {
       /* Validation messages wait for their own queue only; data keeps
@@ -317,8 +469,14 @@ queue_destroy (struct GST_Queue *q)
 {
   struct GST_Client *tc = q->tc;
   struct GST_Neighbour *n = q->n;
-  struct GST_InFlight *f = tc->if_head;
+  struct GST_InFlight *f;
 
+  /* An unsent batch: its messages are lost with the queue, like those
+     in flight (the data plane resends what it must). */
+  batch_tasks_cancel (q);
+  if (NULL != q->batch)
+    GNUNET_free (q->batch);
+  f = tc->if_head;
   while (NULL != f)
   {
     struct GST_InFlight *next = f->next;
@@ -519,6 +677,7 @@ handle_queue_setup (void *cls, const struct GST_QueueSetupMessage *m)
   if (NULL != q)
   {
     /* Known qid (a reconnect replays QUEUE_SETUP): refresh only. */
+    batch_flush (q); /* sized for the old MTU and credit */
     q->mtu = ntohl (m->mtu);
     q->nt = ntohl (m->nt);
     q->cs = (int32_t) ntohl (m->cs);
@@ -580,6 +739,7 @@ handle_queue_update (void *cls, const struct GST_QueueUpdateMessage *m)
     GNUNET_SERVICE_client_continue (tc->client);
     return;
   }
+  batch_flush (q); /* sized for the old MTU and credit */
   q->mtu = ntohl (m->mtu);
   q->priority = ntohl (m->priority);
   q->nt = ntohl (m->nt);

@@ -29,7 +29,16 @@
  */
 #define GST_MAX_SEND_PAYLOAD 65447
 
+/**
+ * Longest a message waits in a queue's batch while other work keeps the
+ * service busy (normally it waits only for the tasks that were ready).
+ */
+#define GST_BATCH_MAX_HOLD \
+  GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MICROSECONDS, 500)
+
 struct GST_Neighbour;
+
+struct GST_InFlight;
 
 /**
  * A queue: one path to one peer through one communicator.
@@ -119,6 +128,30 @@ struct GST_Queue
 
   /** #GNUNET_YES while the data plane is told this path is blocked. */
   int conn_blocked;
+
+  /**
+   * Open batch: a BATCH message being filled with messages for this
+   * queue, sent as one SEND_MSG once the current burst of work is done
+   * (doc/transport-wire.md); NULL when none is open.  Its SEND_MSG
+   * already counts against the queue's credit.
+   */
+  char *batch;
+
+  /** Bytes in @e batch, its header included. */
+  size_t batch_len;
+
+  /** Messages in @e batch. */
+  unsigned int batch_count;
+
+  /** Its SEND_MSG, reserved when the batch opened. */
+  struct GST_InFlight *batch_f;
+
+  /** Sends @e batch when the scheduler has nothing else to do. */
+  struct GNUNET_SCHEDULER_Task *batch_task;
+
+  /** Sends @e batch after #GST_BATCH_MAX_HOLD even if the scheduler
+      never runs out of work. */
+  struct GNUNET_SCHEDULER_Task *batch_timer;
 };
 
 /**
