@@ -42,6 +42,13 @@
 #define WANTED_RETRY GNUNET_TIME_relative_multiply ( \
     GNUNET_TIME_UNIT_SECONDS, 5)
 
+/** How long a link that lost its last path is kept (LINK_HOLD). */
+#define LINK_HOLD_DEFAULT GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_SECONDS, 30)
+
+/** [transport] LINK_HOLD. */
+static struct GNUNET_TIME_Relative link_hold;
+
 GNUNET_NETWORK_STRUCT_BEGIN
 
 /**
@@ -174,6 +181,25 @@ monotonic_now (void)
 
 
 /**
+ * No path came back within the hold: the link goes down.
+ */
+static void
+do_hold_end (void *cls)
+{
+  struct GST_Neighbour *n = cls;
+
+  n->hold_task = NULL;
+  n->link_holding = GNUNET_NO;
+  LOG (GNUNET_ERROR_TYPE_INFO, "Link to %s is down (no path within %s)\n",
+       GNUNET_i2s (&n->pid),
+       GNUNET_STRINGS_relative_time_to_string (link_hold, GNUNET_YES));
+  GST_data_link_down (n);
+  GST_clients_link_down (&n->pid);
+  GST_neighbour_maybe_free (n);
+}
+
+
+/**
  * Recompute the link state of @a n and tell applications of a change.
  * @a except is a queue about to disappear.
  */
@@ -188,6 +214,27 @@ link_update (struct GST_Neighbour *n, const struct GST_Queue *except)
   if (up == n->link_up)
     return;
   n->link_up = up;
+  if (up && n->link_holding)
+  {
+    /* A path is back within the hold: the link carries on, unnoticed by
+       applications. */
+    GNUNET_SCHEDULER_cancel (n->hold_task);
+    n->hold_task = NULL;
+    n->link_holding = GNUNET_NO;
+    LOG (GNUNET_ERROR_TYPE_INFO, "Link to %s has a confirmed path again\n",
+         GNUNET_i2s (&n->pid));
+    return;
+  }
+  if (! up && (NULL != n->conn) && (0 != link_hold.rel_value_us))
+  {
+    n->link_holding = GNUNET_YES;
+    n->hold_task = GNUNET_SCHEDULER_add_delayed (link_hold, &do_hold_end, n);
+    LOG (GNUNET_ERROR_TYPE_INFO,
+         "Link to %s lost its last confirmed path; holding it for %s\n",
+         GNUNET_i2s (&n->pid),
+         GNUNET_STRINGS_relative_time_to_string (link_hold, GNUNET_YES));
+    return;
+  }
   LOG (GNUNET_ERROR_TYPE_INFO, "Link to %s is %s\n", GNUNET_i2s (&n->pid),
        up ? "up (confirmed)" : "down");
   if (up)
@@ -773,11 +820,26 @@ GST_links_ping (const struct GNUNET_PeerIdentity *pid, uint32_t seq)
 }
 
 
-void
+enum GNUNET_GenericReturnValue
 GST_links_init (const struct GNUNET_CONFIGURATION_Handle *cfg)
 {
   char *emsg;
   char *fn;
+
+  link_hold = LINK_HOLD_DEFAULT;
+  if ((GNUNET_YES ==
+       GNUNET_CONFIGURATION_have_value (cfg, "transport", "LINK_HOLD")) &&
+      (GNUNET_OK != GNUNET_CONFIGURATION_get_value_time (cfg, "transport",
+                                                         "LINK_HOLD",
+                                                         &link_hold)))
+  {
+    GNUNET_log_config_invalid (GNUNET_ERROR_TYPE_ERROR, "transport",
+                               "LINK_HOLD",
+                               "expected a time such as `30 s' or `0 s'");
+    fprintf (stderr, "braid-service-transport: refusing to start: "
+             "[transport] LINK_HOLD is not a time (e.g. `30 s')\n");
+    return GNUNET_SYSERR;
+  }
 
   /* The identity module loaded the key already; this cannot fail. */
   GNUNET_assert (GNUNET_OK == BRAID_UTIL_key_from_config (cfg, &key, &emsg));
@@ -790,6 +852,7 @@ GST_links_init (const struct GNUNET_CONFIGURATION_Handle *cfg)
   wanted = GNUNET_CONTAINER_multipeermap_create (16, GNUNET_NO);
   GST_communicators_on_connect (&communicator_connected);
   wanted_task = GNUNET_SCHEDULER_add_delayed (WANTED_RETRY, &do_wanted, NULL);
+  return GNUNET_OK;
 }
 
 

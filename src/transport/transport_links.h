@@ -15,8 +15,10 @@
 
 /**
  * Start link handling.
+ *
+ * @return #GNUNET_SYSERR if [transport] LINK_HOLD is malformed (logged)
  */
-void
+enum GNUNET_GenericReturnValue
 GST_links_init (const struct GNUNET_CONFIGURATION_Handle *cfg);
 
 

@@ -95,14 +95,11 @@ neighbour_get (const struct GNUNET_PeerIdentity *pid)
 }
 
 
-/**
- * Free @a n if nothing refers to it any more.
- */
-static void
-neighbour_maybe_free (struct GST_Neighbour *n)
+void
+GST_neighbour_maybe_free (struct GST_Neighbour *n)
 {
   if (in_shutdown || (NULL != n->q_head) || (NULL != n->pm_head)
-      || GST_links_wanted (&n->pid))
+      || n->link_holding || GST_links_wanted (&n->pid))
     return;
   GNUNET_assert (GNUNET_YES == GNUNET_CONTAINER_multipeermap_remove (
                    neighbours, &n->pid, n));
@@ -514,7 +511,7 @@ queue_destroy (struct GST_Queue *q)
   GNUNET_free (q->address);
   GNUNET_free (q);
   neighbour_flush (n);
-  neighbour_maybe_free (n);
+  GST_neighbour_maybe_free (n);
 }
 
 
@@ -545,6 +542,8 @@ free_neighbour (void *cls, const struct GNUNET_PeerIdentity *pid, void *value)
     GNUNET_CONTAINER_DLL_remove (n->pm_head, n->pm_tail, pm);
     GNUNET_free (pm);
   }
+  if (NULL != n->hold_task)
+    GNUNET_SCHEDULER_cancel (n->hold_task);
   GST_data_neighbour_free (n);
   GNUNET_free (n);
   return GNUNET_OK;

@@ -172,6 +172,17 @@ struct GST_Neighbour
   int link_up;
 
   /**
+   * #GNUNET_YES while the link has lost its last confirmed path but is
+   * kept, data plane and all, for [transport] LINK_HOLD: applications
+   * still see it up, and a path that comes back (a communicator that
+   * ARM restarted, a cable plugged in again) carries on where it was.
+   */
+  int link_holding;
+
+  /** Ends the hold: the link goes down. */
+  struct GNUNET_SCHEDULER_Task *hold_task;
+
+  /**
    * Largest responder time seen in a valid response: responses must
    * carry increasing times, so an old one cannot be replayed.
    */
@@ -275,6 +286,14 @@ GST_queues_init (void);
  */
 void
 GST_queues_done (void);
+
+
+/**
+ * Free @a n if nothing refers to it any more (no queue, nothing pending,
+ * no link held or wanted).
+ */
+void
+GST_neighbour_maybe_free (struct GST_Neighbour *n);
 
 
 /**

@@ -498,8 +498,13 @@ detect_reorder_loss (struct BRAID_TRANSPORT_RelSender *s,
     if (b->seq > s->largest_acked)
       break;
     pt = path_track (s, b->path_id);
-    if (pt->largest_acked >=
-        b->path_seq + BRAID_TRANSPORT_REL_REORDER_THRESHOLD)
+    /* Early retransmit (RFC 5827): when fewer boxes than the threshold
+       followed on the path, the newest one acknowledged is evidence
+       enough; otherwise a small window would wait for its timeout. */
+    if ((pt->largest_acked >=
+         b->path_seq + BRAID_TRANSPORT_REL_REORDER_THRESHOLD) ||
+        ((pt->largest_acked > b->path_seq) &&
+         (pt->largest_acked + 1 == pt->next_path_seq)))
       box_lose (s, b, BRAID_TRANSPORT_LOSS_REORDER, ev, ev_cls);
   }
 }
@@ -725,7 +730,7 @@ BRAID_TRANSPORT_rel_receiver_config_default (
   struct BRAID_TRANSPORT_RelReceiverConfig *cfg)
 {
   cfg->max_ack_delay =
-    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 25);
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 5);
   cfg->ack_every = 2;
   cfg->max_ranges = 256;
   cfg->max_window = 1ULL << 24;

@@ -95,9 +95,15 @@ BRAID_TRANSPORT_rtt_backoff (struct BRAID_TRANSPORT_Rtt *rtt);
 struct GNUNET_TIME_Relative
 BRAID_TRANSPORT_rtt_rto (const struct BRAID_TRANSPORT_Rtt *rtt);
 
-/** Default lower bound of the RTO. */
+/**
+ * Default lower bound of the RTO: half of TCP's 200 ms, because a
+ * timeout stalls the path and random loss at the tail of a small window
+ * makes many; not lower, because a timeout also declares the whole
+ * flight lost, and a spurious one behind a deep bottleneck queue (whose
+ * delay grows faster than RTTVAR follows) costs more than it saves.
+ */
 #define BRAID_TRANSPORT_RTT_MIN_RTO \
-  GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 200)
+  GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 100)
 
 /** Default upper bound of the RTO. */
 #define BRAID_TRANSPORT_RTT_MAX_RTO \

@@ -134,7 +134,13 @@ run (void *cls,
     return;
   }
   GST_queues_init ();
-  GST_links_init (c);
+  if (GNUNET_OK != GST_links_init (c))
+  {
+    start_failed = 1;
+    GST_identity_done ();
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
   GST_http_init (c);
   GNUNET_SCHEDULER_add_shutdown (&do_shutdown, NULL);
   LOG (GNUNET_ERROR_TYPE_INFO, "braid-service-transport %s ready\n",
