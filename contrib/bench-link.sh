@@ -92,6 +92,6 @@ for size in 1024 61440; do
   printf '%-20s %11s Mbit/s %11s Mbit/s %7.3f\n' "goodput $size B" "$bm" "$rm_" "$(echo "$bm / $rm_" | bc -l)"
   printf '%-20s %11s msg/s  %11s msg/s  %7.3f\n' "messages $size B" "$bp" "$rp" "$(echo "$bp / $rp" | bc -l)"
 done
-braid_rtt=$("$TRANSPORT" -c "$T/A/user.conf" -n 50 ping "$PB" | sed -n 's/.*average \([0-9.]*\) ms/\1/p')
+braid_rtt=$("$TRANSPORT" -c "$T/A/user.conf" -n 50 -i "10 ms" ping "$PB" | sed -n 's/.*average \([0-9.]*\) ms/\1/p')
 raw_rtt=$(ping -c 50 -i 0.01 -q 127.0.0.1 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
 printf '%-20s %14s ms %14s ms %+7.3f ms\n' "RTT (ping)" "$braid_rtt" "$raw_rtt" "$(echo "$braid_rtt - $raw_rtt" | bc -l)"

@@ -47,6 +47,38 @@ static struct GNUNET_TIME_Relative opt_interval;
 /** Sends the next ping. */
 static struct GNUNET_SCHEDULER_Task *ping_task;
 
+/** -P: preferences of send, as given. */
+static char *opt_prefs;
+
+/** -p: priority of send, as given. */
+static char *opt_priority;
+
+/** -u: receive accepts any order and gaps (unreliable/out-of-order). */
+static int opt_unordered;
+
+/** Parsed -P. */
+static uint32_t send_prefs = BRAID_TRANSPORT_PREF_NONE;
+
+/** Parsed -p. */
+static enum BRAID_TRANSPORT_Priority send_priority =
+  BRAID_TRANSPORT_PRIO_BEST_EFFORT;
+
+/** receive -u: which sequence numbers arrived. */
+static uint8_t *seen;
+
+/** receive -u: messages that arrived after a later one. */
+static unsigned int reordered;
+
+/** receive -u: the highest sequence number seen so far, plus one. */
+static uint64_t seq_high;
+
+/** receive -u: ends the receive once messages stop coming. */
+static struct GNUNET_SCHEDULER_Task *idle_task;
+
+/** receive -u: how long without a message ends it. */
+#define UNORDERED_IDLE GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_SECONDS, 3)
+
 /** Exit status. */
 static int ret = 1;
 
@@ -114,6 +146,10 @@ do_shutdown (void *cls)
   if (NULL != ping_task)
     GNUNET_SCHEDULER_cancel (ping_task);
   ping_task = NULL;
+  if (NULL != idle_task)
+    GNUNET_SCHEDULER_cancel (idle_task);
+  idle_task = NULL;
+  GNUNET_free (seen);
   if (NULL != mq)
     GNUNET_MQ_destroy (mq);
   mq = NULL;
@@ -424,8 +460,8 @@ send_more (void)
   {
     test_fill (m, next_seq, opt_size);
     if (GNUNET_OK != BRAID_TRANSPORT_send (th, &target, &m->header,
-                                           BRAID_TRANSPORT_PRIO_BEST_EFFORT,
-                                           BRAID_TRANSPORT_PREF_NONE,
+                                           send_priority,
+                                           send_prefs,
                                            &send_cont, NULL))
       break;
     GNUNET_CRYPTO_hash_context_read (hash_ctx, m, opt_size);
@@ -467,6 +503,67 @@ link_up (void *cls, const struct GNUNET_PeerIdentity *peer, uint32_t mtu,
 
 
 /**
+ * receive -u: no message for a while; report what arrived.
+ */
+static void
+do_unordered_idle (void *cls)
+{
+  idle_task = NULL;
+  if (opt_json)
+    printf ("{\"received\": %u, \"expected\": %u, \"missing\": %u, "
+            "\"reordered\": %u, \"duplicates\": 0}\n",
+            finished, opt_count, opt_count - finished, reordered);
+  else
+    printf ("received %u of %u messages (%u missing), %u out of order, "
+            "no duplicate\n", finished, opt_count, opt_count - finished,
+            reordered);
+  ret = 0;
+  GNUNET_SCHEDULER_shutdown ();
+}
+
+
+/**
+ * receive -u: a test message in any order; gaps allowed, duplicates and
+ * corruption not.
+ */
+static void
+receive_unordered (const struct TestMessage *m, size_t size)
+{
+  char expect[GNUNET_MAX_MESSAGE_SIZE];
+  uint64_t seq = GNUNET_ntohll (m->seq);
+
+  if (seq >= opt_count)
+  {
+    fail ("receive: message %llu beyond the %u expected",
+          (unsigned long long) seq, opt_count);
+    return;
+  }
+  if (0 != (seen[seq / 8] & (1u << (seq % 8))))
+  {
+    fail ("receive: message %llu arrived twice", (unsigned long long) seq);
+    return;
+  }
+  seen[seq / 8] |= (uint8_t) (1u << (seq % 8));
+  test_fill ((struct TestMessage *) expect, seq, size);
+  if (0 != memcmp (expect, m, size))
+  {
+    fail ("receive: message %llu corrupted", (unsigned long long) seq);
+    return;
+  }
+  if (seq + 1 < seq_high)
+    reordered++;
+  seq_high = GNUNET_MAX (seq_high, seq + 1);
+  finished++;
+  if (NULL != idle_task)
+    GNUNET_SCHEDULER_cancel (idle_task);
+  idle_task = (finished == opt_count)
+                ? GNUNET_SCHEDULER_add_now (&do_unordered_idle, NULL)
+                : GNUNET_SCHEDULER_add_delayed (UNORDERED_IDLE,
+                                                &do_unordered_idle, NULL);
+}
+
+
+/**
  * A test message arrived.
  */
 static void
@@ -479,6 +576,11 @@ receive_cb (void *cls, const struct GNUNET_PeerIdentity *peer,
 
   if ((0 != strcmp (cmd, "receive")) || (TEST_MESSAGE_TYPE != ntohs (msg->type)))
     return;
+  if (opt_unordered && (size >= sizeof (*m)))
+  {
+    receive_unordered (m, size);
+    return;
+  }
   if ((size < sizeof (*m)) || (GNUNET_ntohll (m->seq) != next_seq))
   {
     fail ("receive: message %llu out of order or malformed (expected %llu)",
@@ -504,6 +606,76 @@ receive_cb (void *cls, const struct GNUNET_PeerIdentity *peer,
     ret = 0;
     GNUNET_SCHEDULER_shutdown ();
   }
+}
+
+
+/**
+ * Parse -P, a comma-separated list of preferences, or fail.
+ */
+static enum GNUNET_GenericReturnValue
+prefs_parse (const char *list, uint32_t *prefs)
+{
+  static const struct
+  {
+    const char *name;
+    uint32_t bit;
+  } names[] = {
+    { "unreliable", BRAID_TRANSPORT_PREF_UNRELIABLE },
+    { "low-latency", BRAID_TRANSPORT_PREF_LOW_LATENCY },
+    { "cork", BRAID_TRANSPORT_PREF_CORK_ALLOWED },
+    { "goodput", BRAID_TRANSPORT_PREF_GOODPUT },
+    { "out-of-order", BRAID_TRANSPORT_PREF_OUT_OF_ORDER },
+  };
+  char *copy;
+  char *save = NULL;
+
+  *prefs = BRAID_TRANSPORT_PREF_NONE;
+  if (NULL == list)
+    return GNUNET_OK;
+  copy = GNUNET_strdup (list);
+  for (char *tok = strtok_r (copy, ",", &save); NULL != tok;
+       tok = strtok_r (NULL, ",", &save))
+  {
+    unsigned int i;
+
+    for (i = 0; i < sizeof (names) / sizeof (names[0]); i++)
+      if (0 == strcmp (tok, names[i].name))
+        break;
+    if (i == sizeof (names) / sizeof (names[0]))
+    {
+      fail ("send: unknown preference `%s' (unreliable, low-latency, cork, "
+            "goodput, out-of-order)", tok);
+      GNUNET_free (copy);
+      return GNUNET_SYSERR;
+    }
+    *prefs |= names[i].bit;
+  }
+  GNUNET_free (copy);
+  return GNUNET_OK;
+}
+
+
+/**
+ * Parse -p, a priority name, or fail.
+ */
+static enum GNUNET_GenericReturnValue
+priority_parse (const char *name, enum BRAID_TRANSPORT_Priority *prio)
+{
+  if ((NULL == name) || (0 == strcmp (name, "best-effort")))
+    *prio = BRAID_TRANSPORT_PRIO_BEST_EFFORT;
+  else if (0 == strcmp (name, "background"))
+    *prio = BRAID_TRANSPORT_PRIO_BACKGROUND;
+  else if (0 == strcmp (name, "urgent"))
+    *prio = BRAID_TRANSPORT_PRIO_URGENT;
+  else if (0 == strcmp (name, "critical"))
+    *prio = BRAID_TRANSPORT_PRIO_CRITICAL;
+  else
+  {
+    fail ("send: unknown priority `%s' (background, best-effort, urgent, "
+          "critical)", name);
+    return GNUNET_SYSERR;
+  }
+  return GNUNET_OK;
 }
 
 
@@ -612,13 +784,19 @@ run (void *cls, char *const *args, const char *cfgfile,
     }
     if (0 == opt_count)
       opt_count = 1000;
+    if ((GNUNET_OK != prefs_parse (opt_prefs, &send_prefs))
+        || (GNUNET_OK != priority_parse (opt_priority, &send_priority)))
+      return;
     return; /* starts when the link is reported up */
   }
   if (0 == strcmp (cmd, "receive"))
   {
     if (0 == opt_count)
       opt_count = 1000;
-    hash_ctx = GNUNET_CRYPTO_hash_context_start ();
+    if (opt_unordered)
+      seen = GNUNET_malloc (opt_count / 8 + 1);
+    else
+      hash_ctx = GNUNET_CRYPTO_hash_context_start ();
     return;
   }
   fail ("unknown command `%s' (links, peers, connect, ping, send, receive)",
@@ -635,6 +813,20 @@ main (int argc, char *const *argv)
                                         "wait DELAY between a ping's answer "
                                         "and the next ping (default 200 ms)",
                                         &opt_interval),
+    GNUNET_GETOPT_option_string ('P', "prefs", "LIST",
+                                 "preferences of send, comma-separated: "
+                                 "unreliable, low-latency, cork, goodput, "
+                                 "out-of-order",
+                                 &opt_prefs),
+    GNUNET_GETOPT_option_string ('p', "priority", "NAME",
+                                 "priority of send: background, best-effort "
+                                 "(default), urgent, critical",
+                                 &opt_priority),
+    GNUNET_GETOPT_option_flag ('u', "unordered",
+                               "receive: accept any order and gaps (for "
+                               "unreliable or out-of-order sends); report "
+                               "what arrived 3 s after the last message",
+                               &opt_unordered),
     GNUNET_GETOPT_option_uint ('n', "count", "N",
                                "pings (default 5) or messages (default "
                                "1000) for ping, send and receive",

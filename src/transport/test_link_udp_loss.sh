@@ -12,7 +12,10 @@
 #    reordered;
 # 2. nftables drops 5% of the UDP datagrams arriving in each namespace,
 #    both ways (data and acknowledgements), and 36 MB (600 messages)
-#    still arrive exact.
+#    still arrive exact;
+# 3. under the same loss, unreliable messages are never resent (some
+#    are missing, none doubled), and reliable out-of-order ones all
+#    arrive but not in the order sent (they skip the reorder buffer).
 # Prints goodput and the datagrams dropped.  (Loss-based congestion
 # control makes 5% random loss slow: doc/performance.md.)
 . "$BRAID_SRCDIR/src/transport/test_common.sh"
@@ -140,10 +143,42 @@ EONFT
 done
 transfer_start 600 60000 lossy
 transfer_check lossy
+
+# 3. Preferences under the same loss.  Unreliable messages are never
+#    sent again: some never arrive, none arrives twice.
+ip netns exec "$NSB" "$TRANSPORT" -c "$T/B/user.conf" -T 120s -n 3000 -u \
+  receive > "$T/recv.unrel" 2>&1 &
+rpid=$!
+sleep 0.5
+ip netns exec "$NSA" "$TRANSPORT" -c "$T/A/user.conf" -T 120s -n 3000 \
+  -s 1000 -P unreliable send "$PB" > "$T/send.unrel" 2>&1 \
+  || fail "unreliable send: $(cat "$T/send.unrel")"
+wait $rpid || fail "unreliable receive: $(cat "$T/recv.unrel")"
+cat "$T/recv.unrel"
+got=$(sed -n 's/^received \([0-9]*\) of.*/\1/p' "$T/recv.unrel")
+[ -n "$got" ] && [ "$got" -lt 3000 ] \
+  || fail "all 3000 unreliable messages arrived through 5% loss: they were resent"
+[ "$got" -gt 2000 ] || fail "only $got of 3000 unreliable messages arrived"
+#    Out-of-order messages skip the reorder buffer: all arrive, and with
+#    fragments lost and resent, not in the order sent.
+ip netns exec "$NSB" "$TRANSPORT" -c "$T/B/user.conf" -T 300s -n 3000 -u \
+  receive > "$T/recv.ooo" 2>&1 &
+rpid=$!
+sleep 0.5
+ip netns exec "$NSA" "$TRANSPORT" -c "$T/A/user.conf" -T 300s -n 3000 \
+  -s 1000 -P out-of-order send "$PB" > "$T/send.ooo" 2>&1 \
+  || fail "out-of-order send: $(cat "$T/send.ooo")"
+wait $rpid || fail "out-of-order receive: $(cat "$T/recv.ooo")"
+cat "$T/recv.ooo"
+grep -q "^received 3000 of 3000 messages" "$T/recv.ooo" \
+  || fail "reliable out-of-order messages went missing"
+grep -q " 0 out of order" "$T/recv.ooo" \
+  && fail "out-of-order messages were still delivered in order through 5% loss"
+
 for ns in "$NSA" "$NSB"; do
   d=$(ip netns exec "$ns" nft list table inet braidloss \
         | sed -n 's/.*packets \([0-9]*\).*/\1/p')
   [ "${d:-0}" -gt 100 ] || fail "the loss rule in $ns dropped only ${d:-0} datagrams"
   echo "nftables dropped $d datagrams arriving in $ns"
 done
-echo "PASS: 256 MiB exact across a communicator crash; 36 MB exact through 5% loss each way"
+echo "PASS: 256 MiB exact across a communicator crash; 36 MB exact through 5% loss each way; unreliable and out-of-order preferences"
