@@ -14,6 +14,10 @@
 #include "braid_transport_service.h"
 #include "braid_util.h"
 #include <jansson.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /** Application message type used by send/receive. */
 #define TEST_MESSAGE_TYPE 42424
@@ -98,6 +102,18 @@ static struct GNUNET_SCHEDULER_Task *timeout_task;
 /** JSON array being collected by `links`. */
 static json_t *rows;
 
+/** watch: the previous snapshot, "PEER ADDRESS" -> row. */
+static json_t *watch_prev;
+
+/** watch: when the previous snapshot was taken. */
+static struct GNUNET_TIME_Absolute watch_prev_time;
+
+/** bench: the configuration, for the monitor connection. */
+static const struct GNUNET_CONFIGURATION_Handle *bench_cfg;
+
+/** watch: asks for the next snapshot. */
+static struct GNUNET_SCHEDULER_Task *watch_task;
+
 /** Target peer of connect, ping, send. */
 static struct GNUNET_PeerIdentity target;
 
@@ -159,6 +175,12 @@ do_shutdown (void *cls)
   if (NULL != rows)
     json_decref (rows);
   rows = NULL;
+  if (NULL != watch_task)
+    GNUNET_SCHEDULER_cancel (watch_task);
+  watch_task = NULL;
+  if (NULL != watch_prev)
+    json_decref (watch_prev);
+  watch_prev = NULL;
   if (NULL != hash_ctx)
     GNUNET_CRYPTO_hash_context_abort (hash_ctx);
   hash_ctx = NULL;
@@ -237,6 +259,130 @@ handle_monitor_queue (void *cls, const struct BRAID_IPC_MonitorQueueMessage *m)
 }
 
 
+static void
+bench_raw (const char *address);
+
+
+/**
+ * watch: print one event about @a row ("peer", "address", and @a what),
+ * as a line of text or of JSON.
+ */
+static void
+watch_event (const json_t *row, const char *what, const char *detail)
+{
+  char ts[32];
+  time_t now = time (NULL);
+  struct tm tm;
+
+  (void) localtime_r (&now, &tm);
+  (void) strftime (ts, sizeof (ts), "%H:%M:%S", &tm);
+  if (opt_json)
+  {
+    json_t *o = json_pack ("{s:s, s:s, s:O, s:O, s:s}", "time", ts,
+                           "event", what,
+                           "peer", json_object_get (row, "peer"),
+                           "address", json_object_get (row, "address"),
+                           "detail", detail);
+    char *js = json_dumps (o, JSON_COMPACT);
+
+    printf ("%s\n", js);
+    free (js);
+    json_decref (o);
+  }
+  else
+  {
+    printf ("%s %-8s %.4s %-32s %s\n", ts, what,
+            json_string_value (json_object_get (row, "peer")),
+            json_string_value (json_object_get (row, "address")), detail);
+  }
+  fflush (stdout);
+}
+
+
+/** Ask the service for a snapshot (links, peers, watch). */
+static void
+do_monitor_get (void *cls)
+{
+  struct GNUNET_MQ_Envelope *env;
+  struct GNUNET_MessageHeader *m;
+
+  watch_task = NULL;
+  rows = json_array ();
+  env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_GET);
+  GNUNET_MQ_send (mq, env);
+}
+
+
+/**
+ * watch: compare the snapshot in #rows with the previous one and print
+ * what changed: paths that came or went, validation, the link going up
+ * or down, and each busy path's rates since the last snapshot.
+ */
+static void
+watch_compare (void)
+{
+  json_t *cur = json_object ();
+  struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
+  double secs = GNUNET_TIME_absolute_get_difference (watch_prev_time, now)
+                  .rel_value_us / 1e6;
+  size_t i;
+  json_t *row;
+  const char *key;
+  json_t *old;
+
+  json_array_foreach (rows, i, row)
+  {
+    char *k;
+
+    GNUNET_asprintf (&k, "%s %s",
+                     json_string_value (json_object_get (row, "peer")),
+                     json_string_value (json_object_get (row, "address")));
+    json_object_set (cur, k, row);
+    old = (NULL != watch_prev) ? json_object_get (watch_prev, k) : NULL;
+    GNUNET_free (k);
+    if (NULL == old)
+    {
+      watch_event (row, "path", json_string_value (json_object_get (row, "path")));
+      continue;
+    }
+    if (! json_equal (json_object_get (old, "link"), json_object_get (row, "link")))
+      watch_event (row, "link", json_string_value (json_object_get (row, "link")));
+    if (! json_equal (json_object_get (old, "path"), json_object_get (row, "path")))
+      watch_event (row, "path", json_string_value (json_object_get (row, "path")));
+    if (secs > 0)
+    {
+      json_int_t tx = json_integer_value (json_object_get (row, "bytes_sent"))
+                      - json_integer_value (json_object_get (old, "bytes_sent"));
+      json_int_t rx = json_integer_value (json_object_get (row, "bytes_received"))
+                      - json_integer_value (json_object_get (old, "bytes_received"));
+      json_int_t rtt = json_integer_value (json_object_get (row, "rtt_us"));
+      char detail[128];
+
+      if ((0 == tx) && (0 == rx))
+        continue;
+      GNUNET_snprintf (detail, sizeof (detail),
+                       "tx %.2f Mbit/s  rx %.2f Mbit/s  rtt %.3f ms",
+                       tx * 8 / secs / 1e6, rx * 8 / secs / 1e6,
+                       (rtt < 0) ? 0.0 : rtt / 1000.0);
+      watch_event (row, "rate", detail);
+    }
+  }
+  if (NULL != watch_prev)
+  {
+    json_object_foreach (watch_prev, key, old)
+      if (NULL == json_object_get (cur, key))
+        watch_event (old, "gone", "path removed");
+    json_decref (watch_prev);
+  }
+  watch_prev = cur;
+  watch_prev_time = now;
+  json_decref (rows);
+  rows = NULL;
+  watch_task = GNUNET_SCHEDULER_add_delayed (opt_interval, &do_monitor_get,
+                                             NULL);
+}
+
+
 /**
  * End of the `links` snapshot: print it.
  */
@@ -247,6 +393,28 @@ handle_monitor_end (void *cls, const struct GNUNET_MessageHeader *m)
   json_t *row;
   const char *last = "";
 
+  if (0 == strcmp (cmd, "watch"))
+  {
+    watch_compare ();
+    return;
+  }
+  if (0 == strcmp (cmd, "bench"))
+  {
+    const char *address = "none";
+    char pid[60];
+
+    GNUNET_snprintf (pid, sizeof (pid), "%s", GNUNET_i2s_full (&target));
+    json_array_foreach (rows, i, row)
+      if ((0 == strcmp (pid, json_string_value (json_object_get (row, "peer"))))
+          && (0 == strcmp ("validated",
+                           json_string_value (json_object_get (row, "path")))))
+      {
+        address = json_string_value (json_object_get (row, "address"));
+        break;
+      }
+    bench_raw (address);
+    return;
+  }
   if (opt_json)
   {
     char *s = json_dumps (rows, JSON_INDENT (2));
@@ -421,6 +589,116 @@ static void
 send_more (void);
 
 
+/** bench: seconds the link took for its messages. */
+static double bench_link_secs;
+
+
+/**
+ * bench: send as many bytes as went through the link as UDP datagrams
+ * from a plain socket to the peer's host, and print both rates.  The
+ * raw figure is the sender's (like iperf3 -u's sender line): the peer
+ * runs nothing that would count them (port 9, discard).
+ */
+static void
+bench_raw (const char *address)
+{
+  uint64_t total = (uint64_t) opt_count * opt_size;
+  size_t dgram = GNUNET_MIN (opt_size, 1472);
+  char host[INET6_ADDRSTRLEN + 2];
+  const char *colon;
+  const char *dash = strchr (address, '-');
+  struct sockaddr_storage ss;
+  socklen_t sslen = 0;
+  double raw_secs = 0;
+  int fd = -1;
+  char *buf;
+
+  memset (&ss, 0, sizeof (ss));
+  colon = strrchr (address, ':');
+  if ((NULL != dash) && (NULL != colon) && (colon > dash + 1)
+      && ((size_t) (colon - dash - 1) < sizeof (host)))
+  {
+    memcpy (host, dash + 1, colon - dash - 1);
+    host[colon - dash - 1] = '\0';
+    if (('[' == host[0]) && (']' == host[strlen (host) - 1]))
+    {
+      struct sockaddr_in6 *s6 = (struct sockaddr_in6 *) &ss;
+
+      host[strlen (host) - 1] = '\0';
+      if (1 == inet_pton (AF_INET6, host + 1, &s6->sin6_addr))
+      {
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons (9);
+        sslen = sizeof (*s6);
+      }
+    }
+    else
+    {
+      struct sockaddr_in *s4 = (struct sockaddr_in *) &ss;
+
+      if (1 == inet_pton (AF_INET, host, &s4->sin_addr))
+      {
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons (9);
+        sslen = sizeof (*s4);
+      }
+    }
+  }
+  if (0 != sslen)
+    fd = socket (ss.ss_family, SOCK_DGRAM, 0);
+  if (-1 != fd)
+  {
+    struct GNUNET_TIME_Absolute t0 = GNUNET_TIME_absolute_get ();
+
+    buf = GNUNET_malloc (dgram);
+    for (uint64_t sent = 0; sent < total; sent += dgram)
+      (void) sendto (fd, buf, dgram, 0, (const struct sockaddr *) &ss, sslen);
+    raw_secs = GNUNET_TIME_absolute_get_duration (t0).rel_value_us / 1e6;
+    GNUNET_free (buf);
+    (void) close (fd);
+  }
+  if (opt_json)
+    printf ("{\"messages\": %u, \"size\": %u, \"link_mbit_per_s\": %.1f, "
+            "\"raw_address\": \"%s\", \"raw_mbit_per_s\": %.1f, "
+            "\"ratio\": %.3f}\n", opt_count, opt_size,
+            total * 8 / bench_link_secs / 1e6, address,
+            (raw_secs > 0) ? total * 8 / raw_secs / 1e6 : 0.0,
+            (raw_secs > 0) ? raw_secs / bench_link_secs : 0.0);
+  else if (raw_secs > 0)
+    printf ("link: %.1f Mbit/s (%u messages of %u bytes, acknowledged by "
+            "the peer)\nraw UDP to %s (sender side, %zu-byte datagrams): "
+            "%.1f Mbit/s\nratio link/raw: %.3f\n",
+            total * 8 / bench_link_secs / 1e6, opt_count, opt_size, host,
+            dgram, total * 8 / raw_secs / 1e6, raw_secs / bench_link_secs);
+  else
+    printf ("link: %.1f Mbit/s (%u messages of %u bytes, acknowledged by "
+            "the peer)\nraw: no IP address on the path (%s)\n",
+            total * 8 / bench_link_secs / 1e6, opt_count, opt_size, address);
+  ret = 0;
+  GNUNET_SCHEDULER_shutdown ();
+}
+
+
+/**
+ * bench: the link part is done; find the peer's path address.
+ */
+static void
+bench_link_done (void)
+{
+  bench_link_secs =
+    GNUNET_TIME_absolute_get_duration (start_time).rel_value_us / 1e6;
+  if (NULL != hash_ctx)
+    GNUNET_CRYPTO_hash_context_abort (hash_ctx);
+  hash_ctx = NULL;
+  if (GNUNET_OK != raw_connect (bench_cfg))
+  {
+    bench_raw ("none");
+    return;
+  }
+  do_monitor_get (NULL);
+}
+
+
 /**
  * One test message left.
  */
@@ -434,6 +712,11 @@ send_cont (void *cls, int status)
     return;
   }
   finished++;
+  if ((finished == opt_count) && (0 == strcmp (cmd, "bench")))
+  {
+    bench_link_done ();
+    return;
+  }
   if (finished == opt_count)
   {
     report_transfer ("sent");
@@ -490,7 +773,8 @@ link_up (void *cls, const struct GNUNET_PeerIdentity *peer, uint32_t mtu,
     GNUNET_SCHEDULER_shutdown ();
     return;
   }
-  if ((0 == strcmp (cmd, "send")) && (0 == GNUNET_memcmp (peer, &target))
+  if (((0 == strcmp (cmd, "send")) || (0 == strcmp (cmd, "bench")))
+      && (0 == GNUNET_memcmp (peer, &target))
       && (0 == next_seq))
   {
     if (opt_size < sizeof (struct TestMessage))
@@ -697,6 +981,17 @@ peer_parse (const char *s, struct GNUNET_PeerIdentity *pid)
 
 
 /**
+ * watch -T: the time is up; a normal end.
+ */
+static void
+do_watch_end (void *cls)
+{
+  timeout_task = NULL;
+  GNUNET_SCHEDULER_shutdown ();
+}
+
+
+/**
  * Run the command.
  */
 static void
@@ -704,12 +999,30 @@ run (void *cls, char *const *args, const char *cfgfile,
      const struct GNUNET_CONFIGURATION_Handle *cfg)
 {
   GNUNET_SCHEDULER_add_shutdown (&do_shutdown, NULL);
+  bench_cfg = cfg;
   cmd = args[0];
   arg = (NULL != cmd) ? args[1] : NULL;
   if (NULL == cmd)
   {
-    fail ("usage: braid-transport [OPTIONS] links|peers|connect URL|ping "
-          "PEER|send PEER|receive (see --help)");
+    fail ("usage: braid-transport [OPTIONS] links|peers|watch|connect URL|"
+          "ping PEER|bench PEER|send PEER|receive (see --help)");
+    return;
+  }
+  if (0 == strcmp (cmd, "watch"))
+  {
+    /* Until interrupted, or for -T if given. */
+    if (0 == opt_interval.rel_value_us)
+      opt_interval = GNUNET_TIME_UNIT_SECONDS;
+    if (0 != opt_timeout.rel_value_us)
+      timeout_task = GNUNET_SCHEDULER_add_delayed (opt_timeout, &do_watch_end,
+                                                   NULL);
+    if (GNUNET_OK != raw_connect (cfg))
+    {
+      fail ("no [transport] UNIXPATH in the configuration");
+      return;
+    }
+    ret = 0;
+    do_monitor_get (NULL);
     return;
   }
   if (0 == opt_timeout.rel_value_us)
@@ -720,17 +1033,12 @@ run (void *cls, char *const *args, const char *cfgfile,
   timeout_task = GNUNET_SCHEDULER_add_delayed (opt_timeout, &do_timeout, NULL);
   if ((0 == strcmp (cmd, "links")) || (0 == strcmp (cmd, "peers")))
   {
-    struct GNUNET_MQ_Envelope *env;
-    struct GNUNET_MessageHeader *m;
-
     if (GNUNET_OK != raw_connect (cfg))
     {
       fail ("no [transport] UNIXPATH in the configuration");
       return;
     }
-    rows = json_array ();
-    env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_GET);
-    GNUNET_MQ_send (mq, env);
+    do_monitor_get (NULL);
     return;
   }
   if (0 == strcmp (cmd, "ping"))
@@ -770,7 +1078,7 @@ run (void *cls, char *const *args, const char *cfgfile,
     (void) BRAID_TRANSPORT_connect_hello (th, arg, &emsg);
     return;
   }
-  if (0 == strcmp (cmd, "send"))
+  if ((0 == strcmp (cmd, "send")) || (0 == strcmp (cmd, "bench")))
   {
     if (GNUNET_OK != peer_parse (arg, &target))
       return;
@@ -799,7 +1107,8 @@ run (void *cls, char *const *args, const char *cfgfile,
       hash_ctx = GNUNET_CRYPTO_hash_context_start ();
     return;
   }
-  fail ("unknown command `%s' (links, peers, connect, ping, send, receive)",
+  fail ("unknown command `%s' (links, peers, watch, connect, ping, bench, "
+        "send, receive)",
         cmd);
 }
 
@@ -846,9 +1155,13 @@ main (int argc, char *const *argv)
     argc, argv,
     "braid-transport [OPTIONS] COMMAND [ARG]",
     "Links of braid-service-transport.  Commands: links (every path with "
-    "its state, RTT, MTU and bytes), peers, connect URL (ask for a link "
+    "its state, RTT, MTU and bytes), peers, watch (print path and link "
+    "changes and each busy path's rates every -i, default 1 s, until "
+    "interrupted or for -T), connect URL (ask for a link "
     "from a HELLO URL and wait until it is confirmed), ping PEER (RTT "
-    "through the link), send PEER (send -n messages of -s bytes), receive "
+    "through the link), bench PEER (-n messages of -s bytes through the "
+    "link, acknowledged by the peer, beside raw UDP sent to the peer's "
+    "host in the same run), send PEER (send -n messages of -s bytes), receive "
     "(wait for -n messages from send, check order and content).",
     options, &run, NULL);
   if (GNUNET_NO == gret)

@@ -10,6 +10,7 @@
 #    is killed (SIGKILL): ARM restarts it, the link holds (LINK_HOLD)
 #    and the transfer completes without a message lost, doubled or
 #    reordered;
+#    then bench and watch show the link's rate (beside raw UDP);
 # 2. nftables drops 5% of the UDP datagrams arriving in each namespace,
 #    both ways (data and acknowledgements), and 36 MB (600 messages)
 #    still arrive exact;
@@ -129,6 +130,23 @@ grep -q "Link to .* lost its last confirmed path; holding" "$T/A/transport.log" 
 grep -q "Link to .* has a confirmed path again" "$T/A/transport.log" \
   || fail "A's link did not get a path back"
 pgrep -f "^$COMM -c $T/A/" > /dev/null || fail "ARM did not restart A's communicator"
+
+# bench and watch: the link's rate beside raw UDP to B's host, and the
+# path's rate as watch sees it while bench runs.
+ip netns exec "$NSA" "$TRANSPORT" -c "$T/A/user.conf" -T 5s watch \
+  > "$T/watch.out" 2>&1 &
+wpid=$!
+sleep 1
+ip netns exec "$NSA" "$TRANSPORT" -c "$T/A/user.conf" -n 2000 -s 16000 \
+  bench "$PB" > "$T/bench.out" 2>&1 || fail "bench: $(cat "$T/bench.out")"
+cat "$T/bench.out"
+grep -q "^raw UDP to 10.235.0.2 (sender side" "$T/bench.out" \
+  || fail "bench measured no raw baseline to B's address"
+grep -q "^ratio link/raw: [0-9]" "$T/bench.out" || fail "bench printed no ratio"
+wait $wpid || fail "watch: $(cat "$T/watch.out")"
+grep -q "validated" "$T/watch.out" || fail "watch did not list the path"
+grep -q "rate .*tx [1-9][0-9.]* Mbit/s" "$T/watch.out" \
+  || fail "watch did not show the bench traffic: $(cat "$T/watch.out")"
 
 # 2. 5% loss each way.
 for ns in "$NSA" "$NSB"; do
