@@ -449,6 +449,45 @@ GST_links_wanted (const struct GNUNET_PeerIdentity *pid)
 }
 
 
+int
+check_request_validation (void *cls,
+                          const struct GST_RequestValidationMessage *m)
+{
+  size_t len = ntohs (m->header.size) - sizeof (*m);
+  const char *address = (const char *) &m[1];
+
+  if ((len < 2) || ('\0' != address[len - 1]) || (strlen (address) != len - 1))
+  {
+    GNUNET_break_op (0);
+    LOG (GNUNET_ERROR_TYPE_WARNING,
+         "Malformed REQUEST_HELLO_VALIDATION; disconnecting the client\n");
+    return GNUNET_SYSERR;
+  }
+  return GNUNET_OK;
+}
+
+
+void
+handle_request_validation (void *cls,
+                           const struct GST_RequestValidationMessage *m)
+{
+  struct GST_Client *c = cls;
+  const char *address = (const char *) &m[1];
+  struct GST_Neighbour *n = GST_neighbour_find (&m->peer);
+
+  if ((0 != GNUNET_memcmp (&m->peer, GST_identity_pid ()))
+      && ((NULL == n) || ! GST_neighbour_has_address (n, address)))
+  {
+    LOG (GNUNET_ERROR_TYPE_INFO, "Validating %s at %s (learnt by a "
+         "communicator)\n", GNUNET_i2s (&m->peer), address);
+    if (GNUNET_OK != GST_queues_create (&m->peer, address))
+      LOG (GNUNET_ERROR_TYPE_INFO,
+           "No communicator for %s; not validated\n", address);
+  }
+  GNUNET_SERVICE_client_continue (c->client);
+}
+
+
 enum GNUNET_GenericReturnValue
 GST_links_connect_url (const char *url,
                        struct GNUNET_PeerIdentity *pid,

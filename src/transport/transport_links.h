@@ -23,6 +23,43 @@ GST_links_init (const struct GNUNET_CONFIGURATION_Handle *cfg);
 
 
 /**
+ * REQUEST_HELLO_VALIDATION (1302, reference 2.15), from any client: a
+ * peer and the network type claimed for its address, followed by the
+ * address to validate.
+ */
+struct GST_RequestValidationMessage
+{
+  /** Type 1302. */
+  struct GNUNET_MessageHeader header;
+
+  /** Network type claimed for the address (in NBO; not trusted). */
+  uint32_t nt;
+
+  /** The peer to validate. */
+  struct GNUNET_PeerIdentity peer;
+
+  /* followed by the 0-terminated address */
+} GNUNET_PACKED;
+
+
+/**
+ * Check a REQUEST_HELLO_VALIDATION: a 0-terminated address follows.
+ */
+int
+check_request_validation (void *cls,
+                          const struct GST_RequestValidationMessage *m);
+
+
+/**
+ * A communicator learnt an address of a peer (udp: a LAN announcement):
+ * ask for a queue to it, so validation can confirm a link.
+ */
+void
+handle_request_validation (void *cls,
+                           const struct GST_RequestValidationMessage *m);
+
+
+/**
  * Stop link handling.
  */
 void
