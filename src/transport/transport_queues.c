@@ -126,7 +126,7 @@ queue_has_room_for (const struct GST_Queue *q, size_t size, int batchable)
 {
   if (size > queue_max_payload (q))
     return GNUNET_NO;
-  if (batchable && (NULL != q->batch)
+  if (batchable && (0 != q->batch_len)
       && (q->batch_len + size <= queue_max_payload (q)))
     return GNUNET_YES;
   return (q->unlimited || (q->capacity > 0))
@@ -245,7 +245,7 @@ batch_flush (struct GST_Queue *q)
 {
   struct GNUNET_MessageHeader *hdr = (struct GNUNET_MessageHeader *) q->batch;
 
-  if (NULL == q->batch)
+  if (0 == q->batch_len)
     return;
   batch_tasks_cancel (q);
   if (1 == q->batch_count)
@@ -258,8 +258,6 @@ batch_flush (struct GST_Queue *q)
     hdr->type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_BATCH);
     queue_send_msg (q, q->batch_f, q->batch, q->batch_len);
   }
-  GNUNET_free (q->batch);
-  q->batch = NULL;
   q->batch_len = 0;
   q->batch_count = 0;
   q->batch_f = NULL;
@@ -315,10 +313,13 @@ queue_transmit (struct GST_Queue *q,
     queue_send_msg (q, queue_reserve (q, cont, cont_cls), msg, size);
     return;
   }
-  if ((NULL == q->batch) || (q->batch_len + size > queue_max_payload (q)))
+  if ((0 == q->batch_len) || (q->batch_len + size > queue_max_payload (q)))
   {
     batch_flush (q);
-    q->batch = GNUNET_malloc (queue_max_payload (q));
+    /* One buffer for the queue's life, sized for any MTU (not zeroed per
+       batch: that cost a 64 KiB memset each). */
+    if (NULL == q->batch)
+      q->batch = GNUNET_malloc_large (GST_MAX_SEND_PAYLOAD);
     q->batch_len = sizeof (struct GNUNET_MessageHeader);
     q->batch_f = queue_reserve (q, NULL, NULL);
     q->batch_task =

@@ -130,14 +130,15 @@ struct GST_Queue
   int conn_blocked;
 
   /**
-   * Open batch: a BATCH message being filled with messages for this
+   * The batch: a BATCH message being filled with messages for this
    * queue, sent as one SEND_MSG once the current burst of work is done
-   * (doc/transport-wire.md); NULL when none is open.  Its SEND_MSG
+   * (doc/transport-wire.md).  Allocated on first use, kept for the
+   * queue's life.  While a batch is open (@e batch_len > 0) its SEND_MSG
    * already counts against the queue's credit.
    */
   char *batch;
 
-  /** Bytes in @e batch, its header included. */
+  /** Bytes in @e batch, its header included; 0: no batch open. */
   size_t batch_len;
 
   /** Messages in @e batch. */
