@@ -521,6 +521,57 @@ START_TEST (test_conn_send_unreliable_never_resent)
 END_TEST
 
 
+/** Packets peer 0 has put on its wires so far. */
+static uint64_t
+sent_packets (const struct Sim *s)
+{
+  uint64_t n = 0;
+
+  for (unsigned int p = 0; p < SIM_PATHS; p++)
+    n += s->wire[0][p].packets;
+  return n;
+}
+
+
+START_TEST (test_conn_send_cork_waits_for_company)
+{
+  struct Sim *s = sim_new (0, 5);
+  uint64_t before;
+
+  /* Settle the link (RTTs, acknowledgements) first. */
+  send_msg (s, 0, 500, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  sim_run (s, s->now + 2 * 1000000ULL);
+  ck_assert_uint_eq (1, s->ngot);
+  /* Five small corked messages, 200 us apart: nothing leaves before the
+     first has waited its 2 ms; then all five leave together. */
+  before = sent_packets (s);
+  for (uint32_t i = 1; i <= 5; i++)
+  {
+    send_msg (s, i, 100, 4242,
+              GNUNET_MQ_PRIO_BEST_EFFORT | GNUNET_MQ_PREF_CORK_ALLOWED);
+    sim_run (s, s->now + 200);
+  }
+  ck_assert_uint_eq (before, sent_packets (s));
+  sim_run (s, s->now + 1500);
+  ck_assert_uint_ge (sent_packets (s), before + 5);
+  sim_run (s, s->now + 1000000ULL);
+  ck_assert_uint_eq (6, s->ngot);
+  /* A fragment's worth of corked messages does not wait. */
+  before = sent_packets (s);
+  for (uint32_t i = 6; i < 9; i++)
+    send_msg (s, i, 500, 4242,
+              GNUNET_MQ_PRIO_BEST_EFFORT | GNUNET_MQ_PREF_CORK_ALLOWED);
+  ck_assert_uint_gt (sent_packets (s), before);
+  /* Without the preference, the same small message leaves at once. */
+  sim_run (s, s->now + 1000000ULL);
+  before = sent_packets (s);
+  send_msg (s, 9, 100, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  ck_assert_uint_gt (sent_packets (s), before);
+  sim_free (s);
+}
+END_TEST
+
+
 START_TEST (test_conn_send_low_latency_path)
 {
   struct Sim *s = sim_new (0, 3);
@@ -970,6 +1021,7 @@ main (void)
   GNUNET_log_setup ("test_transport_conn", "ERROR", NULL);
   add_case (s, "conn_send_64k", test_conn_send_64k_exactly_once_in_order);
   add_case (s, "conn_send_unreliable", test_conn_send_unreliable_never_resent);
+  add_case (s, "conn_send_cork", test_conn_send_cork_waits_for_company);
   add_case (s, "conn_send_low_latency", test_conn_send_low_latency_path);
   add_case (s, "conn_remove_path_cut", test_conn_remove_path_cut_and_restore);
   add_case (s, "conn_receive_garbage", test_conn_receive_garbage);

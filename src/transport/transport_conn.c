@@ -53,6 +53,9 @@ struct Pending
 
   /** Size of the message, which follows this struct. */
   uint16_t size;
+
+  /** When it was queued (corked messages wait from here). */
+  struct GNUNET_TIME_Absolute queued;
 };
 
 
@@ -183,6 +186,8 @@ BRAID_TRANSPORT_conn_config_default (struct BRAID_TRANSPORT_ConnConfig *cfg)
   cfg->coupled = GNUNET_YES; /* DESIGN.md, "Multipath" */
   cfg->seed = 1;
   cfg->max_queue_bytes = 1024 * 1024;
+  cfg->cork_delay =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS, 2);
 }
 
 
@@ -376,7 +381,8 @@ BRAID_TRANSPORT_conn_config_load (const struct GNUNET_CONFIGURATION_Handle *cfg,
                1ULL << 32,
                &fc_max,
                emsg) &&
-    load_time (cfg, section, "MAX_ACK_DELAY", &out->ack.max_ack_delay, emsg);
+    load_time (cfg, section, "MAX_ACK_DELAY", &out->ack.max_ack_delay, emsg) &&
+    load_time (cfg, section, "CORK_DELAY", &out->cork_delay, emsg);
   if (! ok)
     return GNUNET_SYSERR;
   out->max_queue_bytes = (size_t) queue;
@@ -676,6 +682,7 @@ BRAID_TRANSPORT_conn_send (struct BRAID_TRANSPORT_Conn *c,
   p->tag = tag;
   p->pp = pp;
   p->size = size;
+  p->queued = now;
   GNUNET_memcpy (&p[1], msg, size);
   GNUNET_CONTAINER_DLL_insert_tail (c->q_head[pp & GNUNET_MQ_PRIORITY_MASK],
                                     c->q_tail[pp & GNUNET_MQ_PRIORITY_MASK],
@@ -807,6 +814,30 @@ max_waiting (const struct BRAID_TRANSPORT_Conn *c, size_t fsize)
 
 
 /**
+ * Is the head of priority @a prio a corked message that should wait for
+ * company: younger than the cork delay, with less than a fragment's
+ * worth queued at its priority?  (Seed 003, "cork allowed": the
+ * messages then leave together, one batch and one datagram.)
+ */
+static int
+cork_holds (const struct BRAID_TRANSPORT_Conn *c, int prio, size_t fsize)
+{
+  const struct Pending *head = c->q_head[prio];
+  size_t queued = 0;
+
+  if ((NULL == head) || (0 == (head->pp & GNUNET_MQ_PREF_CORK_ALLOWED)))
+    return GNUNET_NO;
+  if (GNUNET_TIME_absolute_add (head->queued, c->cfg.cork_delay)
+        .abs_value_us <= c->now.abs_value_us)
+    return GNUNET_NO;
+  for (const struct Pending *p = head; NULL != p; p = p->next)
+    if ((queued += p->size) >= fsize)
+      return GNUNET_NO;
+  return GNUNET_YES;
+}
+
+
+/**
  * Move queued messages into reliability, highest priority first (seed
  * 003's four priorities), while the windows can take them.  Reliable
  * messages wait for flow control; when one must wait, later reliable ones
@@ -827,6 +858,8 @@ cut_pending (struct BRAID_TRANSPORT_Conn *c)
   {
     struct Pending *next;
 
+    if (cork_holds (c, prio, fsize))
+      continue;
     for (struct Pending *p = c->q_head[prio]; NULL != p; p = next)
     {
       int unreliable = (0 != (p->pp & GNUNET_MQ_PREF_UNRELIABLE));
@@ -1222,6 +1255,13 @@ BRAID_TRANSPORT_conn_next_deadline (const struct BRAID_TRANSPORT_Conn *c)
   }
   t =
     GNUNET_TIME_absolute_min (t, BRAID_TRANSPORT_reorder_next_deadline (c->ro));
+  /* A corked message goes when its delay is over. */
+  for (int prio = 0; prio < CONN_PRIOS; prio++)
+    if ((NULL != c->q_head[prio]) &&
+        (0 != (c->q_head[prio]->pp & GNUNET_MQ_PREF_CORK_ALLOWED)))
+      t = GNUNET_TIME_absolute_min (
+        t, GNUNET_TIME_absolute_add (c->q_head[prio]->queued,
+                                     c->cfg.cork_delay));
   for (unsigned int i = 0; i < c->num_paths; i++)
   {
     const struct BRAID_TRANSPORT_Path *p = &c->paths[i].p;

@@ -62,6 +62,11 @@ struct BRAID_TRANSPORT_ConnConfig
   /** Most bytes of application messages waiting to be sent; beyond it
       BRAID_TRANSPORT_conn_send() refuses (backpressure). */
   size_t max_queue_bytes;
+
+  /** Longest a message that allows corking (GNUNET_MQ_PREF_CORK_ALLOWED)
+      waits for others to go out with it, unless a fragment's worth is
+      already waiting (CORK_DELAY). */
+  struct GNUNET_TIME_Relative cork_delay;
 };
 
 
@@ -72,7 +77,8 @@ struct BRAID_TRANSPORT_ConnConfig
  * (YES/NO), SEND_QUEUE (size), PATH_RTT_LIMIT (time), PATH_LOSS_LIMIT
  * (percent, 1-100), PATH_DEAD_TIMEOUT (time), PATH_DEAD_RTOS (number),
  * REASSEMBLY_MEMORY (size), REASSEMBLY_TIMEOUT (time), REORDER_MAX_HOLD
- * (time), FLOW_MAX_WINDOW (size), MAX_ACK_DELAY (time).
+ * (time), FLOW_MAX_WINDOW (size), MAX_ACK_DELAY (time), CORK_DELAY
+ * (time).
  *
  * @param cfg the configuration
  * @param section its section, e.g. "transport"
