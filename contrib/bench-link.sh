@@ -10,7 +10,8 @@
 # messages of 1 KiB and of 60 KiB to B with braid-transport send /
 # receive (every message checked in order and by content).  Baselines:
 # iperf3 UDP with the same datagram size (raw UDP goodput of the
-# datagrams that arrived) and ping (ICMP RTT on loopback).
+# datagrams that arrived) and ping (ICMP RTT on loopback), and for scale
+# the RTT of six bare process-to-process hops over unix sockets.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BRAID_BUILDDIR=$(cd "${1:-$TOP/_build}" && pwd)
@@ -95,3 +96,36 @@ done
 braid_rtt=$("$TRANSPORT" -c "$T/A/user.conf" -n 50 -i "10 ms" ping "$PB" | sed -n 's/.*average \([0-9.]*\) ms/\1/p')
 raw_rtt=$(ping -c 50 -i 0.01 -q 127.0.0.1 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
 printf '%-20s %14s ms %14s ms %+7.3f ms\n' "RTT (ping)" "$braid_rtt" "$raw_rtt" "$(echo "$braid_rtt - $raw_rtt" | bc -l)"
+# The floor of braid's design on this machine: a ping crosses six
+# process-to-process hops (service -> communicator -> peer's communicator
+# -> peer's service, and back), each a wake-up of another process.  The
+# same six hops over plain unix socketpairs, doing nothing else:
+hop_rtt=$(python3 - <<'PY'
+import os, socket, time
+N, ROUNDS = 6, 2000
+pairs = [socket.socketpair() for _ in range(N)]
+kids = []
+for i in range(1, N):
+    pid = os.fork()
+    if pid == 0:
+        r, w = pairs[i - 1][1], pairs[i][0]
+        while True:
+            d = r.recv(64)
+            if not d:
+                os._exit(0)
+            w.send(d)
+    kids.append(pid)
+w, r = pairs[0][0], pairs[N - 1][1]
+t = []
+for _ in range(ROUNDS):
+    t0 = time.perf_counter()
+    w.send(b"x" * 40)
+    r.recv(64)
+    t.append(time.perf_counter() - t0)
+for pid in kids:
+    os.kill(pid, 15)
+    os.waitpid(pid, 0)
+print("%.3f" % (sum(t) / len(t) * 1000))
+PY
+)
+printf '%-20s %14s ms %14s\n' "6 bare IPC hops" "$hop_rtt" "(floor of a 4-process ping)"
