@@ -122,6 +122,13 @@
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT 40014
 
+/**
+ * Service to application: several APP_RECV and APP_SEND_DONE messages
+ * back to back in one IPC message (never an APP_BATCH inside), so a
+ * burst of small deliveries and completions costs one write.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_BATCH 40020
+
 
 /* ---------------- TRANSPORT: peer-to-peer messages inside links ------- */
 /* BEGIN transport-core block (40100-40199) */

@@ -11,6 +11,7 @@
 #include "braid_hello.h"
 #include "braid_protocols.h"
 #include "transport_ipc.h"
+#include "transport_batch.h"
 
 /**
  * An outstanding send.
@@ -164,6 +165,67 @@ handle_send_done (void *cls, const struct BRAID_IPC_SendDoneMessage *m)
 
 
 /**
+ * Check APP_BATCH: whole messages back to back, each an APP_RECV or an
+ * APP_SEND_DONE that its own handler would accept.
+ */
+static int
+check_batch (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  const char *body = (const char *) &m[1];
+  size_t len = ntohs (m->size) - sizeof (*m);
+  struct GNUNET_MessageHeader inner;
+
+  if (GNUNET_OK !=
+      GST_batch_check (body, len, BRAID_MESSAGE_TYPE_TRANSPORT_APP_BATCH))
+    return GNUNET_SYSERR;
+  for (size_t off = 0; off < len; off += ntohs (inner.size))
+  {
+    memcpy (&inner, body + off, sizeof (inner));
+    switch (ntohs (inner.type))
+    {
+    case BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV:
+      if ((ntohs (inner.size) < sizeof (struct BRAID_IPC_PeerMessage))
+          || (GNUNET_OK != check_recv (cls, (const void *) (body + off))))
+        return GNUNET_SYSERR;
+      break;
+    case BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE:
+      if (ntohs (inner.size) != sizeof (struct BRAID_IPC_SendDoneMessage))
+        return GNUNET_SYSERR;
+      break;
+    default:
+      return GNUNET_SYSERR;
+    }
+  }
+  return GNUNET_OK;
+}
+
+
+/**
+ * Handle APP_BATCH: each message as if it had come alone.
+ */
+static void
+handle_batch (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  const char *body = (const char *) &m[1];
+  size_t len = ntohs (m->size) - sizeof (*m);
+  struct GNUNET_MessageHeader inner;
+
+  for (size_t off = 0; off < len; off += ntohs (inner.size))
+  {
+    /* Messages sit at any offset: give the application an aligned one. */
+    char buf[GNUNET_MAX_MESSAGE_SIZE] GNUNET_ALIGN;
+
+    memcpy (&inner, body + off, sizeof (inner));
+    memcpy (buf, body + off, ntohs (inner.size));
+    if (BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV == ntohs (inner.type))
+      handle_recv (cls, (const void *) buf);
+    else
+      handle_send_done (cls, (const void *) buf);
+  }
+}
+
+
+/**
  * The connection broke.
  */
 static void
@@ -196,6 +258,8 @@ BRAID_TRANSPORT_connect (const struct GNUNET_CONFIGURATION_Handle *cfg,
     GNUNET_MQ_hd_fixed_size (send_done,
                              BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE,
                              struct BRAID_IPC_SendDoneMessage, h),
+    GNUNET_MQ_hd_var_size (batch, BRAID_MESSAGE_TYPE_TRANSPORT_APP_BATCH,
+                           struct GNUNET_MessageHeader, h),
     GNUNET_MQ_handler_end ()
   };
   struct GNUNET_MQ_Envelope *env;

@@ -90,6 +90,44 @@ static struct SendContext *sc_tail;
 /** Next ping sequence number. */
 static uint32_t next_seq;
 
+/** Largest APP_BATCH (a little under a GNUnet message, leaving room for
+    the envelope). */
+#define APP_BATCH_MAX 60000
+
+
+/**
+ * Send an application's batch (GST_BatchFlush).
+ */
+static void
+app_batch_send (void *cls, const struct GNUNET_MessageHeader *msg)
+{
+  struct GST_Client *tc = cls;
+
+  GNUNET_MQ_send (tc->mq, GNUNET_MQ_msg_copy (msg));
+}
+
+
+/**
+ * Send @a msg (an APP_RECV or APP_SEND_DONE) to application @a tc in its
+ * batch: a burst of them costs the application one read, not one each.
+ */
+static void
+app_send (struct GST_Client *tc, const struct GNUNET_MessageHeader *msg)
+{
+  size_t size = ntohs (msg->size);
+
+  if (GST_batch_fits (&tc->app_batch, size, APP_BATCH_MAX))
+  {
+    GST_batch_add (&tc->app_batch, msg);
+    return;
+  }
+  GST_batch_flush (&tc->app_batch);
+  if (size + sizeof (struct GNUNET_MessageHeader) > APP_BATCH_MAX)
+    GNUNET_MQ_send (tc->mq, GNUNET_MQ_msg_copy (msg));
+  else
+    GST_batch_add (&tc->app_batch, msg);
+}
+
 
 /**
  * Send APP_LINK_UP for @a n to @a tc.
@@ -105,6 +143,7 @@ send_link_up (struct GST_Client *tc, const struct GST_Neighbour *n)
     if (q->validated && ((NULL == best)
                          || (q->rtt.rel_value_us < best->rtt.rel_value_us)))
       best = q;
+  GST_batch_flush (&tc->app_batch); /* what came before goes before */
   env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_UP);
   m->peer = n->pid;
   if (NULL != best)
@@ -133,6 +172,7 @@ GST_clients_link_down (const struct GNUNET_PeerIdentity *pid)
     struct GNUNET_MQ_Envelope *env;
     struct BRAID_IPC_PeerMessage *m;
 
+    GST_batch_flush (&tc->app_batch); /* deliveries before the news */
     env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_LINK_DOWN);
     m->peer = *pid;
     GNUNET_MQ_send (tc->mq, env);
@@ -144,16 +184,24 @@ void
 GST_clients_deliver (const struct GNUNET_PeerIdentity *sender,
                      const struct GNUNET_MessageHeader *msg)
 {
+  size_t size = sizeof (struct BRAID_IPC_PeerMessage) + ntohs (msg->size);
+  char buf[GNUNET_MAX_MESSAGE_SIZE + sizeof (struct BRAID_IPC_PeerMessage)]
+    GNUNET_ALIGN;
+  struct BRAID_IPC_PeerMessage *m = (struct BRAID_IPC_PeerMessage *) buf;
+
+  if (size > GNUNET_MAX_MESSAGE_SIZE)
+  {
+    GNUNET_break (0); /* the data plane never delivers one this big */
+    return;
+  }
+  m->header.size = htons ((uint16_t) size);
+  m->header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV);
+  m->peer = *sender;
+  memcpy (&m[1], msg, ntohs (msg->size));
   for (struct GST_Client *tc = app_head; NULL != tc; tc = tc->next_app)
   {
-    struct GNUNET_MQ_Envelope *env;
-    struct BRAID_IPC_PeerMessage *m;
-
-    env = GNUNET_MQ_msg_nested_mh (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV,
-                                   msg);
-    m->peer = *sender;
     tc->recv_unconfirmed++;
-    GNUNET_MQ_send (tc->mq, env);
+    app_send (tc, &m->header);
   }
 }
 
@@ -238,6 +286,7 @@ GST_clients_gone (struct GST_Client *tc)
       sc->tc = NULL; /* the queue still calls back; nobody to tell */
   if (GST_CLIENT_APPLICATION == tc->role)
   {
+    GST_batch_done (&tc->app_batch);
     GNUNET_CONTAINER_MDLL_remove (app, app_head, app_tail, tc);
     GST_queues_release_acks ();
     GST_data_clients_caught_up ();
@@ -271,6 +320,8 @@ handle_app_start (void *cls, const struct GNUNET_MessageHeader *m)
     return;
   }
   tc->role = GST_CLIENT_APPLICATION;
+  GST_batch_init (&tc->app_batch, BRAID_MESSAGE_TYPE_TRANSPORT_APP_BATCH,
+                  &app_batch_send, tc);
   GNUNET_CONTAINER_MDLL_insert (app, app_head, app_tail, tc);
   GST_queues_iterate (&announce_queue, tc);
   GNUNET_SERVICE_client_continue (tc->client);
@@ -305,14 +356,15 @@ static void
 send_done (struct GST_Client *tc, const struct GNUNET_PeerIdentity *peer,
            uint64_t request_id, int32_t status)
 {
-  struct GNUNET_MQ_Envelope *env;
-  struct BRAID_IPC_SendDoneMessage *m;
+  struct BRAID_IPC_SendDoneMessage m;
 
-  env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE);
-  m->peer = *peer;
-  m->status = htonl ((uint32_t) status);
-  m->request_id = request_id;
-  GNUNET_MQ_send (tc->mq, env);
+  memset (&m, 0, sizeof (m));
+  m.header.size = htons (sizeof (m));
+  m.header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE);
+  m.peer = *peer;
+  m.status = htonl ((uint32_t) status);
+  m.request_id = request_id;
+  app_send (tc, &m.header);
 }
 
 

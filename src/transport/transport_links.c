@@ -15,6 +15,7 @@
  * reverse challenge), so both sides confirm.
  */
 #include "transport_links.h"
+#include "transport_batch.h"
 #include "transport_clients.h"
 #include "transport_data.h"
 #include "transport_identity.h"
@@ -740,21 +741,11 @@ handle_batch (struct GST_Client *tc,
   size_t len = ntohs (msg->size) - sizeof (*msg);
   struct GNUNET_MessageHeader inner;
 
-  for (size_t off = 0; off < len; off += ntohs (inner.size))
+  if (GNUNET_OK !=
+      GST_batch_check (body, len, BRAID_MESSAGE_TYPE_TRANSPORT_BATCH))
   {
-    if (len - off < sizeof (inner))
-    {
-      drop (sender, "truncated message in a batch");
-      return;
-    }
-    memcpy (&inner, body + off, sizeof (inner));
-    if ((ntohs (inner.size) < sizeof (inner))
-        || (ntohs (inner.size) > len - off)
-        || (BRAID_MESSAGE_TYPE_TRANSPORT_BATCH == ntohs (inner.type)))
-    {
-      drop (sender, "malformed batch");
-      return;
-    }
+    drop (sender, "malformed batch");
+    return;
   }
   for (size_t off = 0; off < len; off += ntohs (inner.size))
   {
@@ -776,10 +767,7 @@ GST_links_receive (struct GST_Client *tc,
   switch (ntohs (msg->type))
   {
   case BRAID_MESSAGE_TYPE_TRANSPORT_BATCH:
-    if (ntohs (msg->size) < 2 * sizeof (*msg))
-      drop (sender, "empty batch");
-    else
-      handle_batch (tc, sender, msg);
+    handle_batch (tc, sender, msg);
     return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE:
     handle_challenge (sender, msg);

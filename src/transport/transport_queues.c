@@ -126,8 +126,7 @@ queue_has_room_for (const struct GST_Queue *q, size_t size, int batchable)
 {
   if (size > queue_max_payload (q))
     return GNUNET_NO;
-  if (batchable && (0 != q->batch_len)
-      && (q->batch_len + size <= queue_max_payload (q)))
+  if (batchable && GST_batch_fits (&q->batch, size, queue_max_payload (q)))
     return GNUNET_YES;
   return (q->unlimited || (q->capacity > 0))
          && (q->in_flight < GST_QUEUE_MAX_IN_FLIGHT)
@@ -218,75 +217,16 @@ queue_send_msg (struct GST_Queue *q,
 
 
 /**
- * Cancel the tasks that would send @a q's batch.
+ * Send @a q's batch (GST_BatchFlush): one SEND_MSG under the credit
+ * reserved when the batch opened.
  */
 static void
-batch_tasks_cancel (struct GST_Queue *q)
+batch_send (void *cls, const struct GNUNET_MessageHeader *msg)
 {
-  if (NULL != q->batch_task)
-  {
-    GNUNET_SCHEDULER_cancel (q->batch_task);
-    q->batch_task = NULL;
-  }
-  if (NULL != q->batch_timer)
-  {
-    GNUNET_SCHEDULER_cancel (q->batch_timer);
-    q->batch_timer = NULL;
-  }
-}
+  struct GST_Queue *q = cls;
 
-
-/**
- * Send @a q's open batch, if any: as a BATCH message, or as its only
- * message when it holds just one.
- */
-static void
-batch_flush (struct GST_Queue *q)
-{
-  struct GNUNET_MessageHeader *hdr = (struct GNUNET_MessageHeader *) q->batch;
-
-  if (0 == q->batch_len)
-    return;
-  batch_tasks_cancel (q);
-  if (1 == q->batch_count)
-  {
-    queue_send_msg (q, q->batch_f, &hdr[1], q->batch_len - sizeof (*hdr));
-  }
-  else
-  {
-    hdr->size = htons ((uint16_t) q->batch_len);
-    hdr->type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_BATCH);
-    queue_send_msg (q, q->batch_f, q->batch, q->batch_len);
-  }
-  q->batch_len = 0;
-  q->batch_count = 0;
+  queue_send_msg (q, q->batch_f, msg, ntohs (msg->size));
   q->batch_f = NULL;
-}
-
-
-/**
- * The burst of work that filled a batch is over: send it.
- */
-static void
-do_batch_flush (void *cls)
-{
-  struct GST_Queue *q = cls;
-
-  q->batch_task = NULL;
-  batch_flush (q);
-}
-
-
-/**
- * The batch waited #GST_BATCH_MAX_HOLD: send it.
- */
-static void
-do_batch_timeout (void *cls)
-{
-  struct GST_Queue *q = cls;
-
-  q->batch_timer = NULL;
-  batch_flush (q);
 }
 
 
@@ -309,28 +249,16 @@ queue_transmit (struct GST_Queue *q,
   if ((NULL != cont)
       || (size + sizeof (struct GNUNET_MessageHeader) > queue_max_payload (q)))
   {
-    batch_flush (q); /* keeps the order */
+    GST_batch_flush (&q->batch); /* keeps the order */
     queue_send_msg (q, queue_reserve (q, cont, cont_cls), msg, size);
     return;
   }
-  if ((0 == q->batch_len) || (q->batch_len + size > queue_max_payload (q)))
+  if (! GST_batch_fits (&q->batch, size, queue_max_payload (q)))
   {
-    batch_flush (q);
-    /* One buffer for the queue's life, sized for any MTU (not zeroed per
-       batch: that cost a 64 KiB memset each). */
-    if (NULL == q->batch)
-      q->batch = GNUNET_malloc_large (GST_MAX_SEND_PAYLOAD);
-    q->batch_len = sizeof (struct GNUNET_MessageHeader);
+    GST_batch_flush (&q->batch);
     q->batch_f = queue_reserve (q, NULL, NULL);
-    q->batch_task =
-      GNUNET_SCHEDULER_add_with_priority (GNUNET_SCHEDULER_PRIORITY_IDLE,
-                                          &do_batch_flush, q);
-    q->batch_timer =
-      GNUNET_SCHEDULER_add_delayed (GST_BATCH_MAX_HOLD, &do_batch_timeout, q);
   }
-  memcpy (q->batch + q->batch_len, msg, size);
-  q->batch_len += size;
-  q->batch_count++;
+  GST_batch_add (&q->batch, msg);
 }
 
 
@@ -471,9 +399,7 @@ queue_destroy (struct GST_Queue *q)
 
   /* An unsent batch: its messages are lost with the queue, like those
      in flight (the data plane resends what it must). */
-  batch_tasks_cancel (q);
-  if (NULL != q->batch)
-    GNUNET_free (q->batch);
+  GST_batch_done (&q->batch);
   f = tc->if_head;
   while (NULL != f)
   {
@@ -677,7 +603,7 @@ handle_queue_setup (void *cls, const struct GST_QueueSetupMessage *m)
   if (NULL != q)
   {
     /* Known qid (a reconnect replays QUEUE_SETUP): refresh only. */
-    batch_flush (q); /* sized for the old MTU and credit */
+    GST_batch_flush (&q->batch); /* sized for the old MTU and credit */
     q->mtu = ntohl (m->mtu);
     q->nt = ntohl (m->nt);
     q->cs = (int32_t) ntohl (m->cs);
@@ -708,6 +634,8 @@ handle_queue_setup (void *cls, const struct GST_QueueSetupMessage *m)
   q->capacity = q_len;
   q->rtt = GNUNET_TIME_UNIT_FOREVER_REL;
   q->path_id = next_path_id++;
+  GST_batch_init (&q->batch, BRAID_MESSAGE_TYPE_TRANSPORT_BATCH, &batch_send,
+                  q);
   q->n = neighbour_get (&m->receiver);
   GNUNET_CONTAINER_MDLL_insert (c, tc->q_head, tc->q_tail, q);
   GNUNET_CONTAINER_MDLL_insert_tail (n, q->n->q_head, q->n->q_tail, q);
@@ -739,7 +667,7 @@ handle_queue_update (void *cls, const struct GST_QueueUpdateMessage *m)
     GNUNET_SERVICE_client_continue (tc->client);
     return;
   }
-  batch_flush (q); /* sized for the old MTU and credit */
+  GST_batch_flush (&q->batch); /* sized for the old MTU and credit */
   q->mtu = ntohl (m->mtu);
   q->priority = ntohl (m->priority);
   q->nt = ntohl (m->nt);

@@ -15,6 +15,7 @@
 #include "transport_service.h"
 #include "transport_communicators.h"
 #include "transport_conn.h"
+#include "transport_batch.h"
 
 /**
  * Most SEND_MSGs in flight on one queue and on one communicator
@@ -28,13 +29,6 @@
  * receiving communicators corrupt their heap above it (quirk 6.10).
  */
 #define GST_MAX_SEND_PAYLOAD 65447
-
-/**
- * Longest a message waits in a queue's batch while other work keeps the
- * service busy (normally it waits only for the tasks that were ready).
- */
-#define GST_BATCH_MAX_HOLD \
-  GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MICROSECONDS, 500)
 
 struct GST_Neighbour;
 
@@ -130,29 +124,14 @@ struct GST_Queue
   int conn_blocked;
 
   /**
-   * The batch: a BATCH message being filled with messages for this
-   * queue, sent as one SEND_MSG once the current burst of work is done
-   * (doc/transport-wire.md).  Allocated on first use, kept for the
-   * queue's life.  While a batch is open (@e batch_len > 0) its SEND_MSG
-   * already counts against the queue's credit.
+   * BATCH message being filled with messages for this queue, sent as one
+   * SEND_MSG (doc/transport-wire.md).  While it is open its SEND_MSG
+   * already counts against the queue's credit, as @e batch_f.
    */
-  char *batch;
+  struct GST_Batch batch;
 
-  /** Bytes in @e batch, its header included; 0: no batch open. */
-  size_t batch_len;
-
-  /** Messages in @e batch. */
-  unsigned int batch_count;
-
-  /** Its SEND_MSG, reserved when the batch opened. */
+  /** The batch's SEND_MSG, reserved when it opened. */
   struct GST_InFlight *batch_f;
-
-  /** Sends @e batch when the scheduler has nothing else to do. */
-  struct GNUNET_SCHEDULER_Task *batch_task;
-
-  /** Sends @e batch after #GST_BATCH_MAX_HOLD even if the scheduler
-      never runs out of work. */
-  struct GNUNET_SCHEDULER_Task *batch_timer;
 };
 
 /**

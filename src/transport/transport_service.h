@@ -12,6 +12,7 @@
 
 #include <gnunet/gnunet_config.h>
 #include <gnunet/gnunet_util_lib.h>
+#include "transport_batch.h"
 
 /**
  * What a client of the service's socket turned out to be, from its first
@@ -76,6 +77,10 @@ struct GST_Client
 
   /** Applications: APP_RECV not yet confirmed with APP_RECV_OK. */
   unsigned int recv_unconfirmed;
+
+  /** Applications: APP_RECV and APP_SEND_DONE waiting to go out together
+      as one APP_BATCH. */
+  struct GST_Batch app_batch;
 
   /** Applications: in the list of applications. */
   struct GST_Client *next_app;
