@@ -86,8 +86,8 @@
 #define BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV 40008
 
 /**
- * Application has consumed one APP_RECV (receive flow control).  Body:
- * peer (32).
+ * Application has consumed APP_RECVs (receive flow control).  Body:
+ * uint32 count (at least 1), uint32 reserved.
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK 40009
 

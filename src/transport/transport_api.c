@@ -122,21 +122,44 @@ check_recv (void *cls, const struct BRAID_IPC_PeerMessage *m)
 
 
 /**
+ * Confirm @a count APP_RECV with one APP_RECV_OK (receive-side backpressure).
+ */
+static void
+recv_ok (struct BRAID_TRANSPORT_Handle *h, uint32_t count)
+{
+  struct GNUNET_MQ_Envelope *env;
+  struct BRAID_IPC_RecvOkMessage *ok;
+
+  env = GNUNET_MQ_msg (ok, BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK);
+  ok->count = htonl (count);
+  GNUNET_MQ_send (h->mq, env);
+}
+
+
+/**
+ * Give an APP_RECV's message to the application.
+ */
+static void
+recv_deliver (struct BRAID_TRANSPORT_Handle *h,
+              const struct BRAID_IPC_PeerMessage *m)
+{
+  struct GNUNET_PeerIdentity peer = m->peer;
+
+  if (NULL != h->recv)
+    h->recv (h->cls, &peer, (const struct GNUNET_MessageHeader *) &m[1]);
+}
+
+
+/**
  * Handle APP_RECV, then confirm it.
  */
 static void
 handle_recv (void *cls, const struct BRAID_IPC_PeerMessage *m)
 {
   struct BRAID_TRANSPORT_Handle *h = cls;
-  struct GNUNET_MQ_Envelope *env;
-  struct BRAID_IPC_PeerMessage *ok;
-  struct GNUNET_PeerIdentity peer = m->peer;
 
-  if (NULL != h->recv)
-    h->recv (h->cls, &peer, (const struct GNUNET_MessageHeader *) &m[1]);
-  env = GNUNET_MQ_msg (ok, BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK);
-  ok->peer = peer;
-  GNUNET_MQ_send (h->mq, env);
+  recv_deliver (h, m);
+  recv_ok (h, 1);
 }
 
 
@@ -210,6 +233,8 @@ handle_batch (void *cls, const struct GNUNET_MessageHeader *m)
   size_t len = ntohs (m->size) - sizeof (*m);
   struct GNUNET_MessageHeader inner;
 
+  uint32_t received = 0;
+
   for (size_t off = 0; off < len; off += ntohs (inner.size))
   {
     /* Messages sit at any offset: give the application an aligned one. */
@@ -218,10 +243,18 @@ handle_batch (void *cls, const struct GNUNET_MessageHeader *m)
     memcpy (&inner, body + off, sizeof (inner));
     memcpy (buf, body + off, ntohs (inner.size));
     if (BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV == ntohs (inner.type))
-      handle_recv (cls, (const void *) buf);
+    {
+      recv_deliver (cls, (const void *) buf);
+      received++;
+    }
     else
+    {
       handle_send_done (cls, (const void *) buf);
+    }
   }
+  /* One confirmation for the whole batch. */
+  if (0 != received)
+    recv_ok (cls, received);
 }
 
 

@@ -425,17 +425,19 @@ handle_app_send (void *cls, const struct BRAID_IPC_SendMessage *m)
 
 
 void
-handle_app_recv_ok (void *cls, const struct BRAID_IPC_PeerMessage *m)
+handle_app_recv_ok (void *cls, const struct BRAID_IPC_RecvOkMessage *m)
 {
   struct GST_Client *tc = cls;
+  uint32_t count = ntohl (m->count);
 
-  if ((GST_CLIENT_APPLICATION != tc->role) || (0 == tc->recv_unconfirmed))
+  if ((GST_CLIENT_APPLICATION != tc->role) || (0 == count)
+      || (count > tc->recv_unconfirmed))
   {
     GNUNET_break_op (0);
     GNUNET_SERVICE_client_drop (tc->client);
     return;
   }
-  tc->recv_unconfirmed--;
+  tc->recv_unconfirmed -= count;
   GST_queues_release_acks ();
   GST_data_clients_caught_up ();
   GNUNET_SERVICE_client_continue (tc->client);

@@ -73,7 +73,7 @@ void
 handle_app_send (void *cls, const struct BRAID_IPC_SendMessage *m);
 
 void
-handle_app_recv_ok (void *cls, const struct BRAID_IPC_PeerMessage *m);
+handle_app_recv_ok (void *cls, const struct BRAID_IPC_RecvOkMessage *m);
 
 void
 handle_monitor_get (void *cls, const struct GNUNET_MessageHeader *m);

@@ -89,6 +89,21 @@ struct BRAID_IPC_SendMessage
 } GNUNET_PACKED;
 
 /** APP_SEND_DONE. */
+struct BRAID_IPC_RecvOkMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK. */
+  struct GNUNET_MessageHeader header;
+
+  /** How many APP_RECV this confirms, at least 1 (in NBO). */
+  uint32_t count;
+
+  /** Zero. */
+  uint32_t reserved;
+} GNUNET_PACKED;
+
+/**
+ * APP_SEND_DONE: a send completed (or failed).
+ */
 struct BRAID_IPC_SendDoneMessage
 {
   /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_DONE. */

@@ -214,7 +214,7 @@ main (int argc, char *const *argv)
                            NULL),
     GNUNET_MQ_hd_fixed_size (app_recv_ok,
                              BRAID_MESSAGE_TYPE_TRANSPORT_APP_RECV_OK,
-                             struct BRAID_IPC_PeerMessage,
+                             struct BRAID_IPC_RecvOkMessage,
                              NULL),
     GNUNET_MQ_hd_fixed_size (monitor_get,
                              BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_GET,
