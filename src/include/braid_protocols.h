@@ -129,6 +129,12 @@
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_APP_BATCH 40020
 
+/**
+ * Application to service: several APP_SEND back to back in one IPC
+ * message (never an APP_SEND_BATCH inside).
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_BATCH 40021
+
 
 /* ---------------- TRANSPORT: peer-to-peer messages inside links ------- */
 /* BEGIN transport-core block (40100-40199) */

@@ -13,6 +13,10 @@
 #include "transport_ipc.h"
 #include "transport_batch.h"
 
+/** Largest APP_SEND_BATCH; larger sends go alone. */
+#define SEND_BATCH_MAX 60000
+
+
 /**
  * An outstanding send.
  */
@@ -71,6 +75,12 @@ struct BRAID_TRANSPORT_Handle
 
   /** Message bytes of the outstanding sends. */
   size_t outstanding_bytes;
+
+  /** APP_SENDs of the current burst, sent as one APP_SEND_BATCH. */
+  struct GST_Batch send_batch;
+
+  /** Where an APP_SEND is built before it joins the batch. */
+  char scratch[SEND_BATCH_MAX] GNUNET_ALIGN;
 
   /** Next request id. */
   uint64_t next_id;
@@ -184,6 +194,18 @@ handle_send_done (void *cls, const struct BRAID_IPC_SendDoneMessage *m)
     return;
   }
   GNUNET_break (0);
+}
+
+
+/**
+ * Send the batch of APP_SENDs (GST_BatchFlush).
+ */
+static void
+send_batch_send (void *cls, const struct GNUNET_MessageHeader *msg)
+{
+  struct BRAID_TRANSPORT_Handle *h = cls;
+
+  GNUNET_MQ_send (h->mq, GNUNET_MQ_msg_copy (msg));
 }
 
 
@@ -303,6 +325,8 @@ BRAID_TRANSPORT_connect (const struct GNUNET_CONFIGURATION_Handle *cfg,
   h->recv = recv;
   h->error = error;
   h->cls = cls;
+  GST_batch_init (&h->send_batch, BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_BATCH,
+                  &send_batch_send, h);
   h->mq = GNUNET_CLIENT_connect (cfg, "transport", handlers, &mq_error, h);
   if (NULL == h->mq)
   {
@@ -325,6 +349,9 @@ BRAID_TRANSPORT_disconnect (struct BRAID_TRANSPORT_Handle *h)
     GNUNET_CONTAINER_DLL_remove (h->os_head, h->os_tail, os);
     GNUNET_free (os);
   }
+  /* What the application sent goes out before the connection closes. */
+  GST_batch_flush (&h->send_batch);
+  GST_batch_done (&h->send_batch);
   GNUNET_MQ_destroy (h->mq);
   GNUNET_free (h);
 }
@@ -378,13 +405,32 @@ BRAID_TRANSPORT_send (struct BRAID_TRANSPORT_Handle *h,
   GNUNET_CONTAINER_DLL_insert_tail (h->os_head, h->os_tail, os);
   h->outstanding++;
   h->outstanding_bytes += size;
-  env = GNUNET_MQ_msg_extra (m, size, BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND);
+  if (sizeof (*m) + size + sizeof (struct GNUNET_MessageHeader)
+      > SEND_BATCH_MAX)
+  {
+    /* Too big to share a message: after what is batched, alone. */
+    GST_batch_flush (&h->send_batch);
+    env = GNUNET_MQ_msg_extra (m, size, BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND);
+  }
+  else
+  {
+    if (! GST_batch_fits (&h->send_batch, sizeof (*m) + size, SEND_BATCH_MAX))
+      GST_batch_flush (&h->send_batch);
+    env = NULL;
+    m = (struct BRAID_IPC_SendMessage *) h->scratch;
+    memset (m, 0, sizeof (*m));
+    m->header.size = htons ((uint16_t) (sizeof (*m) + size));
+    m->header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND);
+  }
   m->peer = *peer;
   m->priority = htonl ((uint32_t) priority);
   m->prefs = htonl (prefs);
   m->request_id = os->request_id;
   memcpy (&m[1], msg, size);
-  GNUNET_MQ_send (h->mq, env);
+  if (NULL != env)
+    GNUNET_MQ_send (h->mq, env);
+  else
+    GST_batch_add (&h->send_batch, &m->header);
   return GNUNET_OK;
 }
 

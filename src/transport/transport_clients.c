@@ -399,10 +399,12 @@ check_app_send (void *cls, const struct BRAID_IPC_SendMessage *m)
 }
 
 
-void
-handle_app_send (void *cls, const struct BRAID_IPC_SendMessage *m)
+/**
+ * Hand one APP_SEND to the link's data plane.
+ */
+static void
+app_send_one (struct GST_Client *tc, const struct BRAID_IPC_SendMessage *m)
 {
-  struct GST_Client *tc = cls;
   struct SendContext *sc = GNUNET_new (struct SendContext);
   enum GNUNET_GenericReturnValue ret;
 
@@ -419,6 +421,63 @@ handle_app_send (void *cls, const struct BRAID_IPC_SendMessage *m)
     GNUNET_CONTAINER_DLL_remove (sc_head, sc_tail, sc);
     GNUNET_free (sc);
     send_done (tc, &m->peer, m->request_id, (GNUNET_NO == ret) ? 0 : -1);
+  }
+}
+
+
+void
+handle_app_send (void *cls, const struct BRAID_IPC_SendMessage *m)
+{
+  struct GST_Client *tc = cls;
+
+  app_send_one (tc, m);
+  GNUNET_SERVICE_client_continue (tc->client);
+}
+
+
+int
+check_app_send_batch (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  const char *body = (const char *) &m[1];
+  size_t len = ntohs (m->size) - sizeof (*m);
+  struct GNUNET_MessageHeader inner;
+
+  if (GNUNET_OK != GST_batch_check (body, len,
+                                    BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND_BATCH))
+  {
+    GNUNET_break_op (0);
+    return GNUNET_SYSERR;
+  }
+  for (size_t off = 0; off < len; off += ntohs (inner.size))
+  {
+    memcpy (&inner, body + off, sizeof (inner));
+    if ((BRAID_MESSAGE_TYPE_TRANSPORT_APP_SEND != ntohs (inner.type))
+        || (ntohs (inner.size) < sizeof (struct BRAID_IPC_SendMessage))
+        || (GNUNET_OK != check_app_send (cls, (const void *) (body + off))))
+    {
+      GNUNET_break_op (0);
+      return GNUNET_SYSERR;
+    }
+  }
+  return GNUNET_OK;
+}
+
+
+void
+handle_app_send_batch (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  struct GST_Client *tc = cls;
+  const char *body = (const char *) &m[1];
+  size_t len = ntohs (m->size) - sizeof (*m);
+  struct GNUNET_MessageHeader inner;
+
+  for (size_t off = 0; off < len; off += ntohs (inner.size))
+  {
+    char buf[GNUNET_MAX_MESSAGE_SIZE] GNUNET_ALIGN;
+
+    memcpy (&inner, body + off, sizeof (inner));
+    memcpy (buf, body + off, ntohs (inner.size));
+    app_send_one (tc, (const struct BRAID_IPC_SendMessage *) buf);
   }
   GNUNET_SERVICE_client_continue (tc->client);
 }

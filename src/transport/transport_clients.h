@@ -75,6 +75,21 @@ handle_app_send (void *cls, const struct BRAID_IPC_SendMessage *m);
 void
 handle_app_recv_ok (void *cls, const struct BRAID_IPC_RecvOkMessage *m);
 
+
+/**
+ * Check APP_SEND_BATCH: whole APP_SEND messages back to back, each one
+ * its own handler would accept.
+ */
+int
+check_app_send_batch (void *cls, const struct GNUNET_MessageHeader *m);
+
+
+/**
+ * Handle APP_SEND_BATCH: each APP_SEND as if it had come alone.
+ */
+void
+handle_app_send_batch (void *cls, const struct GNUNET_MessageHeader *m);
+
 void
 handle_monitor_get (void *cls, const struct GNUNET_MessageHeader *m);
 
