@@ -317,7 +317,7 @@ do_publish_stats (void *cls)
     if (all_drops.count[i] == published_drops.count[i])
       continue;
     published_drops.count[i] = all_drops.count[i];
-    GNUNET_asprintf (&name, "# frames dropped: %s", BRAID_COMM_drop_name (i));
+    GNUNET_asprintf (&name, "# input dropped: %s", BRAID_COMM_drop_name (i));
     GNUNET_STATISTICS_set (stats, name, all_drops.count[i], GNUNET_NO);
     GNUNET_free (name);
   }
@@ -1164,6 +1164,10 @@ deliver (struct Conn *c, const uint8_t *payload, size_t len)
                                              c))
     return;
   c->st.msgs_in++;
+  LOG (GNUNET_ERROR_TYPE_DEBUG,
+       "message of type %u from %s\n",
+       (unsigned int) ntohs (hdr.type),
+       GNUNET_i2s (&c->peer));
   if (++c->in_flight >= MAX_IN_FLIGHT)
     c->read_paused = GNUNET_YES;
 }
