@@ -54,7 +54,7 @@ measure_braid () {
     suite_init "b$(echo "$comm" | cut -c1)" 4
     suite_start A "$IPA" "$comm"
     suite_start C "$IPC" "$comm"
-    port=2086; [ "$comm" = tcp ] && port=2087
+    port=2086; [ "$comm" = tcp ] && port=2088
     suite_link "$(suite_hello C "$comm-$IPC:$port")"
     pids=$(braid_pids)
     "$TRANSPORT" -c "$T/C/user.conf" -j -T 300s -n "$N" receive > "$T/recv.json" 2> "$T/recv.err" &

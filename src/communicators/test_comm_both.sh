@@ -9,15 +9,15 @@
 suite_init b 4
 suite_start A "$IPA" "udp tcp"
 suite_start C "$IPC" "udp tcp"
-hc=$(suite_hello C "tcp-$IPC:2087")
+hc=$(suite_hello C "tcp-$IPC:2088")
 case $hc in *udp-$IPC:2086*) ;; *) hc=$(suite_hello C "udp-$IPC:2086") ;; esac
-case $hc in *tcp-$IPC:2087*) ;; *) fail "C's HELLO lacks one address: $hc" ;; esac
+case $hc in *tcp-$IPC:2088*) ;; *) fail "C's HELLO lacks one address: $hc" ;; esac
 echo "C's HELLO: $hc"
 suite_link "$hc"
 i=0
 until "$TRANSPORT" -c "$T/A/user.conf" links > "$T/links.out" \
     && grep -q "udp-$IPC:2086 *validated" "$T/links.out" \
-    && grep -q "tcp-$IPC:2087 *validated" "$T/links.out"; do
+    && grep -q "tcp-$IPC:2088 *validated" "$T/links.out"; do
   i=$((i + 1)); [ $i -lt 100 ] || { cat "$T/links.out"; fail "A never had both queues validated"; }
   sleep 0.2
 done

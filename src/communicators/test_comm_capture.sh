@@ -27,7 +27,7 @@ for comm in udp tcp; do
     suite_init c$(echo $comm | cut -c1) 4
     suite_start A "$IPA" $comm
     suite_start C "$IPC" $comm
-    port=2086; [ $comm = tcp ] && port=2087
+    port=2086; [ $comm = tcp ] && port=2088
     hc=$(suite_hello C "$comm-$IPC:$port")
     ip netns exec "$NSA" tcpdump -i "$IFA" -s 0 -U --immediate-mode -w "$T/cap.pcap" \
       > "$T/tcpdump.out" 2>&1 &

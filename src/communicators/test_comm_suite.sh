@@ -63,14 +63,14 @@ bracket () {
 
 # suite_start S IP COMMS [LINES]: suite S (A or C) in its namespace with
 # the communicators COMMS ("udp", "tcp" or "udp tcp") bound to IP, ports
-# 2086 (udp) and 2087 (tcp); LINES are added to [communicator-tcp].
+# 2086 (udp) and 2088 (tcp); LINES are added to [communicator-tcp].
 suite_start () {
   s=$1; ip=$2; comms=$3; extra=${4:-}
   ns=$NSA; [ "$s" = C ] && ns=$NSC
   new_suite "$T/$s"
   for c in $comms; do
     port=2086; bin=$UDPCOMM; more="DISABLE_BROADCAST = YES"
-    [ "$c" = tcp ] && { port=2087; bin=$TCPCOMM; more=$extra; }
+    [ "$c" = tcp ] && { port=2088; bin=$TCPCOMM; more=$extra; }
     cat >> "$T/$s/user.conf" <<CONF
 [communicator-$c]
 BINARY = $bin

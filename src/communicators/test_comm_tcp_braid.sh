@@ -18,12 +18,12 @@ REKEY_MAX_BYTES = 128 MiB
 REKEY_GRACE = 100 ms"
 suite_start A "$IPA" tcp "$KA"
 suite_start C "$IPC" tcp "$KA"
-hc=$(suite_hello C "tcp-$IPC:2087")
+hc=$(suite_hello C "tcp-$IPC:2088")
 echo "C's HELLO: $hc"
 suite_link "$hc"
 "$TRANSPORT" -c "$T/A/user.conf" links > "$T/links.out"
 cat "$T/links.out"
-grep -q "tcp-$IPC:2087" "$T/links.out" || fail "A's links do not show the tcp queue"
+grep -q "tcp-$IPC:2088" "$T/links.out" || fail "A's links do not show the tcp queue"
 "$TRANSPORT" -c "$T/A/user.conf" -n 3 ping "$(peer_of C)" || fail "ping A->C"
 
 n=${TCP_MESSAGES:-16778}
@@ -38,8 +38,8 @@ echo "C followed $rekeys rekeys of A during the transfer"
 # wait for the keepalive to notice.
 ip netns exec "$NSA" nft -f - <<NFT || fail "nft"
 table inet btcpcut {
-  chain out { type filter hook output priority 0; tcp dport 2087 drop; tcp sport 2087 drop; }
-  chain in { type filter hook input priority 0; tcp dport 2087 drop; tcp sport 2087 drop; }
+  chain out { type filter hook output priority 0; tcp dport 2088 drop; tcp sport 2088 drop; }
+  chain in { type filter hook input priority 0; tcp dport 2088 drop; tcp sport 2088 drop; }
 }
 NFT
 i=0
@@ -50,7 +50,7 @@ until grep -q "keepalive: nothing from" "$T/A/tcp.log" \
 done
 grep "keepalive: nothing from" "$T/A/tcp.log" "$T/C/tcp.log"
 i=0
-until ! "$TRANSPORT" -c "$T/A/user.conf" links | grep -q "tcp-$IPC:2087"; do
+until ! "$TRANSPORT" -c "$T/A/user.conf" links | grep -q "tcp-$IPC:2088"; do
   i=$((i + 1)); [ $i -lt 50 ] || fail "A's transport still lists the dead queue"
   sleep 0.2
 done
