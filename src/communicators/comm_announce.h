@@ -6,8 +6,8 @@
  * @file comm_announce.h
  * @brief Announcing a communicator's listening addresses to TRANSPORT
  *        (the bound one, or for a wildcard BINDTO every interface's,
- *        rescanned as interfaces come and go).  Shared by the inet
- *        communicators (tcp; udp has its own copy until it moves over).
+ *        rescanned as interfaces come and go).  Shared by the udp and
+ *        tcp communicators.
  */
 #ifndef COMM_ANNOUNCE_H
 #define COMM_ANNOUNCE_H
