@@ -68,7 +68,8 @@
     most; beyond it we stop reading that connection. */
 #define MAX_IN_FLIGHT 64
 
-/** Connections without a completed handshake, at most (both roles). */
+/** Connections without a completed handshake, at most, per role (a
+    flood of inbound connections must not stop us connecting out). */
 #define MAX_HALF_OPEN 64
 
 /** Connections at most. */
@@ -186,8 +187,9 @@ struct Conn
   struct GNUNET_SCHEDULER_Task *timer_task;
   /** Publishes this connection's statistics. */
   struct GNUNET_SCHEDULER_Task *stats_task;
-  /** #GNUNET_YES while holding a half-open slot. */
-  int half_open;
+  /** The half-open slot held (of #half_open_in or #half_open_out), or
+      NULL. */
+  struct BRAID_COMM_HalfOpen *half_open;
   /** Last authentic frame (or the start). */
   struct GNUNET_TIME_Absolute last_rx;
   /** Last frame written. */
@@ -258,8 +260,11 @@ static struct BRAID_COMM_RateLimit *ratelimit;
 /** Handshake replay cache. */
 static struct BRAID_COMM_KxReplayCache *kx_cache;
 
-/** Half-open cap. */
-static struct BRAID_COMM_HalfOpen half_open = {0, MAX_HALF_OPEN};
+/** Half-open cap of accepted connections. */
+static struct BRAID_COMM_HalfOpen half_open_in = {0, MAX_HALF_OPEN};
+
+/** Half-open cap of our own connects. */
+static struct BRAID_COMM_HalfOpen half_open_out = {0, MAX_HALF_OPEN};
 
 /** Keepalive frame after this long without sending. */
 static struct GNUNET_TIME_Relative keepalive_interval;
@@ -418,9 +423,9 @@ conn_close (struct Conn *c, const char *why)
     GNUNET_TRANSPORT_communicator_mq_del (c->qh); /* destroys c->mq too */
     c->qh = NULL;
   }
-  if (GNUNET_YES == c->half_open)
-    BRAID_COMM_halfopen_release (&half_open);
-  c->half_open = GNUNET_NO;
+  if (NULL != c->half_open)
+    BRAID_COMM_halfopen_release (c->half_open);
+  c->half_open = NULL;
   if (NULL != c->read_task)
     GNUNET_SCHEDULER_cancel (c->read_task);
   if (NULL != c->write_task)
@@ -736,9 +741,9 @@ conn_established (struct Conn *c)
     GNUNET_TIME_relative_divide (keepalive_interval, 2),
     &do_timer,
     c);
-  if (GNUNET_YES == c->half_open)
-    BRAID_COMM_halfopen_release (&half_open);
-  c->half_open = GNUNET_NO;
+  if (NULL != c->half_open)
+    BRAID_COMM_halfopen_release (c->half_open);
+  c->half_open = NULL;
   if (NULL == c->address)
     c->address =
       BRAID_COMM_inet_address_print (BRAID_COMM_TCP_PREFIX,
@@ -836,7 +841,8 @@ conn_new (struct GNUNET_NETWORK_Handle *sock,
   c->wsize = MAX_FRAME;
   c->wbuf = GNUNET_malloc (c->wsize);
   c->last_rx = c->last_tx = GNUNET_TIME_absolute_get ();
-  c->half_open = GNUNET_YES;
+  c->half_open =
+    (CS_CONNECTING == state) ? &half_open_out : &half_open_in;
   /* Frames are written whole; don't hold the tail of one back. */
   (void) setsockopt (GNUNET_NETWORK_get_fd (sock),
                      IPPROTO_TCP,
@@ -959,7 +965,7 @@ mq_init (void *cls, const struct GNUNET_PeerIdentity *peer, const char *address)
         (0 == GNUNET_memcmp (&c->peer, peer)))
       return GNUNET_OK; /* connected or connecting already */
   if ((n_conns >= MAX_CONNS) ||
-      (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open)))
+      (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open_out)))
   {
     count_drop (NULL, BRAID_COMM_DROP_HALF_OPEN_FULL);
     return GNUNET_SYSERR;
@@ -967,7 +973,7 @@ mq_init (void *cls, const struct GNUNET_PeerIdentity *peer, const char *address)
   sock = GNUNET_NETWORK_socket_create (ss.ss_family, SOCK_STREAM, 0);
   if (NULL == sock)
   {
-    BRAID_COMM_halfopen_release (&half_open);
+    BRAID_COMM_halfopen_release (&half_open_out);
     LOG (GNUNET_ERROR_TYPE_WARNING,
          "no socket for %s: %s\n",
          address,
@@ -978,7 +984,7 @@ mq_init (void *cls, const struct GNUNET_PeerIdentity *peer, const char *address)
        GNUNET_NETWORK_socket_connect (sock, (struct sockaddr *) &ss, ss_len)) &&
       (EINPROGRESS != errno))
   {
-    BRAID_COMM_halfopen_release (&half_open);
+    BRAID_COMM_halfopen_release (&half_open_out);
     LOG (GNUNET_ERROR_TYPE_INFO,
          "cannot connect to %s: %s\n",
          address,
@@ -1364,7 +1370,7 @@ do_accept (void *cls)
     return;
   }
   if ((n_conns >= MAX_CONNS) ||
-      (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open)))
+      (GNUNET_YES != BRAID_COMM_halfopen_acquire (&half_open_in)))
   {
     count_drop (NULL, BRAID_COMM_DROP_HALF_OPEN_FULL);
     GNUNET_NETWORK_socket_close (sock);
