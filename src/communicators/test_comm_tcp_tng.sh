@@ -8,7 +8,8 @@
 # communicator for a queue, which connects and runs the handshake; the
 # validation challenge (1303) must reach B and the response (1304) reach
 # A through the encrypted stream, and both ends must show their queue.
-# Then hostile connections: garbage of INIT length (dropped as bad-mac),
+# Then hostile connections: A's INIT replayed (kx-replay), garbage of
+# INIT length (dropped as bad-mac),
 # a flood from one source (rate-limited), silent connections from many
 # sources (the half-open cap), and each is counted in STATISTICS while
 # the link keeps working.
@@ -57,6 +58,37 @@ fail () {
 }
 wait_for "$DIR/a/comm.log" "announcing tcp-127.0.0.1:$PORT_A" 5 \
   || fail "A did not announce its address"
+# Record the first bytes A's connection sends to B (its INIT), to
+# replay them later.
+python3 - "$PORT_B" "$DIR/init.bin" "$DIR/sniffing" > "$DIR/sniff.out" 2>&1 <<'EOPY' &
+import socket, struct, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+s.bind(('lo', 0))
+s.settimeout(0.2)
+open(sys.argv[3], 'w').close()
+port = int(sys.argv[1])
+end = time.time() + 8
+while time.time() < end:
+    try:
+        frame = s.recv(70000)
+    except socket.timeout:
+        continue
+    ip = frame[14:]
+    if len(ip) < 40 or ip[0] >> 4 != 4 or ip[9] != 6:
+        continue
+    ihl = (ip[0] & 15) * 4
+    dport = struct.unpack('>H', ip[ihl + 2:ihl + 4])[0]
+    doff = (ip[ihl + 12] >> 4) * 4
+    tot = struct.unpack('>H', ip[2:4])[0]
+    payload = ip[ihl + doff:tot]
+    if dport == port and len(payload) >= 161:
+        open(sys.argv[2], 'wb').write(payload[:161])
+        break
+EOPY
+SNIFF=$!
+PIDS="$PIDS $SNIFF"
+i=0
+while [ ! -e "$DIR/sniffing" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 "$VALIDATE" -c "$DIR/a/cfg" "$PID_B" "tcp-127.0.0.1:$PORT_B" \
   || fail "validation request refused"
 wait_for "$DIR/a/comm.log" "queue to $SB at tcp-127.0.0.1:$PORT_B (outbound" 10 \
@@ -68,6 +100,20 @@ wait_for "$DIR/b/comm.log" "message of type 1303 from $SA" 10 \
 wait_for "$DIR/a/comm.log" "message of type 1304 from $SB" 10 \
   || fail "response did not reach A"
 echo "validation challenge and response went through gnunet-service-tng"
+wait $SNIFF
+[ -s "$DIR/init.bin" ] || fail "did not see A's INIT: $(cat "$DIR/sniff.out")"
+# The replayed INIT (its handshake time is not new) is refused.
+python3 - "$PORT_B" "$DIR/init.bin" <<'EOPY' || fail "could not replay the INIT"
+import socket, sys
+c = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+c.sendall(open(sys.argv[2], 'rb').read())
+try:
+    c.recv(1)
+except OSError:
+    pass
+EOPY
+wait_for "$DIR/b/comm.log" "dropped input from .*: kx-replay" 5 \
+  || fail "replayed INIT not dropped as kx-replay"
 
 python3 - "$PORT_B" <<'EOPY' || fail "could not make hostile connections"
 import os, socket, sys, time
@@ -118,7 +164,8 @@ until [ "$(stat '# input dropped: rate-limited')" -gt 0 ] 2>/dev/null \
   i=$((i + 1)); [ $i -lt 30 ] || fail "drops not counted in STATISTICS"
   sleep 0.2
 done
-echo "B counted: bad-mac $(stat '# input dropped: bad-mac')," \
+echo "B counted: kx-replay $(stat '# input dropped: kx-replay')," \
+  "bad-mac $(stat '# input dropped: bad-mac')," \
   "rate-limited $(stat '# input dropped: rate-limited')," \
   "half-open-full $(stat '# input dropped: half-open-full')"
 gnunet-statistics -c "$DIR/b/cfg" -s communicator-tcp 2>/dev/null | grep "# queue" | head -8
