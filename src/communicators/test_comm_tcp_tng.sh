@@ -101,6 +101,7 @@ wait_for "$DIR/a/comm.log" "message of type 1304 from $SB" 10 \
   || fail "response did not reach A"
 echo "validation challenge and response went through gnunet-service-tng"
 wait $SNIFF
+PIDS=$(echo "$PIDS" | sed "s/ $SNIFF\b//")
 [ -s "$DIR/init.bin" ] || fail "did not see A's INIT: $(cat "$DIR/sniff.out")"
 # The replayed INIT (its handshake time is not new) is refused.
 python3 - "$PORT_B" "$DIR/init.bin" <<'EOPY' || fail "could not replay the INIT"
