@@ -72,11 +72,11 @@ address_seen (struct BRAID_COMM_Announcer *an,
   a = GNUNET_new (struct Announced);
   a->address = GNUNET_strdup (address);
   a->seen = GNUNET_YES;
-  a->ai = GNUNET_TRANSPORT_communicator_address_add (
-    an->ch,
-    address,
-    nt,
-    GNUNET_TIME_UNIT_FOREVER_REL);
+  a->ai =
+    GNUNET_TRANSPORT_communicator_address_add (an->ch,
+                                               address,
+                                               nt,
+                                               GNUNET_TIME_UNIT_FOREVER_REL);
   GNUNET_CONTAINER_DLL_insert (an->head, an->tail, a);
 }
 
@@ -149,10 +149,10 @@ announce_scan (struct BRAID_COMM_Announcer *an)
   }
   else
   {
-    char *s = BRAID_COMM_inet_address_print (an->prefix,
-                                             (const struct sockaddr *) &an
-                                               ->bound,
-                                             an->bound_len);
+    char *s =
+      BRAID_COMM_inet_address_print (an->prefix,
+                                     (const struct sockaddr *) &an->bound,
+                                     an->bound_len);
 
     if (NULL != s)
       address_seen (an, s, BRAID_COMM_address_nt (&an->bound));

@@ -77,16 +77,16 @@ BRAID_COMM_stream_seal (struct BRAID_COMM_Session *s,
   if ((out_size < BRAID_COMM_STREAM_LEN_BYTES) ||
       (payload_len + BRAID_COMM_DATA_OVERHEAD > BRAID_COMM_STREAM_MAX_PACKET))
     return GNUNET_SYSERR;
-  if (GNUNET_OK != BRAID_COMM_session_seal (s,
-                                            0,
-                                            type,
-                                            payload,
-                                            payload_len,
-                                            now,
-                                            &out[BRAID_COMM_STREAM_LEN_BYTES],
-                                            out_size -
-                                              BRAID_COMM_STREAM_LEN_BYTES,
-                                            &pkt_len))
+  if (GNUNET_OK !=
+      BRAID_COMM_session_seal (s,
+                               0,
+                               type,
+                               payload,
+                               payload_len,
+                               now,
+                               &out[BRAID_COMM_STREAM_LEN_BYTES],
+                               out_size - BRAID_COMM_STREAM_LEN_BYTES,
+                               &pkt_len))
     return GNUNET_SYSERR;
   length_mask (tx, tx->index, mask);
   tx->index++;

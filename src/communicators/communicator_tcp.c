@@ -299,9 +299,9 @@ count_drop (struct Conn *c, enum BRAID_COMM_Drop why)
     c->st.drops.count[why]++;
   LOG (GNUNET_ERROR_TYPE_DEBUG,
        "dropped input from %s: %s\n",
-       (NULL != c) ? GNUNET_a2s ((const struct sockaddr *) &c->addr,
-                                 c->addr_len)
-                   : "?",
+       (NULL != c)
+         ? GNUNET_a2s ((const struct sockaddr *) &c->addr, c->addr_len)
+         : "?",
        BRAID_COMM_drop_name (why));
 }
 
@@ -730,17 +730,18 @@ do_timer (void *cls);
 static void
 conn_established (struct Conn *c)
 {
-  enum GNUNET_TRANSPORT_ConnectionStatus cs =
-    (GNUNET_YES == c->s->initiator) ? GNUNET_TRANSPORT_CS_OUTBOUND
-                                    : GNUNET_TRANSPORT_CS_INBOUND;
+  enum GNUNET_TRANSPORT_ConnectionStatus cs = (GNUNET_YES == c->s->initiator)
+                                                ? GNUNET_TRANSPORT_CS_OUTBOUND
+                                                : GNUNET_TRANSPORT_CS_INBOUND;
 
   c->state = CS_ESTABLISHED;
   if (NULL != c->timer_task)
     GNUNET_SCHEDULER_cancel (c->timer_task);
-  c->timer_task = GNUNET_SCHEDULER_add_delayed (
-    GNUNET_TIME_relative_divide (keepalive_interval, 2),
-    &do_timer,
-    c);
+  c->timer_task =
+    GNUNET_SCHEDULER_add_delayed (GNUNET_TIME_relative_divide (keepalive_interval,
+                                                               2),
+                                  &do_timer,
+                                  c);
   if (NULL != c->half_open)
     BRAID_COMM_halfopen_release (c->half_open);
   c->half_open = NULL;
@@ -756,16 +757,16 @@ conn_established (struct Conn *c)
                                          NULL,
                                          &mq_error,
                                          c);
-  c->qh = GNUNET_TRANSPORT_communicator_mq_add (ch,
-                                                &c->peer,
-                                                c->address,
-                                                QUEUE_MTU,
-                                                QUEUE_CREDIT,
-                                                0,
-                                                BRAID_COMM_address_nt (
-                                                  &c->addr),
-                                                cs,
-                                                c->mq);
+  c->qh =
+    GNUNET_TRANSPORT_communicator_mq_add (ch,
+                                          &c->peer,
+                                          c->address,
+                                          QUEUE_MTU,
+                                          QUEUE_CREDIT,
+                                          0,
+                                          BRAID_COMM_address_nt (&c->addr),
+                                          cs,
+                                          c->mq);
   c->stats_task =
     GNUNET_SCHEDULER_add_delayed (GNUNET_TIME_UNIT_SECONDS, &do_conn_stats, c);
   GNUNET_STATISTICS_update (stats, "# connections established", 1, GNUNET_NO);
@@ -814,10 +815,11 @@ do_timer (void *cls)
   }
   if (GNUNET_TIME_relative_cmp (quiet, >=, keepalive_interval))
     conn_send_keepalive (c, 0);
-  c->timer_task = GNUNET_SCHEDULER_add_delayed (
-    GNUNET_TIME_relative_divide (keepalive_interval, 2),
-    &do_timer,
-    c);
+  c->timer_task =
+    GNUNET_SCHEDULER_add_delayed (GNUNET_TIME_relative_divide (keepalive_interval,
+                                                               2),
+                                  &do_timer,
+                                  c);
 }
 
 
@@ -841,8 +843,7 @@ conn_new (struct GNUNET_NETWORK_Handle *sock,
   c->wsize = MAX_FRAME;
   c->wbuf = GNUNET_malloc (c->wsize);
   c->last_rx = c->last_tx = GNUNET_TIME_absolute_get ();
-  c->half_open =
-    (CS_CONNECTING == state) ? &half_open_out : &half_open_in;
+  c->half_open = (CS_CONNECTING == state) ? &half_open_out : &half_open_in;
   /* Frames are written whole; don't hold the tail of one back. */
   (void) setsockopt (GNUNET_NETWORK_get_fd (sock),
                      IPPROTO_TCP,
@@ -1259,12 +1260,11 @@ conn_process (struct Conn *c)
     {
       size_t pkt_len;
       enum BRAID_COMM_Drop why;
-      enum GNUNET_GenericReturnValue rc =
-        BRAID_COMM_stream_next (&c->srx,
-                                &c->rbuf[off],
-                                c->rlen - off,
-                                &pkt_len,
-                                &why);
+      enum GNUNET_GenericReturnValue rc = BRAID_COMM_stream_next (&c->srx,
+                                                                  &c->rbuf[off],
+                                                                  c->rlen - off,
+                                                                  &pkt_len,
+                                                                  &why);
 
       if (GNUNET_NO == rc)
         break;
@@ -1274,10 +1274,10 @@ conn_process (struct Conn *c)
         conn_close (c, "bad frame length");
         return GNUNET_SYSERR;
       }
-      if (GNUNET_OK != handle_packet (c,
-                                      &c->rbuf[off +
-                                               BRAID_COMM_STREAM_LEN_BYTES],
-                                      pkt_len))
+      if (GNUNET_OK !=
+          handle_packet (c,
+                         &c->rbuf[off + BRAID_COMM_STREAM_LEN_BYTES],
+                         pkt_len))
         return GNUNET_SYSERR;
       off += BRAID_COMM_STREAM_LEN_BYTES + pkt_len;
     }
@@ -1378,10 +1378,9 @@ do_accept (void *cls)
   }
   c = conn_new (sock, &ss, ss_len, CS_AWAIT_INIT);
   /* A v4-mapped source is printed as IPv4 (as TRANSPORT would). */
-  c->address =
-    BRAID_COMM_inet_address_print (BRAID_COMM_TCP_PREFIX,
-                                   (const struct sockaddr *) &ss,
-                                   ss_len);
+  c->address = BRAID_COMM_inet_address_print (BRAID_COMM_TCP_PREFIX,
+                                              (const struct sockaddr *) &ss,
+                                              ss_len);
   conn_read_soon (c);
 }
 
@@ -1469,12 +1468,12 @@ setup_listen (struct sockaddr_storage *bound, socklen_t *bound_len)
     GNUNET_log_config_missing (GNUNET_ERROR_TYPE_ERROR, SECTION, "BINDTO");
     return GNUNET_SYSERR;
   }
-  if (GNUNET_OK !=
-      BRAID_COMM_udp_bindto_parse (bindto,
-                                   (GNUNET_YES == disable_v6) ? GNUNET_YES
-                                                              : GNUNET_NO,
-                                   bound,
-                                   bound_len))
+  if (GNUNET_OK != BRAID_COMM_udp_bindto_parse (bindto,
+                                                (GNUNET_YES == disable_v6)
+                                                  ? GNUNET_YES
+                                                  : GNUNET_NO,
+                                                bound,
+                                                bound_len))
   {
     GNUNET_log_config_invalid (GNUNET_ERROR_TYPE_ERROR,
                                SECTION,
@@ -1637,10 +1636,11 @@ run (void *cls,
                                                lsock,
                                                &do_accept,
                                                NULL);
-  if (GNUNET_OK != GNUNET_CONFIGURATION_get_value_time (cfg,
-                                                        SECTION,
-                                                        "INTERFACE_SCAN_INTERVAL",
-                                                        &scan))
+  if (GNUNET_OK !=
+      GNUNET_CONFIGURATION_get_value_time (cfg,
+                                           SECTION,
+                                           "INTERFACE_SCAN_INTERVAL",
+                                           &scan))
     scan = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
   announcer = BRAID_COMM_announce_start (ch,
                                          BRAID_COMM_TCP_PREFIX,

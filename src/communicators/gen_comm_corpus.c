@@ -130,23 +130,39 @@ main (int argc, char **argv)
       st[0] = steps[k];
       BRAID_COMM_stream_init (&a, &tx, &rx);
       GNUNET_assert (GNUNET_OK ==
-                     BRAID_COMM_stream_seal (&a, &tx, BRAID_COMM_INNER_PROBE,
-                                             "pad", 3, tc_time (5000),
-                                             &st[o], sizeof (st) - o, &len));
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_PROBE,
+                                             "pad",
+                                             3,
+                                             tc_time (5000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
       o += len;
       GNUNET_assert (GNUNET_OK ==
-                     BRAID_COMM_stream_seal (&a, &tx, BRAID_COMM_INNER_DATA,
-                                             "\x00\x09\x00\x2ahello", 9,
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_DATA,
+                                             "\x00\x09\x00\x2ahello",
+                                             9,
                                              tc_time (6000),
-                                             &st[o], sizeof (st) - o, &len));
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
       o += len;
       GNUNET_assert (GNUNET_OK ==
                      BRAID_COMM_session_rekey (&a, tc_time (20000000)));
       GNUNET_assert (GNUNET_OK ==
-                     BRAID_COMM_stream_seal (&a, &tx, BRAID_COMM_INNER_DATA,
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_DATA,
                                              "\x00\x0b\x00\x2arekeyed",
-                                             11, tc_time (20000000),
-                                             &st[o], sizeof (st) - o, &len));
+                                             11,
+                                             tc_time (20000000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
       o += len;
       put (dir, names[k], st, o);
     }
@@ -158,14 +174,26 @@ main (int argc, char **argv)
       o = 1;
       BRAID_COMM_stream_init (&a, &tx, &rx);
       GNUNET_assert (GNUNET_OK ==
-                     BRAID_COMM_stream_seal (&a, &tx, BRAID_COMM_INNER_PROBE,
-                                             NULL, 0, tc_time (5000),
-                                             &st[o], sizeof (st) - o, &len));
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_PROBE,
+                                             NULL,
+                                             0,
+                                             tc_time (5000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
       o += len;
       GNUNET_assert (GNUNET_OK ==
-                     BRAID_COMM_stream_seal (&a, &tx, BRAID_COMM_INNER_PROBE,
-                                             NULL, 0, tc_time (6000),
-                                             &st[o], sizeof (st) - o, &len));
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_PROBE,
+                                             NULL,
+                                             0,
+                                             tc_time (6000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
       st[o] ^= 0xff;
       o += len;
       put (dir, "forged-length", st, o);

@@ -116,9 +116,12 @@ START_TEST (test_stream_next_frames_open)
     enum BRAID_COMM_Drop why;
     struct BRAID_COMM_Opened res;
 
-    ck_assert_int_eq (
-      GNUNET_OK,
-      BRAID_COMM_stream_next (&rx, &st.buf[off], st.len - off, &pkt_len, &why));
+    ck_assert_int_eq (GNUNET_OK,
+                      BRAID_COMM_stream_next (&rx,
+                                              &st.buf[off],
+                                              st.len - off,
+                                              &pkt_len,
+                                              &why));
     ck_assert_int_eq (GNUNET_OK,
                       BRAID_COMM_session_open (&p->sb,
                                                &st.buf[off + 2],
@@ -204,9 +207,8 @@ START_TEST (test_stream_seal_length_masked)
       if ((0 == f[i][0]) && (BRAID_COMM_DATA_OVERHEAD == f[i][1]))
         clear++;
       for (unsigned int j = 0; j < i; j++)
-        ck_assert (0 != memcmp (f[i], f[j], 2) || 0 != memcmp (f[i] + 2,
-                                                                f[j] + 2,
-                                                                len - 2));
+        ck_assert (0 != memcmp (f[i], f[j], 2) ||
+                   0 != memcmp (f[i] + 2, f[j] + 2, len - 2));
     }
   }
   ck_assert_uint_le (clear, 1);
