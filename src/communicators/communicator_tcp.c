@@ -1313,6 +1313,9 @@ do_read (void *cls)
               MSG_DONTWAIT);
   if ((0 == n) && (room > 0))
   {
+    /* Bytes left over are a handshake message or frame cut short. */
+    if (c->rlen > 0)
+      count_drop (c, BRAID_COMM_DROP_TRUNCATED);
     conn_close (c, "closed by the peer");
     return;
   }

@@ -9,7 +9,7 @@
 # validation challenge (1303) must reach B and the response (1304) reach
 # A through the encrypted stream, and both ends must show their queue.
 # Then hostile connections: A's INIT replayed (kx-replay), garbage of
-# INIT length (dropped as bad-mac),
+# INIT length (dropped as bad-mac), truncated INITs (bad-length),
 # a flood from one source (rate-limited), silent connections from many
 # sources (the half-open cap), and each is counted in STATISTICS while
 # the link keeps working.
@@ -154,6 +154,8 @@ wait_for "$DIR/b/comm.log" "dropped input from .*: rate-limited" 5 \
   || fail "connection flood not rate limited"
 wait_for "$DIR/b/comm.log" "dropped input from .*: half-open-full" 5 \
   || fail "half-open cap not enforced"
+wait_for "$DIR/b/comm.log" "dropped input from .*: bad-length" 5 \
+  || fail "truncated INIT not counted"
 stat () {
   gnunet-statistics -c "$DIR/b/cfg" -s communicator-tcp -n "$1" -q 2>/dev/null \
     | tr -dc 0-9
@@ -168,7 +170,8 @@ done
 echo "B counted: kx-replay $(stat '# input dropped: kx-replay')," \
   "bad-mac $(stat '# input dropped: bad-mac')," \
   "rate-limited $(stat '# input dropped: rate-limited')," \
-  "half-open-full $(stat '# input dropped: half-open-full')"
+  "half-open-full $(stat '# input dropped: half-open-full')," \
+  "truncated $(stat '# input dropped: bad-length')"
 gnunet-statistics -c "$DIR/b/cfg" -s communicator-tcp 2>/dev/null | grep "# queue" | head -8
 # Still alive: A's keepalives (every 2 s) keep arriving on B's queue,
 # whose counters are in STATISTICS under its address.
