@@ -9,8 +9,8 @@
 # failure.
 . "$BRAID_SRCDIR/src/transport/test_common.sh"
 TRANSPORT=$B/src/transport/braid-transport
-UDPCOMM=$B/src/communicators/braid-communicator-udp
-TCPCOMM=$B/src/communicators/braid-communicator-tcp
+UDPCOMM=${UDPCOMM:-$B/src/communicators/braid-communicator-udp}
+TCPCOMM=${TCPCOMM:-$B/src/communicators/braid-communicator-tcp}
 for f in "$TRANSPORT" "$HELLO" "$SERVICE" "$ARM_WRAPPER" "$UDPCOMM" "$TCPCOMM"; do
   [ -x "$f" ] || fail "$f is not built: run make in $B first"
 done
