@@ -89,21 +89,35 @@ BRAID_COMM_udp_sockaddr_parse (const char *s,
 
 
 enum GNUNET_GenericReturnValue
-BRAID_COMM_udp_address_parse (const char *address,
-                              struct sockaddr_storage *ss,
-                              socklen_t *ss_len)
+BRAID_COMM_inet_address_parse (const char *prefix,
+                               const char *address,
+                               struct sockaddr_storage *ss,
+                               socklen_t *ss_len)
 {
-  const size_t plen = strlen (BRAID_COMM_UDP_PREFIX);
+  const size_t plen = strlen (prefix);
 
-  if ((0 != strncmp (address, BRAID_COMM_UDP_PREFIX, plen)) ||
-      ('-' != address[plen]))
+  if ((0 != strncmp (address, prefix, plen)) || ('-' != address[plen]))
     return GNUNET_SYSERR;
   return BRAID_COMM_udp_sockaddr_parse (&address[plen + 1], ss, ss_len);
 }
 
 
+enum GNUNET_GenericReturnValue
+BRAID_COMM_udp_address_parse (const char *address,
+                              struct sockaddr_storage *ss,
+                              socklen_t *ss_len)
+{
+  return BRAID_COMM_inet_address_parse (BRAID_COMM_UDP_PREFIX,
+                                        address,
+                                        ss,
+                                        ss_len);
+}
+
+
 char *
-BRAID_COMM_udp_address_print (const struct sockaddr *sa, socklen_t sa_len)
+BRAID_COMM_inet_address_print (const char *prefix,
+                               const struct sockaddr *sa,
+                               socklen_t sa_len)
 {
   char host[INET6_ADDRSTRLEN];
   char *ret;
@@ -115,7 +129,7 @@ BRAID_COMM_udp_address_print (const struct sockaddr *sa, socklen_t sa_len)
     inet_ntop (AF_INET, &v4->sin_addr, host, sizeof (host));
     GNUNET_asprintf (&ret,
                      "%s-%s:%u",
-                     BRAID_COMM_UDP_PREFIX,
+                     prefix,
                      host,
                      (unsigned int) ntohs (v4->sin_port));
     return ret;
@@ -129,7 +143,7 @@ BRAID_COMM_udp_address_print (const struct sockaddr *sa, socklen_t sa_len)
       inet_ntop (AF_INET, &v6->sin6_addr.s6_addr[12], host, sizeof (host));
       GNUNET_asprintf (&ret,
                        "%s-%s:%u",
-                       BRAID_COMM_UDP_PREFIX,
+                       prefix,
                        host,
                        (unsigned int) ntohs (v6->sin6_port));
       return ret;
@@ -137,12 +151,46 @@ BRAID_COMM_udp_address_print (const struct sockaddr *sa, socklen_t sa_len)
     inet_ntop (AF_INET6, &v6->sin6_addr, host, sizeof (host));
     GNUNET_asprintf (&ret,
                      "%s-[%s]:%u",
-                     BRAID_COMM_UDP_PREFIX,
+                     prefix,
                      host,
                      (unsigned int) ntohs (v6->sin6_port));
     return ret;
   }
   return NULL;
+}
+
+
+char *
+BRAID_COMM_udp_address_print (const struct sockaddr *sa, socklen_t sa_len)
+{
+  return BRAID_COMM_inet_address_print (BRAID_COMM_UDP_PREFIX, sa, sa_len);
+}
+
+
+enum GNUNET_NetworkType
+BRAID_COMM_address_nt (const struct sockaddr_storage *ss)
+{
+  if (AF_INET == ss->ss_family)
+  {
+    uint32_t a = ntohl (((const struct sockaddr_in *) ss)->sin_addr.s_addr);
+
+    if ((a >> 24) == 127)
+      return GNUNET_NT_LOOPBACK;
+    if (((a >> 24) == 10) || ((a >> 20) == 0xac1) || ((a >> 16) == 0xc0a8))
+      return GNUNET_NT_LAN;
+    return GNUNET_NT_WAN;
+  }
+  if (AF_INET6 == ss->ss_family)
+  {
+    const struct in6_addr *a = &((const struct sockaddr_in6 *) ss)->sin6_addr;
+
+    if (IN6_IS_ADDR_LOOPBACK (a))
+      return GNUNET_NT_LOOPBACK;
+    if (IN6_IS_ADDR_LINKLOCAL (a) || (0xfc == (a->s6_addr[0] & 0xfe)))
+      return GNUNET_NT_LAN;
+    return GNUNET_NT_WAN;
+  }
+  return GNUNET_NT_UNSPECIFIED;
 }
 
 

@@ -13,6 +13,7 @@
 
 #include <gnunet/gnunet_config.h>
 #include <gnunet/gnunet_util_lib.h>
+#include <gnunet/gnunet_nt_lib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -76,5 +77,50 @@ BRAID_COMM_udp_bindto_parse (const char *s,
                              int disable_v6,
                              struct sockaddr_storage *ss,
                              socklen_t *ss_len);
+
+/** Address prefix of the TCP communicator. */
+#define BRAID_COMM_TCP_PREFIX "tcp"
+
+
+/**
+ * Parse a communicator address `PREFIX-IP:PORT` or
+ * `PREFIX-[IPv6]:PORT` (udp, tcp).
+ *
+ * @param prefix the communicator's prefix, such as "tcp"
+ * @param address the address, as TRANSPORT gives it
+ * @param[out] ss the socket address
+ * @param[out] ss_len its length
+ * @return #GNUNET_OK, #GNUNET_SYSERR if malformed or another prefix
+ */
+enum GNUNET_GenericReturnValue
+BRAID_COMM_inet_address_parse (const char *prefix,
+                               const char *address,
+                               struct sockaddr_storage *ss,
+                               socklen_t *ss_len);
+
+
+/**
+ * Print @a sa as a communicator address with @a prefix.
+ *
+ * @param prefix the communicator's prefix
+ * @param sa socket address (a v4-mapped v6 address is printed as IPv4)
+ * @param sa_len its length
+ * @return `PREFIX-...` (free with GNUNET_free), NULL for other families
+ */
+char *
+BRAID_COMM_inet_address_print (const char *prefix,
+                               const struct sockaddr *sa,
+                               socklen_t sa_len);
+
+
+/**
+ * Network type of an address, by its class (loopback, private or
+ * link-local as LAN, else WAN).
+ *
+ * @param ss the address
+ * @return the network type
+ */
+enum GNUNET_NetworkType
+BRAID_COMM_address_nt (const struct sockaddr_storage *ss);
 
 #endif

@@ -33,6 +33,7 @@
 #include "braid_comm.h"
 #include "comm_udp_addr.h"
 #include "comm_pmtu.h"
+#include "comm_announce.h"
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "communicator-udp", __VA_ARGS__)
 
@@ -773,36 +774,6 @@ queue_find_addr (const struct GNUNET_PeerIdentity *peer,
 
 
 /**
- * Network type of an address, by its class.
- */
-static enum GNUNET_NetworkType
-address_nt (const struct sockaddr_storage *ss)
-{
-  if (AF_INET == ss->ss_family)
-  {
-    uint32_t a = ntohl (((const struct sockaddr_in *) ss)->sin_addr.s_addr);
-
-    if ((a >> 24) == 127)
-      return GNUNET_NT_LOOPBACK;
-    if (((a >> 24) == 10) || ((a >> 20) == 0xac1) || ((a >> 16) == 0xc0a8))
-      return GNUNET_NT_LAN;
-    return GNUNET_NT_WAN;
-  }
-  if (AF_INET6 == ss->ss_family)
-  {
-    const struct in6_addr *a = &((const struct sockaddr_in6 *) ss)->sin6_addr;
-
-    if (IN6_IS_ADDR_LOOPBACK (a))
-      return GNUNET_NT_LOOPBACK;
-    if (IN6_IS_ADDR_LINKLOCAL (a) || (0xfc == (a->s6_addr[0] & 0xfe)))
-      return GNUNET_NT_LAN;
-    return GNUNET_NT_WAN;
-  }
-  return GNUNET_NT_UNSPECIFIED;
-}
-
-
-/**
  * Give @a q a new MQ and announce it to TRANSPORT with the current MTU.
  */
 static void
@@ -822,7 +793,7 @@ queue_announce (struct Queue *q)
                                           q->mtu,
                                           GNUNET_TRANSPORT_QUEUE_LENGTH_UNLIMITED,
                                           0,
-                                          address_nt (&q->addr),
+                                          BRAID_COMM_address_nt (&q->addr),
                                           q->cs,
                                           q->mq);
 }
@@ -2005,175 +1976,8 @@ notify_cb (void *cls,
 }
 
 
-/**
- * An address we announced to TRANSPORT.
- */
-struct Announced
-{
-  /** List. */
-  struct Announced *next;
-  /** List. */
-  struct Announced *prev;
-  /** `udp-...` */
-  char *address;
-  /** Handle to withdraw it. */
-  struct GNUNET_TRANSPORT_AddressIdentifier *ai;
-  /** #GNUNET_YES if found in the current scan. */
-  int seen;
-};
-
-/** Announced addresses. */
-static struct Announced *ann_head;
-
-/** Announced addresses. */
-static struct Announced *ann_tail;
-
-/** The bound address. */
-static struct sockaddr_storage bound_addr;
-
-/** Its length. */
-static socklen_t bound_addr_len;
-
-/** Interface rescans. */
-static struct GNUNET_SCHEDULER_Task *scan_task;
-
-/** How often interfaces are rescanned. */
-static struct GNUNET_TIME_Relative scan_interval;
-
-
-/**
- * @a address is one of ours in this scan: announce it if new.
- */
-static void
-address_seen (const char *address, enum GNUNET_NetworkType nt)
-{
-  struct Announced *a;
-
-  for (a = ann_head; NULL != a; a = a->next)
-    if (0 == strcmp (a->address, address))
-    {
-      a->seen = GNUNET_YES;
-      return;
-    }
-  LOG (GNUNET_ERROR_TYPE_INFO, "announcing %s\n", address);
-  a = GNUNET_new (struct Announced);
-  a->address = GNUNET_strdup (address);
-  a->seen = GNUNET_YES;
-  a->ai =
-    GNUNET_TRANSPORT_communicator_address_add (ch,
-                                               address,
-                                               nt,
-                                               GNUNET_TIME_UNIT_FOREVER_REL);
-  GNUNET_CONTAINER_DLL_insert (ann_head, ann_tail, a);
-}
-
-
-/**
- * Announce one local address of an interface (wildcard BINDTO).
- */
-static enum GNUNET_GenericReturnValue
-announce_if (void *cls,
-             const char *name,
-             int isDefault,
-             const struct sockaddr *addr,
-             const struct sockaddr *broadcast_addr,
-             const struct sockaddr *netmask,
-             socklen_t addrlen)
-{
-  const uint16_t *port = cls;
-  struct sockaddr_storage ss;
-  char *s;
-
-  if ((NULL == addr) || (addrlen > sizeof (ss)))
-    return GNUNET_OK;
-  if ((AF_INET6 == addr->sa_family) && (AF_INET == sock_af))
-    return GNUNET_OK;
-  memset (&ss, 0, sizeof (ss));
-  memcpy (&ss, addr, addrlen);
-  if (AF_INET == ss.ss_family)
-    ((struct sockaddr_in *) &ss)->sin_port = htons (*port);
-  else if (AF_INET6 == ss.ss_family)
-  {
-    /* Link-local addresses need a scope; not announced. */
-    if (IN6_IS_ADDR_LINKLOCAL (&((struct sockaddr_in6 *) &ss)->sin6_addr))
-      return GNUNET_OK;
-    ((struct sockaddr_in6 *) &ss)->sin6_port = htons (*port);
-  }
-  else
-    return GNUNET_OK;
-  s = BRAID_COMM_udp_address_print ((const struct sockaddr *) &ss, addrlen);
-  if (NULL != s)
-  {
-    address_seen (s, address_nt (&ss));
-    GNUNET_free (s);
-  }
-  return GNUNET_OK;
-}
-
-
-/**
- * Announce our addresses: the bound one, or every interface's for a
- * wildcard.
- */
-static void
-announce_addresses (const struct sockaddr_storage *bound, socklen_t bound_len)
-{
-  uint16_t port;
-  int wildcard;
-
-  if (AF_INET == bound->ss_family)
-  {
-    const struct sockaddr_in *v4 = (const struct sockaddr_in *) bound;
-
-    port = ntohs (v4->sin_port);
-    wildcard = (INADDR_ANY == ntohl (v4->sin_addr.s_addr));
-  }
-  else
-  {
-    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *) bound;
-
-    port = ntohs (v6->sin6_port);
-    wildcard = IN6_IS_ADDR_UNSPECIFIED (&v6->sin6_addr);
-  }
-  for (struct Announced *a = ann_head; NULL != a; a = a->next)
-    a->seen = GNUNET_NO;
-  if (wildcard)
-  {
-    GNUNET_OS_network_interfaces_list (&announce_if, &port);
-  }
-  else
-  {
-    char *s =
-      BRAID_COMM_udp_address_print ((const struct sockaddr *) bound, bound_len);
-
-    address_seen (s, address_nt (bound));
-    GNUNET_free (s);
-  }
-  /* Addresses of interfaces that went away (or changed) are withdrawn. */
-  for (struct Announced *a = ann_head, *next; NULL != a; a = next)
-  {
-    next = a->next;
-    if (GNUNET_YES == a->seen)
-      continue;
-    LOG (GNUNET_ERROR_TYPE_INFO, "withdrawing %s\n", a->address);
-    GNUNET_TRANSPORT_communicator_address_remove (a->ai);
-    GNUNET_CONTAINER_DLL_remove (ann_head, ann_tail, a);
-    GNUNET_free (a->address);
-    GNUNET_free (a);
-  }
-}
-
-
-/**
- * Rescan the interfaces (they come and go while we run).
- */
-static void
-do_scan_interfaces (void *cls)
-{
-  scan_task =
-    GNUNET_SCHEDULER_add_delayed (scan_interval, &do_scan_interfaces, NULL);
-  announce_addresses (&bound_addr, bound_addr_len);
-}
+/** Our addresses at TRANSPORT (comm_announce.c). */
+static struct BRAID_COMM_Announcer *announcer;
 
 
 static void
@@ -2193,19 +1997,10 @@ do_shutdown (void *cls)
     GNUNET_SCHEDULER_cancel (lan_task);
     lan_task = NULL;
   }
-  if (NULL != scan_task)
+  if (NULL != announcer)
   {
-    GNUNET_SCHEDULER_cancel (scan_task);
-    scan_task = NULL;
-  }
-  while (NULL != ann_head)
-  {
-    struct Announced *a = ann_head;
-
-    GNUNET_TRANSPORT_communicator_address_remove (a->ai);
-    GNUNET_CONTAINER_DLL_remove (ann_head, ann_tail, a);
-    GNUNET_free (a->address);
-    GNUNET_free (a);
+    BRAID_COMM_announce_stop (announcer);
+    announcer = NULL;
   }
   if (NULL != ah)
   {
@@ -2486,18 +2281,22 @@ run (void *cls,
                                              sock,
                                              &do_read,
                                              NULL);
-  bound_addr = bound;
-  bound_addr_len = bound_len;
-  announce_addresses (&bound, bound_len);
-  if (GNUNET_OK !=
-      GNUNET_CONFIGURATION_get_value_time (cfg,
-                                           SECTION,
-                                           "INTERFACE_SCAN_INTERVAL",
-                                           &scan_interval))
-    scan_interval =
-      GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
-  scan_task =
-    GNUNET_SCHEDULER_add_delayed (scan_interval, &do_scan_interfaces, NULL);
+  {
+    struct GNUNET_TIME_Relative scan_interval;
+
+    if (GNUNET_OK !=
+        GNUNET_CONFIGURATION_get_value_time (cfg,
+                                             SECTION,
+                                             "INTERFACE_SCAN_INTERVAL",
+                                             &scan_interval))
+      scan_interval =
+        GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
+    announcer = BRAID_COMM_announce_start (ch,
+                                           BRAID_COMM_UDP_PREFIX,
+                                           &bound,
+                                           bound_len,
+                                           scan_interval);
+  }
   our_port = ntohs ((AF_INET == bound.ss_family)
                       ? ((struct sockaddr_in *) &bound)->sin_port
                       : ((struct sockaddr_in6 *) &bound)->sin6_port);

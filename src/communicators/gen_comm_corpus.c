@@ -110,6 +110,96 @@ main (int argc, char **argv)
     put (dir, "valid", ann, sizeof (ann));
     put (dir, "short", ann, sizeof (ann) - 1);
   }
+  /* Stream (TCP): a first byte choosing the read size, then frames as
+     the initiator sends them: CONFIRM, keepalive, data, data after a
+     rekey; also a stream whose second length is forged. */
+  snprintf (dir, sizeof (dir), "%s/stream", base);
+  {
+    struct BRAID_COMM_StreamDir tx;
+    struct BRAID_COMM_StreamDir rx;
+    static uint8_t st[16384];
+    size_t o = 1;
+    const uint8_t steps[] = {0x07, 0xc0};
+    const char *names[] = {"frames-split", "frames-whole"};
+
+    for (unsigned int k = 0; k < 2; k++)
+    {
+      struct BRAID_COMM_Session a = fuzz_pair ()->sa;
+
+      o = 1;
+      st[0] = steps[k];
+      BRAID_COMM_stream_init (&a, &tx, &rx);
+      GNUNET_assert (GNUNET_OK ==
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_PROBE,
+                                             "pad",
+                                             3,
+                                             tc_time (5000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
+      o += len;
+      GNUNET_assert (GNUNET_OK ==
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_DATA,
+                                             "\x00\x09\x00\x2ahello",
+                                             9,
+                                             tc_time (6000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
+      o += len;
+      GNUNET_assert (GNUNET_OK ==
+                     BRAID_COMM_session_rekey (&a, tc_time (20000000)));
+      GNUNET_assert (GNUNET_OK ==
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_DATA,
+                                             "\x00\x0b\x00\x2arekeyed",
+                                             11,
+                                             tc_time (20000000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
+      o += len;
+      put (dir, names[k], st, o);
+    }
+    /* Forge the second frame's length: the stream must be given up. */
+    st[0] = 0x03;
+    {
+      struct BRAID_COMM_Session a = fuzz_pair ()->sa;
+
+      o = 1;
+      BRAID_COMM_stream_init (&a, &tx, &rx);
+      GNUNET_assert (GNUNET_OK ==
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_PROBE,
+                                             NULL,
+                                             0,
+                                             tc_time (5000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
+      o += len;
+      GNUNET_assert (GNUNET_OK ==
+                     BRAID_COMM_stream_seal (&a,
+                                             &tx,
+                                             BRAID_COMM_INNER_PROBE,
+                                             NULL,
+                                             0,
+                                             tc_time (6000),
+                                             &st[o],
+                                             sizeof (st) - o,
+                                             &len));
+      st[o] ^= 0xff;
+      o += len;
+      put (dir, "forged-length", st, o);
+      put (dir, "truncated", st, o - 5);
+    }
+  }
   GNUNET_free (p);
   return 0;
 }

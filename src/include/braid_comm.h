@@ -1046,4 +1046,98 @@ BRAID_COMM_lan_announce_parse (const uint8_t *pkt,
                                struct BRAID_COMM_LanAnnounce *ann,
                                enum BRAID_COMM_Drop *why);
 
+/* ------------------------------------------------------------------ */
+/* Stream framing (TCP)                                                */
+/* ------------------------------------------------------------------ */
+
+/** Bytes of the masked length before each packet on a stream. */
+#define BRAID_COMM_STREAM_LEN_BYTES 2
+
+/** Largest packet in one stream frame (the length is 16 bits). */
+#define BRAID_COMM_STREAM_MAX_PACKET 65535
+
+/**
+ * One direction of a stream: the key that masks the frame lengths and
+ * the index of the next frame.  A stream is reliable and in order, so
+ * both ends count frames alike; the mask of frame i is the first two
+ * bytes of ChaCha20 (key, nonce i), as OpenSSH's
+ * chacha20-poly1305@openssh.com hides its packet lengths.  Holds a
+ * secret: wipe with sodium_memzero().
+ */
+struct BRAID_COMM_StreamDir
+{
+  /** Length mask key (derived from the session's header key). */
+  uint8_t key[32];
+  /** Index of the next frame. */
+  uint64_t index;
+};
+
+
+/**
+ * Derive both directions of a stream from an established session (or
+ * one awaiting its CONFIRM).  The keys do not change when the session
+ * rekeys: they only hide lengths, the AEAD protects the packets.
+ *
+ * @param s session
+ * @param[out] tx sending direction
+ * @param[out] rx receiving direction
+ */
+void
+BRAID_COMM_stream_init (const struct BRAID_COMM_Session *s,
+                        struct BRAID_COMM_StreamDir *tx,
+                        struct BRAID_COMM_StreamDir *rx);
+
+
+/**
+ * Seal one packet (BRAID_COMM_session_seal() on path 0) and put its
+ * masked length before it: one frame ready for the stream.
+ *
+ * @param s session
+ * @param tx sending direction (its index advances)
+ * @param type inner type
+ * @param payload payload
+ * @param payload_len its length
+ * @param now current time
+ * @param[out] out frame (payload_len + #BRAID_COMM_DATA_OVERHEAD +
+ *        #BRAID_COMM_STREAM_LEN_BYTES bytes)
+ * @param out_size size of @a out
+ * @param[out] out_len length written
+ * @return #GNUNET_OK; #GNUNET_SYSERR if the packet is too large for a
+ *         frame or as BRAID_COMM_session_seal()
+ */
+enum GNUNET_GenericReturnValue
+BRAID_COMM_stream_seal (struct BRAID_COMM_Session *s,
+                        struct BRAID_COMM_StreamDir *tx,
+                        enum BRAID_COMM_InnerType type,
+                        const void *payload,
+                        size_t payload_len,
+                        struct GNUNET_TIME_Absolute now,
+                        uint8_t *out,
+                        size_t out_size,
+                        size_t *out_len);
+
+
+/**
+ * Find the next frame in the bytes received so far.  Survives any
+ * split of the stream into reads: it only looks, and advances the frame
+ * index when a whole frame is there.
+ *
+ * @param rx receiving direction
+ * @param buf bytes received and not yet consumed
+ * @param len number of bytes in @a buf
+ * @param[out] pkt_len length of the packet, which starts at
+ *        buf + #BRAID_COMM_STREAM_LEN_BYTES (the caller consumes
+ *        pkt_len + #BRAID_COMM_STREAM_LEN_BYTES bytes)
+ * @param[out] why #BRAID_COMM_DROP_TRUNCATED if the length is below a
+ *        packet's overhead (a forged or desynchronised stream: close it)
+ * @return #GNUNET_OK with a whole frame, #GNUNET_NO if more bytes are
+ *         needed, #GNUNET_SYSERR if the stream is bad (see @a why)
+ */
+enum GNUNET_GenericReturnValue
+BRAID_COMM_stream_next (struct BRAID_COMM_StreamDir *rx,
+                        const uint8_t *buf,
+                        size_t len,
+                        size_t *pkt_len,
+                        enum BRAID_COMM_Drop *why);
+
 #endif

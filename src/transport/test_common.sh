@@ -32,6 +32,8 @@ HTTP_PORT = 0
 [communicator-udp]
 # Tests that want it enable it with their own port.
 IMMEDIATE_START = NO
+[communicator-tcp]
+IMMEDIATE_START = NO
 CONF
 }
 
