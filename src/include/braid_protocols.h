@@ -20,6 +20,7 @@
  *   40400-40499  roaming daemon control socket
  *   40500-40599  TRANSPORT service peer-to-peer control: validation,
  *                link data, ping, backchannel
+ *   40600-40699  TRANSPORT distance-vector routing (doc/transport-dv.md)
  */
 #ifndef BRAID_PROTOCOLS_H
 #define BRAID_PROTOCOLS_H
@@ -223,6 +224,30 @@
 #define BRAID_MESSAGE_TYPE_TRANSPORT_BACKCHANNEL 40505
 
 
+/* ---------------- TRANSPORT distance-vector routing (40600-40699) ------ */
+/* BEGIN dv block (40600-40699) */
+
+/**
+ * Path announcement (doc/transport-dv.md, "DV_LEARN"), sent between
+ * direct neighbours.  Body: uint16 number of hop entries, uint16
+ * reserved, uint64 initiator time in microseconds,
+ * 32-byte nonce, then per hop its peer identity (32) and its EdDSA
+ * signature (64) that it forwarded the announcement; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_DV_LEARN 40600
+
+/**
+ * End-to-end sealed message forwarded hop by hop (doc/transport-dv.md,
+ * "DV_BOX").  Body: uint16 links travelled, uint16 number of remaining
+ * hops, 32-byte ephemeral X25519 key, uint64 nonce
+ * counter, the remaining hops (32 each, the target last), then the AEAD
+ * ciphertext of origin, time, origin signature and inner message; NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_DV_BOX 40601
+
+/* END dv block */
+
+
 /* ---------------- NAT traversal (libbraidnat, doc/nat-wire.md) ---------- */
 
 /** NAT ping: request for a pong (seed "MsgPing"); also the punch probe. */
@@ -293,7 +318,20 @@
 #define BRAID_SIGNATURE_PURPOSE_HELLO 0x62720002
 
 /* BEGIN other signature purposes (0x62720100 and up; nat 0x627203xx,
-   communicators 0x627202xx, transport 0x627201xx) */
+   communicators 0x627202xx, transport 0x627201xx, dv 0x627204xx) */
+
+/**
+ * DV_LEARN hop: a peer forwarded the announcement of an initiator (time
+ * and nonce) from its predecessor to its successor
+ * (doc/transport-dv.md, "Signed bytes").
+ */
+#define BRAID_SIGNATURE_PURPOSE_DV_HOP 0x62720401
+
+/**
+ * DV_BOX origin: a peer made this ephemeral key for boxes to a target
+ * at a time (doc/transport-dv.md).
+ */
+#define BRAID_SIGNATURE_PURPOSE_DV_EPHEMERAL 0x62720402
 
 /**
  * Communicator handshake: the initiator's signature in an INIT over its
