@@ -245,6 +245,18 @@
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_DV_BOX 40601
 
+/**
+ * Client asks the transport service for its distance-vector routing
+ * counters (IPC).  No body.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_DV_MONITOR_GET 40602
+
+/**
+ * Answer to #BRAID_MESSAGE_TYPE_TRANSPORT_DV_MONITOR_GET: one JSON
+ * object, NUL-terminated (doc/transport-dv.md, "Counters").
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_DV_MONITOR 40603
+
 /* END dv block */
 
 

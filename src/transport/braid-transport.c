@@ -452,6 +452,55 @@ handle_monitor_end (void *cls, const struct GNUNET_MessageHeader *m)
     }
   }
   ret = 0;
+  if ((0 == strcmp (cmd, "links")) && ! opt_json)
+  {
+    struct GNUNET_MQ_Envelope *env;
+    struct GNUNET_MessageHeader *dm;
+
+    /* The relay counters follow the paths. */
+    env = GNUNET_MQ_msg (dm, BRAID_MESSAGE_TYPE_TRANSPORT_DV_MONITOR_GET);
+    GNUNET_MQ_send (mq, env);
+    return;
+  }
+  GNUNET_SCHEDULER_shutdown ();
+}
+
+
+/**
+ * Check DV_MONITOR.
+ */
+static int
+check_dv_monitor (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  const char *s = (const char *) &m[1];
+  size_t len = ntohs (m->size) - sizeof (*m);
+
+  return ((len > 0) && ('\0' == s[len - 1])) ? GNUNET_OK : GNUNET_SYSERR;
+}
+
+
+/**
+ * The distance-vector routing counters: print them.
+ */
+static void
+handle_dv_monitor (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  const char *s = (const char *) &m[1];
+
+  if (0 == strcmp (cmd, "dv"))
+  {
+    printf ("%s\n", s);
+  }
+  else
+  {
+    json_t *o = json_loads (s, 0, NULL);
+    char *c = (NULL != o) ? json_dumps (o, JSON_COMPACT) : NULL;
+
+    printf ("dv routing %s\n", (NULL != c) ? c : s);
+    free (c);
+    json_decref (o);
+  }
+  ret = 0;
   GNUNET_SCHEDULER_shutdown ();
 }
 
@@ -527,6 +576,9 @@ raw_connect (const struct GNUNET_CONFIGURATION_Handle *cfg)
     GNUNET_MQ_hd_fixed_size (monitor_end,
                              BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_END,
                              struct GNUNET_MessageHeader, NULL),
+    GNUNET_MQ_hd_var_size (dv_monitor,
+                           BRAID_MESSAGE_TYPE_TRANSPORT_DV_MONITOR,
+                           struct GNUNET_MessageHeader, NULL),
     GNUNET_MQ_hd_fixed_size (ping_result,
                              BRAID_MESSAGE_TYPE_TRANSPORT_PING_RESULT,
                              struct BRAID_IPC_PingResultMessage, NULL),
@@ -1004,7 +1056,7 @@ run (void *cls, char *const *args, const char *cfgfile,
   arg = (NULL != cmd) ? args[1] : NULL;
   if (NULL == cmd)
   {
-    fail ("usage: braid-transport [OPTIONS] links|peers|watch|connect URL|"
+    fail ("usage: braid-transport [OPTIONS] links|peers|dv|watch|connect URL|"
           "ping PEER|bench PEER|send PEER|receive (see --help)");
     return;
   }
@@ -1039,6 +1091,20 @@ run (void *cls, char *const *args, const char *cfgfile,
       return;
     }
     do_monitor_get (NULL);
+    return;
+  }
+  if (0 == strcmp (cmd, "dv"))
+  {
+    struct GNUNET_MQ_Envelope *env;
+    struct GNUNET_MessageHeader *m;
+
+    if (GNUNET_OK != raw_connect (cfg))
+    {
+      fail ("no [transport] UNIXPATH in the configuration");
+      return;
+    }
+    env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_DV_MONITOR_GET);
+    GNUNET_MQ_send (mq, env);
     return;
   }
   if (0 == strcmp (cmd, "ping"))
@@ -1107,7 +1173,7 @@ run (void *cls, char *const *args, const char *cfgfile,
       hash_ctx = GNUNET_CRYPTO_hash_context_start ();
     return;
   }
-  fail ("unknown command `%s' (links, peers, watch, connect, ping, bench, "
+  fail ("unknown command `%s' (links, peers, dv, watch, connect, ping, bench, "
         "send, receive)",
         cmd);
 }
@@ -1155,7 +1221,8 @@ main (int argc, char *const *argv)
     argc, argv,
     "braid-transport [OPTIONS] COMMAND [ARG]",
     "Links of braid-service-transport.  Commands: links (every path with "
-    "its state, RTT, MTU and bytes), peers, watch (print path and link "
+    "its state, RTT, MTU and bytes, then the relay counters), peers, dv "
+    "(distance-vector routing counters as JSON), watch (print path and link "
     "changes and each busy path's rates every -i, default 1 s, until "
     "interrupted or for -T), connect URL (ask for a link "
     "from a HELLO URL and wait until it is confirmed), ping PEER (RTT "

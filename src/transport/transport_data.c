@@ -255,9 +255,11 @@ path_add (struct GST_Queue *q)
 {
   struct GST_Neighbour *n = q->n;
   uint32_t mtu = GNUNET_MIN (q->mtu, DATA_MAX_MTU);
-  int reliable = (1 == GST_communicator_cc (q->tc)) ? GNUNET_YES : GNUNET_NO;
+  int reliable = (! q->dv) && (1 == GST_communicator_cc (q->tc))
+                 ? GNUNET_YES : GNUNET_NO;
 
-  if (q->in_conn || ! q->validated || (NULL == n->conn))
+  /* A DV queue in standby waits while a direct path is up. */
+  if (q->in_conn || ! q->validated || q->dv_standby || (NULL == n->conn))
     return;
   if (GNUNET_OK != BRAID_TRANSPORT_conn_add_path (n->conn, q->path_id, mtu,
                                                   reliable,

@@ -15,6 +15,7 @@
 #include "braid_util.h"
 #include "transport_identity.h"
 #include "transport_queues.h"
+#include "transport_dvglue.h"
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -66,6 +67,9 @@ static char *links_json;
 /** Latest /api/hello body. */
 static char *hello_json;
 
+/** Distance-vector routing counters (/api/dv), under @e lock. */
+static char *dv_json;
+
 
 /**
  * Add queue @a q to the JSON array @a cls.
@@ -110,6 +114,7 @@ do_snapshot (void *cls)
                                                            GNUNET_PeerIdentity));
   json_t *hello;
   char *hello_s;
+  char *dv;
 
   GST_queues_iterate (&add_queue, rows);
   links = json_dumps (rows, JSON_INDENT (1));
@@ -121,11 +126,14 @@ do_snapshot (void *cls)
   GNUNET_free (url_global);
   GNUNET_free (url_lan);
   GNUNET_free (pid);
+  dv = GST_dv_status_json ();
   pthread_mutex_lock (&lock);
   free (links_json);
   free (hello_json);
+  GNUNET_free (dv_json);
   links_json = links;
   hello_json = hello_s;
+  dv_json = dv;
   pthread_mutex_unlock (&lock);
   snapshot_task = GNUNET_SCHEDULER_add_delayed (SNAPSHOT_PERIOD, &do_snapshot,
                                                 NULL);
@@ -168,13 +176,15 @@ handle_request (void *cls, struct MHD_Connection *con, const char *url,
                     "{\"error\": \"only GET\"}\n", "application/json");
   if (0 == strcmp (url, "/"))
     return respond (con, MHD_HTTP_OK, dashboard, "text/html; charset=utf-8");
-  if ((0 != strcmp (url, "/api/links")) && (0 != strcmp (url, "/api/hello")))
+  if ((0 != strcmp (url, "/api/links")) && (0 != strcmp (url, "/api/hello"))
+      && (0 != strcmp (url, "/api/dv")))
     return respond (con, MHD_HTTP_NOT_FOUND,
-                    "{\"error\": \"not found; try /api/links or "
+                    "{\"error\": \"not found; try /api/links, /api/dv or "
                     "/api/hello\"}\n", "application/json");
   pthread_mutex_lock (&lock);
   ret = respond (con, MHD_HTTP_OK,
-                 (0 == strcmp (url, "/api/links")) ? links_json : hello_json,
+                 (0 == strcmp (url, "/api/links")) ? links_json
+                 : (0 == strcmp (url, "/api/dv")) ? dv_json : hello_json,
                  "application/json");
   pthread_mutex_unlock (&lock);
   return ret;
@@ -262,6 +272,7 @@ GST_http_done (void)
   snapshot_task = NULL;
   free (links_json);
   free (hello_json);
+  GNUNET_free (dv_json);
   links_json = NULL;
   hello_json = NULL;
 }

@@ -18,6 +18,7 @@
 #include "transport_batch.h"
 #include "transport_clients.h"
 #include "transport_data.h"
+#include "transport_dvglue.h"
 #include "transport_identity.h"
 #include "transport_validation.h"
 #include "braid_protocols.h"
@@ -280,6 +281,7 @@ do_challenge (void *cls)
          GNUNET_i2s (&q->n->pid), q->address);
     GST_data_path_gone (q);
     link_update (q->n, NULL);
+    GST_dv_paths_changed (q->n, NULL);
   }
   if (size > GST_MAX_SEND_PAYLOAD)
   {
@@ -342,11 +344,14 @@ responses_expire (void)
 
 
 /**
- * Send the responses waiting for a queue to @a n.
+ * Send the responses waiting for a queue to the peer of the new queue
+ * @a q, over it.
  */
 static void
-responses_flush (struct GST_Neighbour *n)
+responses_flush (struct GST_Queue *q)
 {
+  struct GST_Neighbour *n = q->n;
+
   for (struct PendingResponse *pr = pr_head; NULL != pr;)
   {
     struct PendingResponse *next = pr->next;
@@ -354,7 +359,7 @@ responses_flush (struct GST_Neighbour *n)
     if (0 == GNUNET_memcmp (&pr->pid, &n->pid))
     {
       if (GNUNET_TIME_absolute_is_future (pr->expires))
-        (void) GST_queues_send (n, n->q_head, &pr->msg.header, NULL, NULL);
+        (void) GST_queues_send (n, q, &pr->msg.header, NULL, NULL);
       GNUNET_CONTAINER_DLL_remove (pr_head, pr_tail, pr);
       pr_count--;
       GNUNET_free (pr);
@@ -367,7 +372,7 @@ responses_flush (struct GST_Neighbour *n)
 void
 GST_links_queue_new (struct GST_Queue *q)
 {
-  responses_flush (q->n);
+  responses_flush (q);
   validation_schedule (q, GNUNET_TIME_UNIT_ZERO);
 }
 
@@ -380,6 +385,8 @@ GST_links_queue_gone (struct GST_Queue *q)
     GNUNET_SCHEDULER_cancel (q->validation_task);
     q->validation_task = NULL;
   }
+  /* A DV queue in standby takes over before the path goes. */
+  GST_dv_paths_changed (q->n, q);
   GST_data_path_gone (q);
   link_update (q->n, q);
 }
@@ -534,7 +541,8 @@ drop (const struct GNUNET_PeerIdentity *sender, const char *why)
  * or keep the answer until one exists.
  */
 static void
-handle_challenge (const struct GNUNET_PeerIdentity *sender,
+handle_challenge (struct GST_Client *tc,
+                  const struct GNUNET_PeerIdentity *sender,
                   const struct GNUNET_MessageHeader *msg)
 {
   const struct ChallengeMessage *m = (const struct ChallengeMessage *) msg;
@@ -564,7 +572,17 @@ handle_challenge (const struct GNUNET_PeerIdentity *sender,
   n = GST_neighbour_find (sender);
   if ((NULL != n) && (NULL != n->q_head))
   {
-    (void) GST_queues_send (n, n->q_head, &r.header, NULL, NULL);
+    /* Back the way it came if we can (a DV box came with tc NULL, and
+       the first queue may be a direct one that never works). */
+    struct GST_Queue *back = n->q_head;
+
+    for (struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
+      if (q->tc == tc)
+      {
+        back = q;
+        break;
+      }
+    (void) GST_queues_send (n, back, &r.header, NULL, NULL);
   }
   else
   {
@@ -651,6 +669,7 @@ handle_response (const struct GNUNET_PeerIdentity *sender,
                          GNUNET_TIME_relative_multiply (validity, 3), 4));
   link_update (n, NULL);
   GST_data_path_validated (q);
+  GST_dv_paths_changed (n, NULL);
 }
 
 
@@ -770,7 +789,7 @@ GST_links_receive (struct GST_Client *tc,
     handle_batch (tc, sender, msg);
     return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE:
-    handle_challenge (sender, msg);
+    handle_challenge (tc, sender, msg);
     return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_RESPONSE:
     handle_response (sender, msg);
@@ -783,6 +802,10 @@ GST_links_receive (struct GST_Client *tc,
     return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_BACKCHANNEL:
     handle_link_backchannel (sender, msg);
+    return;
+  case BRAID_MESSAGE_TYPE_TRANSPORT_DV_LEARN:
+  case BRAID_MESSAGE_TYPE_TRANSPORT_DV_BOX:
+    GST_dv_receive (tc, sender, msg);
     return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_FRAGMENT:
   case BRAID_MESSAGE_TYPE_TRANSPORT_BOX:

@@ -11,6 +11,7 @@
 #include "transport_links.h"
 #include "transport_clients.h"
 #include "transport_data.h"
+#include "transport_dvglue.h"
 #include "braid_protocols.h"
 
 #define LOG(kind, ...) GNUNET_log_from (kind, "transport", __VA_ARGS__)
@@ -126,6 +127,8 @@ queue_has_room_for (const struct GST_Queue *q, size_t size, int batchable)
 {
   if (size > queue_max_payload (q))
     return GNUNET_NO;
+  if (q->dv)
+    return GST_dv_queue_has_room (q, size);
   if (batchable && GST_batch_fits (&q->batch, size, queue_max_payload (q)))
     return GNUNET_YES;
   return (q->unlimited || (q->capacity > 0))
@@ -246,6 +249,13 @@ queue_transmit (struct GST_Queue *q,
 {
   uint16_t size = ntohs (msg->size);
 
+  if (q->dv)
+  {
+    /* A virtual queue: boxed along a distance-vector path. */
+    q->bytes_sent += size;
+    GST_dv_queue_transmit (q, msg, cont, cont_cls);
+    return;
+  }
   if ((NULL != cont)
       || (size + sizeof (struct GNUNET_MessageHeader) > queue_max_payload (q)))
   {
@@ -296,6 +306,7 @@ neighbour_flush (struct GST_Neighbour *n)
     pm = next;
   }
   GST_data_room_changed (n);
+  GST_dv_room_changed (n);
 }
 
 
@@ -400,7 +411,7 @@ queue_destroy (struct GST_Queue *q)
   /* An unsent batch: its messages are lost with the queue, like those
      in flight (the data plane resends what it must). */
   GST_batch_done (&q->batch);
-  f = tc->if_head;
+  f = (NULL != tc) ? tc->if_head : NULL;
   while (NULL != f)
   {
     struct GST_InFlight *next = f->next;
@@ -430,7 +441,8 @@ queue_destroy (struct GST_Queue *q)
     }
     pm = next;
   }
-  GNUNET_CONTAINER_MDLL_remove (c, tc->q_head, tc->q_tail, q);
+  if (NULL != tc)
+    GNUNET_CONTAINER_MDLL_remove (c, tc->q_head, tc->q_tail, q);
   GNUNET_CONTAINER_MDLL_remove (n, n->q_head, n->q_tail, q);
   GST_links_queue_gone (q);
   LOG (GNUNET_ERROR_TYPE_INFO, "Queue %u to %s at %s is gone\n",
@@ -500,6 +512,76 @@ GST_queues_done (void)
   GNUNET_CONTAINER_multipeermap_iterate (neighbours, &free_neighbour, NULL);
   GNUNET_CONTAINER_multipeermap_destroy (neighbours);
   neighbours = NULL;
+}
+
+
+struct GST_Queue *
+GST_queues_add_virtual (const struct GNUNET_PeerIdentity *pid,
+                        const char *address,
+                        uint32_t mtu)
+{
+  struct GST_Neighbour *n = neighbour_get (pid);
+  struct GST_Queue *q = GNUNET_new (struct GST_Queue);
+
+  q->n = n;
+  q->dv = GNUNET_YES;
+  q->qid = UINT32_MAX;
+  q->address = GNUNET_strdup (address);
+  q->nt = 0; /* GNUNET_NT_UNSPECIFIED */
+  q->mtu = mtu;
+  q->unlimited = GNUNET_YES;
+  q->path_id = next_path_id++;
+  GNUNET_CONTAINER_MDLL_insert_tail (n, n->q_head, n->q_tail, q);
+  LOG (GNUNET_ERROR_TYPE_INFO, "Virtual queue to %s over %s\n",
+       GNUNET_i2s (pid), address);
+  GST_links_queue_new (q);
+  return q;
+}
+
+
+void
+GST_queues_remove_virtual (struct GST_Queue *q)
+{
+  GNUNET_assert (q->dv);
+  queue_destroy (q);
+}
+
+
+/**
+ * Closure of GST_neighbours_iterate().
+ */
+struct NeighbourIterateContext
+{
+  /** Callback. */
+  void (*cb) (void *cls, struct GST_Neighbour *n);
+
+  /** Its closure. */
+  void *cls;
+};
+
+
+/**
+ * Call back for one neighbour.
+ */
+static enum GNUNET_GenericReturnValue
+iterate_one_neighbour (void *cls, const struct GNUNET_PeerIdentity *pid,
+                       void *value)
+{
+  struct NeighbourIterateContext *nic = cls;
+
+  nic->cb (nic->cls, value);
+  return GNUNET_OK;
+}
+
+
+void
+GST_neighbours_iterate (void (*cb) (void *cls, struct GST_Neighbour *n),
+                        void *cls)
+{
+  struct NeighbourIterateContext nic = { .cb = cb, .cls = cls };
+
+  GNUNET_CONTAINER_multipeermap_iterate (neighbours, &iterate_one_neighbour,
+                                         &nic);
 }
 
 

@@ -132,6 +132,18 @@ struct GST_Queue
 
   /** The batch's SEND_MSG, reserved when it opened. */
   struct GST_InFlight *batch_f;
+
+  /**
+   * #GNUNET_YES for a virtual queue over distance-vector paths
+   * (transport_dvglue.c): no communicator, @e tc is NULL.
+   */
+  int dv;
+
+  /**
+   * #GNUNET_YES while a DV queue stays out of the data plane because
+   * the peer has a validated direct queue.
+   */
+  int dv_standby;
 };
 
 /**
@@ -210,6 +222,15 @@ struct GST_Neighbour
 
   /** #GNUNET_YES if conn_sync() was asked for during such a call. */
   int sync_again;
+
+  /** The virtual queue over DV paths to this peer, or NULL. */
+  struct GST_Queue *dv_queue;
+
+  /** #GNUNET_YES while the DV routing counts it a direct neighbour. */
+  int dv_direct;
+
+  /** Since when the DV queue has had no path (zero while it has). */
+  struct GNUNET_TIME_Absolute dv_lost_since;
 };
 
 /**
@@ -317,6 +338,33 @@ GST_queues_create (const struct GNUNET_PeerIdentity *pid, const char *address);
  */
 int
 GST_neighbour_has_address (const struct GST_Neighbour *n, const char *address);
+
+
+/**
+ * Add a virtual queue over distance-vector paths to @a pid (no
+ * communicator; transport_dvglue.c sends for it) and start validating it.
+ *
+ * @return the queue
+ */
+struct GST_Queue *
+GST_queues_add_virtual (const struct GNUNET_PeerIdentity *pid,
+                        const char *address,
+                        uint32_t mtu);
+
+
+/**
+ * Remove a virtual queue made by GST_queues_add_virtual().
+ */
+void
+GST_queues_remove_virtual (struct GST_Queue *q);
+
+
+/**
+ * Iterate over all neighbours.
+ */
+void
+GST_neighbours_iterate (void (*cb) (void *cls, struct GST_Neighbour *n),
+                        void *cls);
 
 
 /**

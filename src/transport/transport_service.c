@@ -16,6 +16,7 @@
 #include "transport_clients.h"
 #include "transport_http.h"
 #include "transport_data.h"
+#include "transport_dvglue.h"
 #include "braid_protocols.h"
 #include "transport_ipc.h"
 #include "braid_util.h"
@@ -97,12 +98,24 @@ client_disconnect_cb (void *cls,
 
 
 /**
+ * DV_MONITOR_GET from a client (transport_dvglue.c answers).
+ */
+static void
+handle_dv_monitor_get (void *cls, const struct GNUNET_MessageHeader *m)
+{
+  GST_dv_handle_monitor_get (cls, m);
+}
+
+
+/**
  * The service is shutting down.
  */
 static void
 do_shutdown (void *cls)
 {
   GST_http_done ();
+  /* DV queues before the others: they send through them. */
+  GST_dv_done ();
   /* Queues first: freeing them may still consult links and identity. */
   GST_queues_done ();
   GST_links_done ();
@@ -137,6 +150,15 @@ run (void *cls,
   if (GNUNET_OK != GST_links_init (c))
   {
     start_failed = 1;
+    GST_identity_done ();
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
+  if (GNUNET_OK != GST_dv_init (c))
+  {
+    start_failed = 1;
+    GST_links_done ();
+    GST_queues_done ();
     GST_identity_done ();
     GNUNET_SCHEDULER_shutdown ();
     return;
@@ -222,6 +244,10 @@ main (int argc, char *const *argv)
                              NULL),
     GNUNET_MQ_hd_fixed_size (monitor_get,
                              BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_GET,
+                             struct GNUNET_MessageHeader,
+                             NULL),
+    GNUNET_MQ_hd_fixed_size (dv_monitor_get,
+                             BRAID_MESSAGE_TYPE_TRANSPORT_DV_MONITOR_GET,
                              struct GNUNET_MessageHeader,
                              NULL),
     GNUNET_MQ_hd_fixed_size (ping,
