@@ -455,6 +455,7 @@ GST_dv_receive (struct GST_Client *tc,
                 const struct GNUNET_MessageHeader *msg)
 {
   struct GST_Neighbour *n = GST_neighbour_find (sender);
+  enum GNUNET_GenericReturnValue ret;
 
   if (NULL == dv)
     return;
@@ -467,9 +468,15 @@ GST_dv_receive (struct GST_Client *tc,
   if ((NULL == n) || ! has_direct (n, NULL))
   {
     dropped_no_link++;
+    LOG (GNUNET_ERROR_TYPE_DEBUG, "DV message from %s dropped: no link\n",
+         GNUNET_i2s (sender));
     return;
   }
-  (void) BRAID_DV_receive (dv, sender, msg, GNUNET_TIME_absolute_get ());
+  ret = BRAID_DV_receive (dv, sender, msg, GNUNET_TIME_absolute_get ());
+  LOG (GNUNET_ERROR_TYPE_DEBUG, "DV message %u from %s: %s\n",
+       (unsigned int) ntohs (msg->type), GNUNET_i2s (sender),
+       (GNUNET_OK == ret) ? "taken" : (GNUNET_NO == ret) ? "dropped"
+       : "malformed or forged");
 }
 
 
@@ -592,6 +599,34 @@ GST_dv_queue_transmit (struct GST_Queue *q,
 }
 
 
+/**
+ * Add one target's best route to the JSON array @a cls.
+ */
+static void
+route_json (void *cls, const struct GNUNET_PeerIdentity *target)
+{
+  json_t *routes = cls;
+  struct BRAID_DV_RouteInfo ri;
+  char *pid;
+  char *via;
+
+  if (GNUNET_OK != BRAID_DV_route (dv, target, GNUNET_TIME_absolute_get (),
+                                   &ri))
+    return;
+  pid = GNUNET_CRYPTO_eddsa_public_key_to_string (&target->public_key);
+  via = GNUNET_CRYPTO_eddsa_public_key_to_string (&ri.first_hop.public_key);
+  json_array_append_new (routes,
+                         json_pack ("{s:s, s:I, s:I, s:s, s:I}",
+                                    "peer", pid,
+                                    "paths", (json_int_t) ri.num_paths,
+                                    "hops", (json_int_t) ri.hops,
+                                    "via", via,
+                                    "rtt_us", (json_int_t) ri.rtt.rel_value_us));
+  GNUNET_free (pid);
+  GNUNET_free (via);
+}
+
+
 char *
 GST_dv_status_json (void)
 {
@@ -632,6 +667,12 @@ GST_dv_status_json (void)
                                                 + st.box_no_route
                                                 + dropped_nested
                                                 + dropped_no_link));
+  {
+    json_t *routes = json_array ();
+
+    BRAID_DV_iterate (dv, &route_json, routes);
+    json_object_set_new (o, "routes", routes);
+  }
   s = json_dumps (o, JSON_INDENT (1));
   json_decref (o);
   r = GNUNET_strdup (s);

@@ -572,16 +572,23 @@ handle_challenge (struct GST_Client *tc,
   n = GST_neighbour_find (sender);
   if ((NULL != n) && (NULL != n->q_head))
   {
-    /* Back the way it came if we can (a DV box came with tc NULL, and
-       the first queue may be a direct one that never works). */
-    struct GST_Queue *back = n->q_head;
+    /* Back over a queue known to work, through the same communicator if
+       possible (a DV box comes with tc NULL), else the way it came: the
+       first queue may go to an address that never works (another
+       interface of the peer, unreachable from here). */
+    struct GST_Queue *back = NULL;
+    int score = -1;
 
     for (struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
-      if (q->tc == tc)
+    {
+      int s = (q->validated ? 2 : 0) + ((q->tc == tc) ? 1 : 0);
+
+      if (s > score)
       {
         back = q;
-        break;
+        score = s;
       }
+    }
     (void) GST_queues_send (n, back, &r.header, NULL, NULL);
   }
   else
