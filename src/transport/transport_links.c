@@ -421,8 +421,14 @@ wanted_retry_one (void *cls, const struct GNUNET_PeerIdentity *pid,
 {
   const struct BRAID_HELLO *hello = BRAID_HELLO_book_get (book, pid);
   struct GST_Neighbour *n = GST_neighbour_find (pid);
+  int direct = GNUNET_NO;
 
-  if ((NULL != hello) && ((NULL == n) || ! n->link_up))
+  /* A link relayed by others (DV) keeps looking for a direct path. */
+  if (NULL != n)
+    for (const struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
+      if (q->validated && ! q->dv)
+        direct = GNUNET_YES;
+  if ((NULL != hello) && ((NULL == n) || ! n->link_up || ! direct))
     queues_request (hello);
   return GNUNET_OK;
 }
