@@ -22,7 +22,7 @@ PA=$(dv_pid a)
 PC=$(dv_pid c)
 dv_bg_connect a r 10.78.1.2
 j1=$!
-dv_bg_connect c r 10.78.2.2
+dv_bg_connect r c 10.78.2.1
 j2=$!
 wait $j1 && wait $j2 || dv_fail "neighbour links"
 
