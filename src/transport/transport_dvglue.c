@@ -527,7 +527,8 @@ GST_dv_paths_changed (struct GST_Neighbour *n, const struct GST_Queue *except)
 
 
 /**
- * Let the data plane of a peer behind @a cls (a first hop) go on.
+ * Let what waits for a peer behind @a cls (a first hop) go on: its
+ * pending messages and its data plane.
  */
 static void
 room_one (void *cls, struct GST_Neighbour *n)
@@ -540,7 +541,7 @@ room_one (void *cls, struct GST_Neighbour *n)
   if ((GNUNET_OK == BRAID_DV_route (dv, &n->pid, GNUNET_TIME_absolute_get (),
                                     &ri))
       && (0 == GNUNET_memcmp (&ri.first_hop, first)))
-    GST_data_room_changed (n);
+    GST_queues_flush (n);
 }
 
 
@@ -566,7 +567,7 @@ GST_dv_queue_has_room (const struct GST_Queue *q, size_t size)
                                        GNUNET_TIME_absolute_get (), &ri)))
     return GNUNET_NO;
   first = GST_neighbour_find (&ri.first_hop);
-  if ((NULL == first) || (first->pm_count > 0))
+  if (NULL == first)
     return GNUNET_NO;
   for (struct GST_Queue *fq = first->q_head; NULL != fq; fq = fq->next_n)
     if (! fq->dv && fq->validated

@@ -515,6 +515,13 @@ GST_queues_done (void)
 }
 
 
+void
+GST_queues_flush (struct GST_Neighbour *n)
+{
+  neighbour_flush (n);
+}
+
+
 struct GST_Queue *
 GST_queues_add_virtual (const struct GNUNET_PeerIdentity *pid,
                         const char *address,

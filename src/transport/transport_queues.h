@@ -360,6 +360,14 @@ GST_queues_remove_virtual (struct GST_Queue *q);
 
 
 /**
+ * Send what waits for @a n while its queues have room (a DV queue's
+ * room depends on another neighbour's queues).
+ */
+void
+GST_queues_flush (struct GST_Neighbour *n);
+
+
+/**
  * Iterate over all neighbours.
  */
 void
