@@ -32,7 +32,8 @@ static struct GNUNET_PeerIdentity pids[4];
 
 
 static enum GNUNET_GenericReturnValue
-send_cb (void *cls, const struct GNUNET_PeerIdentity *pid,
+send_cb (void *cls,
+         const struct GNUNET_PeerIdentity *pid,
          const struct GNUNET_MessageHeader *msg)
 {
   if (ntohs (msg->size) < sizeof (*msg))
@@ -62,7 +63,8 @@ neighbours_cb (void *cls, struct GNUNET_PeerIdentity *out, unsigned int max)
 
 
 static void
-deliver_cb (void *cls, const struct GNUNET_PeerIdentity *origin,
+deliver_cb (void *cls,
+            const struct GNUNET_PeerIdentity *origin,
             const struct GNUNET_MessageHeader *inner)
 {
   if (ntohs (inner->size) < sizeof (*inner))
@@ -74,7 +76,10 @@ deliver_cb (void *cls, const struct GNUNET_PeerIdentity *origin,
  * Give @a len bytes to @a dv as a message from neighbour @a who.
  */
 static void
-feed (struct BRAID_DV *dv, unsigned int who, const uint8_t *bytes, size_t len,
+feed (struct BRAID_DV *dv,
+      unsigned int who,
+      const uint8_t *bytes,
+      size_t len,
       struct GNUNET_TIME_Absolute now)
 {
   struct GNUNET_MessageHeader *m;
@@ -93,9 +98,11 @@ feed (struct BRAID_DV *dv, unsigned int who, const uint8_t *bytes, size_t len,
  * XOR @a data into @a m (its size kept) and feed it from @a who.
  */
 static void
-feed_mutated (struct BRAID_DV *dv, unsigned int who,
+feed_mutated (struct BRAID_DV *dv,
+              unsigned int who,
               const struct GNUNET_MessageHeader *m,
-              const uint8_t *data, size_t size,
+              const uint8_t *data,
+              size_t size,
               struct GNUNET_TIME_Absolute now)
 {
   size_t len = ntohs (m->size);
@@ -117,12 +124,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   static int init;
   struct BRAID_DV_Config cfg;
-  struct BRAID_DV_Callbacks cb = {
-    .send = &send_cb, .is_neighbour = &is_neighbour_cb,
-    .neighbours = &neighbours_cb, .deliver = &deliver_cb
-  };
+  struct BRAID_DV_Callbacks cb = {.send = &send_cb,
+                                  .is_neighbour = &is_neighbour_cb,
+                                  .neighbours = &neighbours_cb,
+                                  .deliver = &deliver_cb};
   struct BRAID_DV *dv;
-  struct GNUNET_TIME_Absolute now = { 1700000000000000ULL };
+  struct GNUNET_TIME_Absolute now = {1700000000000000ULL};
   struct GNUNET_CRYPTO_ChallengeNonceP nonce;
   struct GNUNET_CRYPTO_EcdhePrivateKey eph;
   struct GNUNET_MessageHeader *m1;
@@ -173,9 +180,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     GNUNET_free (m2);
     break;
   default:
-    m1 = BRAID_DV_box_seal (&keys[1], now, &eph, 1, &pids[0], 1, NULL, 0,
-                            inner);
-    m2 = BRAID_DV_box_seal (&keys[1], now, &eph, 2, &pids[3], 1, &pids[3], 1,
+    m1 =
+      BRAID_DV_box_seal (&keys[1], now, &eph, 1, &pids[0], 1, NULL, 0, inner);
+    m2 = BRAID_DV_box_seal (&keys[1],
+                            now,
+                            &eph,
+                            2,
+                            &pids[3],
+                            1,
+                            &pids[3],
+                            1,
                             inner);
     feed_mutated (dv, 0, m1, data + 1, size - 1, now);
     feed_mutated (dv, 0, m2, data + 1, size - 1, now);

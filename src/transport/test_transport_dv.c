@@ -86,7 +86,8 @@ node_of (const struct GNUNET_PeerIdentity *pid)
 
 
 static enum GNUNET_GenericReturnValue
-cb_send (void *cls, const struct GNUNET_PeerIdentity *pid,
+cb_send (void *cls,
+         const struct GNUNET_PeerIdentity *pid,
          const struct GNUNET_MessageHeader *msg)
 {
   struct Node *n = cls;
@@ -130,7 +131,8 @@ cb_neighbours (void *cls, struct GNUNET_PeerIdentity *out, unsigned int max)
 
 
 static void
-cb_deliver (void *cls, const struct GNUNET_PeerIdentity *origin,
+cb_deliver (void *cls,
+            const struct GNUNET_PeerIdentity *origin,
             const struct GNUNET_MessageHeader *inner)
 {
   struct Node *n = cls;
@@ -143,7 +145,8 @@ cb_deliver (void *cls, const struct GNUNET_PeerIdentity *origin,
 
 
 static void
-cb_route_changed (void *cls, const struct GNUNET_PeerIdentity *target,
+cb_route_changed (void *cls,
+                  const struct GNUNET_PeerIdentity *target,
                   int reachable)
 {
   struct Node *n = cls;
@@ -170,11 +173,12 @@ net_create (unsigned int count, const struct BRAID_DV_Config *cfg)
   now.abs_value_us = 1700000000000000ULL;
   for (unsigned int i = 0; i < count; i++)
   {
-    struct BRAID_DV_Callbacks cb = {
-      .cls = &nodes[i], .send = &cb_send, .is_neighbour = &cb_is_neighbour,
-      .neighbours = &cb_neighbours, .deliver = &cb_deliver,
-      .route_changed = &cb_route_changed
-    };
+    struct BRAID_DV_Callbacks cb = {.cls = &nodes[i],
+                                    .send = &cb_send,
+                                    .is_neighbour = &cb_is_neighbour,
+                                    .neighbours = &cb_neighbours,
+                                    .deliver = &cb_deliver,
+                                    .route_changed = &cb_route_changed};
 
     memset (&nodes[i], 0, sizeof (nodes[i]));
     memset (&nodes[i].key, (int) (i + 1), sizeof (nodes[i].key));
@@ -218,8 +222,8 @@ net_pump (void)
 
     q_head++;
     if (nodes[qd.from].adj[qd.to])
-      (void) BRAID_DV_receive (nodes[qd.to].dv, &nodes[qd.from].pid, qd.msg,
-                               now);
+      (void)
+        BRAID_DV_receive (nodes[qd.to].dv, &nodes[qd.from].pid, qd.msg, now);
     GNUNET_free (qd.msg);
   }
 }
@@ -297,16 +301,16 @@ START_TEST (test_learn_chain)
   net_chain (4, NULL);
   BRAID_DV_announce (nodes[0].dv, now);
   net_pump ();
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[3].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[3].dv, &nodes[0].pid, now, &ri));
   ck_assert_uint_eq (3, ri.hops);
   ck_assert_int_eq (0, GNUNET_memcmp (&ri.first_hop, &nodes[2].pid));
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[2].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[2].dv, &nodes[0].pid, now, &ri));
   ck_assert_uint_eq (2, ri.hops);
   /* A direct neighbour is no DV target. */
-  ck_assert_int_eq (GNUNET_NO, BRAID_DV_route (nodes[1].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_NO,
+                    BRAID_DV_route (nodes[1].dv, &nodes[0].pid, now, &ri));
   /* Nothing came back to the initiator: each forwarder skips the peers
      already on the path. */
   ck_assert_uint_eq (0, stats (0).learn_received);
@@ -326,8 +330,8 @@ START_TEST (test_learn_intermediate_paths)
   net_chain (4, NULL);
   BRAID_DV_announce (nodes[0].dv, now);
   net_pump ();
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[3].dv, &nodes[1].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[3].dv, &nodes[1].pid, now, &ri));
   ck_assert_uint_eq (2, ri.hops);
   net_destroy ();
 }
@@ -343,8 +347,7 @@ START_TEST (test_learn_forged_signature)
   BRAID_DV_announce (nodes[0].dv, now);
   /* Take the forwarded copy from 1 to 2 and corrupt each signature. */
   ck_assert_uint_eq (1, q_tail - q_head);
-  (void) BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, queue[q_head].msg,
-                           now);
+  (void) BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, queue[q_head].msg, now);
   ck_assert_ptr_nonnull (last_sent);
   m = GNUNET_copy_message (last_sent);
   net_flush ();
@@ -354,19 +357,20 @@ START_TEST (test_learn_forged_signature)
 
     b[BRAID_DV_LEARN_HEADER_SIZE + hop * BRAID_DV_LEARN_HOP_SIZE + 40] ^= 1;
     ck_assert_int_eq (GNUNET_SYSERR,
-                      BRAID_DV_receive (nodes[2].dv, &nodes[1].pid,
+                      BRAID_DV_receive (nodes[2].dv,
+                                        &nodes[1].pid,
                                         (struct GNUNET_MessageHeader *) b,
                                         now));
     GNUNET_free (b);
   }
   ck_assert_uint_eq (2, stats (2).learn_bad_signature);
-  ck_assert_int_eq (GNUNET_NO, BRAID_DV_route (nodes[2].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_NO,
+                    BRAID_DV_route (nodes[2].dv, &nodes[0].pid, now, &ri));
   /* A liar cannot drop the hop in the middle: 0's signature names 1 as
      its successor. */
   {
-    char *b = GNUNET_malloc (BRAID_DV_LEARN_HEADER_SIZE
-                             + BRAID_DV_LEARN_HOP_SIZE);
+    char *b =
+      GNUNET_malloc (BRAID_DV_LEARN_HEADER_SIZE + BRAID_DV_LEARN_HOP_SIZE);
     struct GNUNET_MessageHeader *h = (struct GNUNET_MessageHeader *) b;
 
     memcpy (b, m, BRAID_DV_LEARN_HEADER_SIZE + BRAID_DV_LEARN_HOP_SIZE);
@@ -381,10 +385,10 @@ START_TEST (test_learn_forged_signature)
   }
   ck_assert_uint_eq (3, stats (2).learn_bad_signature);
   /* The good one is accepted. */
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_receive (nodes[2].dv, &nodes[1].pid,
-                                                 m, now));
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[2].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_receive (nodes[2].dv, &nodes[1].pid, m, now));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[2].dv, &nodes[0].pid, now, &ri));
   GNUNET_free (m);
   net_destroy ();
 }
@@ -450,17 +454,21 @@ START_TEST (test_learn_ring_no_loop)
   for (unsigned int i = 0; i < 6; i++)
   {
     ck_assert_uint_eq (0, stats (i).learn_bad_signature);
-    ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[i].dv,
-                                                 &nodes[(i + 3) % 6].pid,
-                                                 now, &ri));
+    ck_assert_int_eq (GNUNET_OK,
+                      BRAID_DV_route (nodes[i].dv,
+                                      &nodes[(i + 3) % 6].pid,
+                                      now,
+                                      &ri));
     ck_assert_uint_eq (3, ri.hops);
     /* Two ways round to the opposite peer. */
     ck_assert_uint_eq (2, ri.num_paths);
     /* To the peer two away the short way round is best (the long way
        is known too, from announcements passing through it). */
-    ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[i].dv,
-                                                 &nodes[(i + 2) % 6].pid,
-                                                 now, &ri));
+    ck_assert_int_eq (GNUNET_OK,
+                      BRAID_DV_route (nodes[i].dv,
+                                      &nodes[(i + 2) % 6].pid,
+                                      now,
+                                      &ri));
     ck_assert_uint_eq (2, ri.hops);
   }
   net_destroy ();
@@ -478,10 +486,10 @@ START_TEST (test_learn_too_long)
   net_chain (6, &cfg);
   BRAID_DV_announce (nodes[0].dv, now);
   net_pump ();
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[3].dv, &nodes[0].pid,
-                                               now, &ri));
-  ck_assert_int_eq (GNUNET_NO, BRAID_DV_route (nodes[4].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[3].dv, &nodes[0].pid, now, &ri));
+  ck_assert_int_eq (GNUNET_NO,
+                    BRAID_DV_route (nodes[4].dv, &nodes[0].pid, now, &ri));
   /* Well-behaved peers do not even send it on. */
   ck_assert_uint_eq (0, stats (4).learn_too_long);
   net_destroy ();
@@ -489,10 +497,11 @@ START_TEST (test_learn_too_long)
   net_chain (6, NULL);
   BRAID_DV_destroy (nodes[4].dv);
   {
-    struct BRAID_DV_Callbacks cb = {
-      .cls = &nodes[4], .send = &cb_send, .is_neighbour = &cb_is_neighbour,
-      .neighbours = &cb_neighbours, .deliver = &cb_deliver
-    };
+    struct BRAID_DV_Callbacks cb = {.cls = &nodes[4],
+                                    .send = &cb_send,
+                                    .is_neighbour = &cb_is_neighbour,
+                                    .neighbours = &cb_neighbours,
+                                    .deliver = &cb_deliver};
 
     nodes[4].dv = BRAID_DV_create (&nodes[4].key, &cfg, &cb);
   }
@@ -539,8 +548,8 @@ START_TEST (test_learn_flood)
   {
     now.abs_value_us++;
     BRAID_DV_announce (nodes[0].dv, now);
-    (void) BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, queue[q_head].msg,
-                             now);
+    (void)
+      BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, queue[q_head].msg, now);
     net_flush ();
   }
   st = stats (1);
@@ -549,8 +558,7 @@ START_TEST (test_learn_flood)
   /* A second later there are tokens again. */
   now.abs_value_us += 1000000;
   BRAID_DV_announce (nodes[0].dv, now);
-  (void) BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, queue[q_head].msg,
-                           now);
+  (void) BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, queue[q_head].msg, now);
   ck_assert_uint_eq (41, stats (1).learn_received);
   net_destroy ();
 }
@@ -574,7 +582,8 @@ START_TEST (test_learn_truncated)
     memcpy (b, m, len);
     ((struct GNUNET_MessageHeader *) b)->size = htons ((uint16_t) len);
     ck_assert_int_eq (GNUNET_SYSERR,
-                      BRAID_DV_receive (nodes[1].dv, &nodes[0].pid,
+                      BRAID_DV_receive (nodes[1].dv,
+                                        &nodes[0].pid,
                                         (struct GNUNET_MessageHeader *) b,
                                         now));
     GNUNET_free (b);
@@ -601,37 +610,39 @@ START_TEST (test_path_select_rtt)
   net_link (4, 3, GNUNET_YES);
   BRAID_DV_announce (nodes[3].dv, now);
   net_pump ();
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[0].dv, &nodes[3].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[0].dv, &nodes[3].pid, now, &ri));
   ck_assert_uint_eq (2, ri.num_paths);
   ck_assert_uint_eq (2, ri.hops); /* unmeasured: fewer hops wins */
   /* The short one is slow when measured: the long one wins. */
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_send (nodes[0].dv, &nodes[3].pid, m,
-                                              now));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_send (nodes[0].dv, &nodes[3].pid, m, now));
   net_pump ();
-  BRAID_DV_path_rtt (nodes[0].dv, &nodes[3].pid,
-                     GNUNET_TIME_relative_multiply (
-                       GNUNET_TIME_UNIT_MILLISECONDS, 500));
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[0].dv, &nodes[3].pid,
-                                               now, &ri));
+  BRAID_DV_path_rtt (nodes[0].dv,
+                     &nodes[3].pid,
+                     GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
+                                                    500));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[0].dv, &nodes[3].pid, now, &ri));
   ck_assert_uint_eq (3, ri.hops);
   ck_assert_int_eq (0, GNUNET_memcmp (&ri.first_hop, &nodes[2].pid));
   /* Measured fast, it is kept over the unmeasured short one. */
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_send (nodes[0].dv, &nodes[3].pid, m,
-                                              now));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_send (nodes[0].dv, &nodes[3].pid, m, now));
   net_pump ();
   ck_assert_uint_eq (2, nodes[3].delivered);
-  BRAID_DV_path_rtt (nodes[0].dv, &nodes[3].pid,
-                     GNUNET_TIME_relative_multiply (
-                       GNUNET_TIME_UNIT_MILLISECONDS, 3));
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[0].dv, &nodes[3].pid,
-                                               now, &ri));
+  BRAID_DV_path_rtt (nodes[0].dv,
+                     &nodes[3].pid,
+                     GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
+                                                    3));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[0].dv, &nodes[3].pid, now, &ri));
   ck_assert_uint_eq (3, ri.hops);
   ck_assert_uint_eq (3000, ri.rtt.rel_value_us);
   /* It fails: the other is used. */
   BRAID_DV_path_failed (nodes[0].dv, &nodes[3].pid);
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[0].dv, &nodes[3].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[0].dv, &nodes[3].pid, now, &ri));
   ck_assert_uint_eq (2, ri.hops);
   ck_assert_uint_eq (1, ri.num_paths);
   GNUNET_free (m);
@@ -651,18 +662,20 @@ START_TEST (test_path_expiry)
   BRAID_DV_announce (nodes[0].dv, now);
   net_pump ();
   ck_assert_int_eq (1, nodes[2].reachable_reports);
-  now = GNUNET_TIME_absolute_add (now, GNUNET_TIME_relative_divide (
-                                    cfg.path_lifetime, 2));
+  now =
+    GNUNET_TIME_absolute_add (now,
+                              GNUNET_TIME_relative_divide (cfg.path_lifetime,
+                                                           2));
   next = BRAID_DV_tick (nodes[2].dv, now);
   ck_assert (next.abs_value_us > now.abs_value_us);
   net_flush ();
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[2].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[2].dv, &nodes[0].pid, now, &ri));
   now = GNUNET_TIME_absolute_add (now, cfg.path_lifetime);
   (void) BRAID_DV_tick (nodes[2].dv, now);
   net_flush ();
-  ck_assert_int_eq (GNUNET_NO, BRAID_DV_route (nodes[2].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_NO,
+                    BRAID_DV_route (nodes[2].dv, &nodes[0].pid, now, &ri));
   ck_assert_int_eq (0, nodes[2].reachable_reports);
   ck_assert_uint_eq (0, stats (2).paths);
   net_destroy ();
@@ -677,11 +690,11 @@ START_TEST (test_path_neighbour_down)
   net_chain (3, NULL);
   BRAID_DV_announce (nodes[0].dv, now);
   net_pump ();
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_route (nodes[2].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_route (nodes[2].dv, &nodes[0].pid, now, &ri));
   net_link (1, 2, GNUNET_NO);
-  ck_assert_int_eq (GNUNET_NO, BRAID_DV_route (nodes[2].dv, &nodes[0].pid,
-                                               now, &ri));
+  ck_assert_int_eq (GNUNET_NO,
+                    BRAID_DV_route (nodes[2].dv, &nodes[0].pid, now, &ri));
   net_destroy ();
 }
 END_TEST
@@ -722,8 +735,8 @@ START_TEST (test_box_chain)
 
   net_chain (4, NULL);
   net_announce_all ();
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_send (nodes[0].dv, &nodes[3].pid, m,
-                                              now));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_send (nodes[0].dv, &nodes[3].pid, m, now));
   net_pump ();
   ck_assert_uint_eq (1, nodes[3].delivered);
   ck_assert_int_eq (0, GNUNET_memcmp (&nodes[3].got_from, &nodes[0].pid));
@@ -734,8 +747,8 @@ START_TEST (test_box_chain)
   ck_assert_uint_eq (1, stats (2).box_relayed);
   /* And back, many times under one key. */
   for (unsigned int i = 0; i < 100; i++)
-    ck_assert_int_eq (GNUNET_OK, BRAID_DV_send (nodes[3].dv, &nodes[0].pid,
-                                                m, now));
+    ck_assert_int_eq (GNUNET_OK,
+                      BRAID_DV_send (nodes[3].dv, &nodes[0].pid, m, now));
   net_pump ();
   ck_assert_uint_eq (100, nodes[0].delivered);
   ck_assert_int_eq (0, GNUNET_memcmp (&nodes[0].got_from, &nodes[3].pid));
@@ -754,8 +767,8 @@ START_TEST (test_box_shortcut)
   net_announce_all ();
   /* 1 and 3 get a direct link after 0 learned its path: 1 takes it. */
   net_link (1, 3, GNUNET_YES);
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_send (nodes[0].dv, &nodes[3].pid, m,
-                                              now));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_send (nodes[0].dv, &nodes[3].pid, m, now));
   net_pump ();
   ck_assert_uint_eq (1, nodes[3].delivered);
   ck_assert_uint_eq (1, stats (1).box_shortcut);
@@ -772,12 +785,12 @@ START_TEST (test_box_no_route_and_policy)
   struct GNUNET_MessageHeader *m = payload (64, 1);
 
   net_chain (3, NULL);
-  ck_assert_int_eq (GNUNET_NO, BRAID_DV_send (nodes[0].dv, &nodes[2].pid, m,
-                                              now));
+  ck_assert_int_eq (GNUNET_NO,
+                    BRAID_DV_send (nodes[0].dv, &nodes[2].pid, m, now));
   net_announce_all ();
   /* The link on breaks while the box travels. */
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_send (nodes[0].dv, &nodes[2].pid, m,
-                                              now));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_send (nodes[0].dv, &nodes[2].pid, m, now));
   nodes[1].adj[2] = nodes[2].adj[1] = GNUNET_NO;
   net_pump ();
   ck_assert_uint_eq (1, stats (1).box_no_route);
@@ -788,17 +801,18 @@ START_TEST (test_box_no_route_and_policy)
   net_chain (3, NULL);
   BRAID_DV_destroy (nodes[1].dv);
   {
-    struct BRAID_DV_Callbacks cb = {
-      .cls = &nodes[1], .send = &cb_send, .is_neighbour = &cb_is_neighbour,
-      .neighbours = &cb_neighbours, .deliver = &cb_deliver
-    };
+    struct BRAID_DV_Callbacks cb = {.cls = &nodes[1],
+                                    .send = &cb_send,
+                                    .is_neighbour = &cb_is_neighbour,
+                                    .neighbours = &cb_neighbours,
+                                    .deliver = &cb_deliver};
 
     nodes[1].dv = BRAID_DV_create (&nodes[1].key, &cfg, &cb);
   }
   net_announce_all ();
   /* It does not forward announcements either: no path is learned. */
-  ck_assert_int_eq (GNUNET_NO, BRAID_DV_send (nodes[0].dv, &nodes[2].pid, m,
-                                              now));
+  ck_assert_int_eq (GNUNET_NO,
+                    BRAID_DV_send (nodes[0].dv, &nodes[2].pid, m, now));
   ck_assert_uint_eq (0, stats (1).learn_forwarded);
   net_destroy ();
   GNUNET_free (m);
@@ -817,8 +831,15 @@ START_TEST (test_box_policy_drop)
   cfg.forward = GNUNET_NO;
   net_chain (3, &cfg);
   memset (&eph, 9, sizeof (eph));
-  box = BRAID_DV_box_seal (&nodes[0].key, now, &eph, 0, &nodes[2].pid, 1,
-                           &nodes[2].pid, 1, m);
+  box = BRAID_DV_box_seal (&nodes[0].key,
+                           now,
+                           &eph,
+                           0,
+                           &nodes[2].pid,
+                           1,
+                           &nodes[2].pid,
+                           1,
+                           m);
   ck_assert_int_eq (GNUNET_NO,
                     BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, box, now));
   ck_assert_uint_eq (1, stats (1).box_policy);
@@ -840,8 +861,8 @@ START_TEST (test_box_relay_rate)
   net_chain (3, &cfg);
   net_announce_all ();
   for (unsigned int i = 0; i < 200; i++)
-    ck_assert_int_eq (GNUNET_OK, BRAID_DV_send (nodes[0].dv, &nodes[2].pid,
-                                                m, now));
+    ck_assert_int_eq (GNUNET_OK,
+                      BRAID_DV_send (nodes[0].dv, &nodes[2].pid, m, now));
   net_pump ();
   st = stats (1);
   ck_assert_uint_gt (st.box_rate_limited, 100);
@@ -865,29 +886,57 @@ START_TEST (test_box_loop_and_too_long)
   /* The remaining hops lead back through the receiver. */
   hops[0] = nodes[1].pid;
   hops[1] = nodes[2].pid;
-  box = BRAID_DV_box_seal (&nodes[0].key, now, &eph, 0, &nodes[2].pid, 1,
-                           hops, 2, m);
+  box = BRAID_DV_box_seal (&nodes[0].key,
+                           now,
+                           &eph,
+                           0,
+                           &nodes[2].pid,
+                           1,
+                           hops,
+                           2,
+                           m);
   ck_assert_int_eq (GNUNET_SYSERR,
                     BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, box, now));
   ck_assert_uint_eq (1, stats (1).box_loop);
   GNUNET_free (box);
   /* ... or back to the sender. */
   hops[0] = nodes[0].pid;
-  box = BRAID_DV_box_seal (&nodes[0].key, now, &eph, 0, &nodes[2].pid, 1,
-                           hops, 2, m);
+  box = BRAID_DV_box_seal (&nodes[0].key,
+                           now,
+                           &eph,
+                           0,
+                           &nodes[2].pid,
+                           1,
+                           hops,
+                           2,
+                           m);
   ck_assert_int_eq (GNUNET_SYSERR,
                     BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, box, now));
   ck_assert_uint_eq (2, stats (1).box_loop);
   GNUNET_free (box);
   /* Travelled too far already. */
-  box = BRAID_DV_box_seal (&nodes[0].key, now, &eph, 0, &nodes[2].pid, 6,
-                           &nodes[2].pid, 1, m);
+  box = BRAID_DV_box_seal (&nodes[0].key,
+                           now,
+                           &eph,
+                           0,
+                           &nodes[2].pid,
+                           6,
+                           &nodes[2].pid,
+                           1,
+                           m);
   ck_assert_int_eq (GNUNET_SYSERR,
                     BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, box, now));
   ck_assert_uint_eq (1, stats (1).box_too_long);
   GNUNET_free (box);
-  box = BRAID_DV_box_seal (&nodes[0].key, now, &eph, 0, &nodes[2].pid, 7,
-                           &nodes[2].pid, 1, m);
+  box = BRAID_DV_box_seal (&nodes[0].key,
+                           now,
+                           &eph,
+                           0,
+                           &nodes[2].pid,
+                           7,
+                           &nodes[2].pid,
+                           1,
+                           m);
   ck_assert_int_eq (GNUNET_SYSERR,
                     BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, box, now));
   ck_assert_uint_eq (2, stats (1).box_too_long);
@@ -904,8 +953,7 @@ END_TEST
  * sent straight (no remaining hops, 1 link).  SHA-512 of the message,
  * first 16 bytes in hex.  Pins the wire format (doc/transport-dv.md).
  */
-static const char *const box_kat_prefix
-  = "f6260ec8a8535b3a13f4552d77613b30";
+static const char *const box_kat_prefix = "f6260ec8a8535b3a13f4552d77613b30";
 
 
 START_TEST (test_box_known_answer)
@@ -921,8 +969,15 @@ START_TEST (test_box_known_answer)
 
   net_create (2, NULL);
   memset (&eph, 9, sizeof (eph));
-  box = BRAID_DV_box_seal (&nodes[0].key, now, &eph, 5, &nodes[1].pid, 1,
-                           NULL, 0, m);
+  box = BRAID_DV_box_seal (&nodes[0].key,
+                           now,
+                           &eph,
+                           5,
+                           &nodes[1].pid,
+                           1,
+                           NULL,
+                           0,
+                           m);
   ck_assert_uint_eq (BRAID_DV_BOX_OVERHEAD (0) + 40, ntohs (box->size));
   ck_assert_uint_eq (BRAID_MESSAGE_TYPE_TRANSPORT_DV_BOX, ntohs (box->type));
   GNUNET_CRYPTO_hash (box, ntohs (box->size), &h);
@@ -931,14 +986,14 @@ START_TEST (test_box_known_answer)
   if (0 != strcmp (box_kat_prefix, hex))
     fprintf (stderr, "box known answer: %s\n", hex);
   ck_assert_str_eq (box_kat_prefix, hex);
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_box_open (&nodes[1].key, box, &origin,
-                                                  &inner));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_box_open (&nodes[1].key, box, &origin, &inner));
   ck_assert_int_eq (0, GNUNET_memcmp (&origin, &nodes[0].pid));
   ck_assert_int_eq (0, memcmp (inner, m, 40));
   GNUNET_free (inner);
   /* Not for anybody else. */
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_DV_box_open (&nodes[0].key, box,
-                                                      &origin, &inner));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_DV_box_open (&nodes[0].key, box, &origin, &inner));
   GNUNET_free (box);
   GNUNET_free (m);
   net_destroy ();
@@ -956,8 +1011,15 @@ START_TEST (test_box_truncated_and_tampered)
   net_create (2, NULL);
   net_link (0, 1, GNUNET_YES);
   memset (&eph, 9, sizeof (eph));
-  box = BRAID_DV_box_seal (&nodes[0].key, now, &eph, 5, &nodes[1].pid, 1,
-                           NULL, 0, m);
+  box = BRAID_DV_box_seal (&nodes[0].key,
+                           now,
+                           &eph,
+                           5,
+                           &nodes[1].pid,
+                           1,
+                           NULL,
+                           0,
+                           m);
   size = ntohs (box->size);
   for (size_t len = 4; len < size; len++)
   {
@@ -966,7 +1028,8 @@ START_TEST (test_box_truncated_and_tampered)
     memcpy (b, box, len);
     ((struct GNUNET_MessageHeader *) b)->size = htons ((uint16_t) len);
     ck_assert_int_eq (GNUNET_SYSERR,
-                      BRAID_DV_receive (nodes[1].dv, &nodes[0].pid,
+                      BRAID_DV_receive (nodes[1].dv,
+                                        &nodes[0].pid,
                                         (struct GNUNET_MessageHeader *) b,
                                         now));
     GNUNET_free (b);
@@ -978,7 +1041,8 @@ START_TEST (test_box_truncated_and_tampered)
 
     b[off] ^= 0x40;
     ck_assert_int_ne (GNUNET_OK,
-                      BRAID_DV_receive (nodes[1].dv, &nodes[0].pid,
+                      BRAID_DV_receive (nodes[1].dv,
+                                        &nodes[0].pid,
                                         (struct GNUNET_MessageHeader *) b,
                                         now));
     GNUNET_free (b);
@@ -1014,13 +1078,27 @@ START_TEST (test_box_forged_origin)
   net_link (0, 1, GNUNET_YES);
   net_link (2, 1, GNUNET_YES);
   memset (&eph, 9, sizeof (eph));
-  box = BRAID_DV_box_seal (&nodes[0].key, now, &eph, 1, &nodes[1].pid, 1,
-                           NULL, 0, m);
+  box = BRAID_DV_box_seal (&nodes[0].key,
+                           now,
+                           &eph,
+                           1,
+                           &nodes[1].pid,
+                           1,
+                           NULL,
+                           0,
+                           m);
   ck_assert_int_eq (GNUNET_OK,
                     BRAID_DV_receive (nodes[1].dv, &nodes[0].pid, box, now));
   GNUNET_free (box);
-  box = BRAID_DV_box_seal (&nodes[2].key, now, &eph, 2, &nodes[1].pid, 1,
-                           NULL, 0, m);
+  box = BRAID_DV_box_seal (&nodes[2].key,
+                           now,
+                           &eph,
+                           2,
+                           &nodes[1].pid,
+                           1,
+                           NULL,
+                           0,
+                           m);
   ck_assert_int_eq (GNUNET_SYSERR,
                     BRAID_DV_receive (nodes[1].dv, &nodes[2].pid, box, now));
   ck_assert_uint_eq (1, stats (1).box_bad_auth);
@@ -1039,24 +1117,25 @@ START_TEST (test_config_load)
   char *emsg = NULL;
 
   GNUNET_CONFIGURATION_set_value_string (c, "transport", "DV_FORWARD", "NO");
-  GNUNET_CONFIGURATION_set_value_string (c, "transport", "DV_RELAY_RATE",
+  GNUNET_CONFIGURATION_set_value_string (c,
+                                         "transport",
+                                         "DV_RELAY_RATE",
                                          "1 MiB");
   GNUNET_CONFIGURATION_set_value_string (c, "transport", "DV_MAX_HOPS", "4");
-  ck_assert_int_eq (GNUNET_OK, BRAID_DV_config_load (c, "transport", &cfg,
-                                                     &emsg));
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_DV_config_load (c, "transport", &cfg, &emsg));
   ck_assert_int_eq (GNUNET_NO, cfg.forward);
   ck_assert_uint_eq (1024 * 1024, cfg.relay_rate);
   ck_assert_uint_eq (4, cfg.max_hops);
   GNUNET_CONFIGURATION_set_value_string (c, "transport", "DV_MAX_HOPS", "99");
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_DV_config_load (c, "transport",
-                                                         &cfg, &emsg));
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_DV_config_load (c, "transport", &cfg, &emsg));
   ck_assert_ptr_nonnull (strstr (emsg, "DV_MAX_HOPS"));
   GNUNET_free (emsg);
   GNUNET_CONFIGURATION_set_value_string (c, "transport", "DV_MAX_HOPS", "4");
-  GNUNET_CONFIGURATION_set_value_string (c, "transport", "DV_FORWARD",
-                                         "maybe");
-  ck_assert_int_eq (GNUNET_SYSERR, BRAID_DV_config_load (c, "transport",
-                                                         &cfg, &emsg));
+  GNUNET_CONFIGURATION_set_value_string (c, "transport", "DV_FORWARD", "maybe");
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_DV_config_load (c, "transport", &cfg, &emsg));
   GNUNET_free (emsg);
   GNUNET_CONFIGURATION_destroy (c);
 }

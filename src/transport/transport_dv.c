@@ -320,10 +320,10 @@ BRAID_DV_config_default (struct BRAID_DV_Config *cfg)
   cfg->fanout = 4;
   cfg->max_targets = 1024;
   cfg->max_paths = 4;
-  cfg->path_lifetime = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_SECONDS, 30);
-  cfg->announce_period = GNUNET_TIME_relative_multiply (
-    GNUNET_TIME_UNIT_SECONDS, 10);
+  cfg->path_lifetime =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
+  cfg->announce_period =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 10);
   cfg->forward = GNUNET_YES;
   cfg->relay_rate = 0;
   cfg->learn_rate = 20;
@@ -346,12 +346,16 @@ load_number (const struct GNUNET_CONFIGURATION_Handle *c,
 
   if (GNUNET_YES != GNUNET_CONFIGURATION_have_value (c, section, opt))
     return GNUNET_OK;
-  if ((GNUNET_OK != GNUNET_CONFIGURATION_get_value_number (c, section, opt,
-                                                           &n))
-      || (n < lo) || (n > hi))
+  if ((GNUNET_OK !=
+       GNUNET_CONFIGURATION_get_value_number (c, section, opt, &n)) ||
+      (n < lo) || (n > hi))
   {
-    GNUNET_asprintf (emsg, "[%s] %s must be a number from %llu to %llu",
-                     section, opt, lo, hi);
+    GNUNET_asprintf (emsg,
+                     "[%s] %s must be a number from %llu to %llu",
+                     section,
+                     opt,
+                     lo,
+                     hi);
     return GNUNET_SYSERR;
   }
   *v = (unsigned int) n;
@@ -373,12 +377,16 @@ load_time (const struct GNUNET_CONFIGURATION_Handle *c,
 
   if (GNUNET_YES != GNUNET_CONFIGURATION_have_value (c, section, opt))
     return GNUNET_OK;
-  if ((GNUNET_OK != GNUNET_CONFIGURATION_get_value_time (c, section, opt, &t))
-      || (t.rel_value_us < GNUNET_TIME_UNIT_SECONDS.rel_value_us)
-      || GNUNET_TIME_relative_is_forever (t))
+  if ((GNUNET_OK !=
+       GNUNET_CONFIGURATION_get_value_time (c, section, opt, &t)) ||
+      (t.rel_value_us < GNUNET_TIME_UNIT_SECONDS.rel_value_us) ||
+      GNUNET_TIME_relative_is_forever (t))
   {
-    GNUNET_asprintf (emsg, "[%s] %s must be a time of at least 1 s "
-                     "(like \"30 s\")", section, opt);
+    GNUNET_asprintf (emsg,
+                     "[%s] %s must be a time of at least 1 s "
+                     "(like \"30 s\")",
+                     section,
+                     opt);
     return GNUNET_SYSERR;
   }
   *v = t;
@@ -405,36 +413,59 @@ BRAID_DV_config_load (const struct GNUNET_CONFIGURATION_Handle *c,
     }
     cfg->forward = yn;
   }
-  if (GNUNET_YES == GNUNET_CONFIGURATION_have_value (c, section,
-                                                     "DV_RELAY_RATE"))
+  if (GNUNET_YES ==
+      GNUNET_CONFIGURATION_have_value (c, section, "DV_RELAY_RATE"))
   {
     unsigned long long r;
 
-    if (GNUNET_OK != GNUNET_CONFIGURATION_get_value_size (c, section,
-                                                          "DV_RELAY_RATE",
-                                                          &r))
+    if (GNUNET_OK !=
+        GNUNET_CONFIGURATION_get_value_size (c, section, "DV_RELAY_RATE", &r))
     {
-      GNUNET_asprintf (emsg, "[%s] DV_RELAY_RATE must be bytes per second "
-                       "(like \"10 MiB\"), 0 for no cap", section);
+      GNUNET_asprintf (emsg,
+                       "[%s] DV_RELAY_RATE must be bytes per second "
+                       "(like \"10 MiB\"), 0 for no cap",
+                       section);
       return GNUNET_SYSERR;
     }
     cfg->relay_rate = r;
   }
-  if ((GNUNET_OK != load_number (c, section, "DV_MAX_HOPS", 2,
-                                 BRAID_DV_MAX_HOPS, &cfg->max_hops, emsg))
-      || (GNUNET_OK != load_number (c, section, "DV_FANOUT", 1, 64,
-                                    &cfg->fanout, emsg))
-      || (GNUNET_OK != load_number (c, section, "DV_MAX_TARGETS", 1,
-                                    1000000, &cfg->max_targets, emsg))
-      || (GNUNET_OK != load_number (c, section, "DV_MAX_PATHS", 1,
-                                    BRAID_DV_MAX_PATHS, &cfg->max_paths,
-                                    emsg))
-      || (GNUNET_OK != load_number (c, section, "DV_LEARN_RATE", 1, 100000,
-                                    &cfg->learn_rate, emsg))
-      || (GNUNET_OK != load_time (c, section, "DV_PATH_LIFETIME",
-                                  &cfg->path_lifetime, emsg))
-      || (GNUNET_OK != load_time (c, section, "DV_ANNOUNCE_PERIOD",
-                                  &cfg->announce_period, emsg)))
+  if ((GNUNET_OK != load_number (c,
+                                 section,
+                                 "DV_MAX_HOPS",
+                                 2,
+                                 BRAID_DV_MAX_HOPS,
+                                 &cfg->max_hops,
+                                 emsg)) ||
+      (GNUNET_OK !=
+       load_number (c, section, "DV_FANOUT", 1, 64, &cfg->fanout, emsg)) ||
+      (GNUNET_OK != load_number (c,
+                                 section,
+                                 "DV_MAX_TARGETS",
+                                 1,
+                                 1000000,
+                                 &cfg->max_targets,
+                                 emsg)) ||
+      (GNUNET_OK != load_number (c,
+                                 section,
+                                 "DV_MAX_PATHS",
+                                 1,
+                                 BRAID_DV_MAX_PATHS,
+                                 &cfg->max_paths,
+                                 emsg)) ||
+      (GNUNET_OK != load_number (c,
+                                 section,
+                                 "DV_LEARN_RATE",
+                                 1,
+                                 100000,
+                                 &cfg->learn_rate,
+                                 emsg)) ||
+      (GNUNET_OK !=
+       load_time (c, section, "DV_PATH_LIFETIME", &cfg->path_lifetime, emsg)) ||
+      (GNUNET_OK != load_time (c,
+                               section,
+                               "DV_ANNOUNCE_PERIOD",
+                               &cfg->announce_period,
+                               emsg)))
     return GNUNET_SYSERR;
   return GNUNET_OK;
 }
@@ -455,10 +486,10 @@ BRAID_DV_create (const struct GNUNET_CRYPTO_EddsaPrivateKey *key,
   dv->key = *key;
   GNUNET_CRYPTO_eddsa_key_get_public (key, &dv->me.public_key);
   dv->cfg = *cfg;
-  dv->cfg.max_hops = GNUNET_MAX (2, GNUNET_MIN (cfg->max_hops,
-                                                BRAID_DV_MAX_HOPS));
-  dv->cfg.max_paths = GNUNET_MAX (1, GNUNET_MIN (cfg->max_paths,
-                                                 BRAID_DV_MAX_PATHS));
+  dv->cfg.max_hops =
+    GNUNET_MAX (2, GNUNET_MIN (cfg->max_hops, BRAID_DV_MAX_HOPS));
+  dv->cfg.max_paths =
+    GNUNET_MAX (1, GNUNET_MIN (cfg->max_paths, BRAID_DV_MAX_PATHS));
   dv->cfg.max_targets = GNUNET_MAX (1, cfg->max_targets);
   dv->cfg.fanout = GNUNET_MAX (1, GNUNET_MIN (cfg->fanout, MAX_NEIGHBOURS));
   dv->cfg.learn_rate = GNUNET_MAX (1, cfg->learn_rate);
@@ -534,8 +565,9 @@ target_free (struct BRAID_DV *dv, struct Target *t)
   dv->st.paths -= t->num_paths;
   t->num_paths = 0;
   target_report (dv, t);
-  GNUNET_assert (GNUNET_YES == GNUNET_CONTAINER_multipeermap_remove (
-                   dv->targets, &t->pid, t));
+  GNUNET_assert (
+    GNUNET_YES ==
+    GNUNET_CONTAINER_multipeermap_remove (dv->targets, &t->pid, t));
   sodium_memzero (t, sizeof (*t));
   GNUNET_free (t);
 }
@@ -560,8 +592,8 @@ find_lru (void *cls, const struct GNUNET_PeerIdentity *pid, void *value)
   struct LruContext *lc = cls;
   struct Target *t = value;
 
-  if ((NULL == lc->oldest)
-      || (t->last_used.abs_value_us < lc->oldest->last_used.abs_value_us))
+  if ((NULL == lc->oldest) ||
+      (t->last_used.abs_value_us < lc->oldest->last_used.abs_value_us))
     lc->oldest = t;
   return GNUNET_OK;
 }
@@ -582,7 +614,7 @@ target_get (struct BRAID_DV *dv,
     return t;
   if (GNUNET_CONTAINER_multipeermap_size (dv->targets) >= dv->cfg.max_targets)
   {
-    struct LruContext lc = { NULL };
+    struct LruContext lc = {NULL};
 
     GNUNET_CONTAINER_multipeermap_iterate (dv->targets, &find_lru, &lc);
     dv->st.targets_evicted++;
@@ -592,8 +624,11 @@ target_get (struct BRAID_DV *dv,
   t->pid = *pid;
   t->last_path = -1;
   t->last_used = now;
-  GNUNET_assert (GNUNET_OK == GNUNET_CONTAINER_multipeermap_put (
-                   dv->targets, &t->pid, t,
+  GNUNET_assert (GNUNET_OK ==
+                 GNUNET_CONTAINER_multipeermap_put (
+                   dv->targets,
+                   &t->pid,
+                   t,
                    GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY));
   return t;
 }
@@ -610,14 +645,14 @@ path_learn (struct BRAID_DV *dv,
             struct GNUNET_TIME_Absolute now)
 {
   struct Target *t = target_get (dv, &hops[num - 1], now);
-  struct GNUNET_TIME_Absolute exp
-    = GNUNET_TIME_absolute_add (now, dv->cfg.path_lifetime);
+  struct GNUNET_TIME_Absolute exp =
+    GNUNET_TIME_absolute_add (now, dv->cfg.path_lifetime);
   struct Path *p = NULL;
 
   t->last_used = now;
   for (unsigned int i = 0; i < t->num_paths; i++)
-    if ((t->paths[i].num_hops == num)
-        && (0 == memcmp (t->paths[i].hops, hops, num * sizeof (*hops))))
+    if ((t->paths[i].num_hops == num) &&
+        (0 == memcmp (t->paths[i].hops, hops, num * sizeof (*hops))))
     {
       t->paths[i].expires = exp;
       return;
@@ -634,8 +669,7 @@ path_learn (struct BRAID_DV *dv,
     unsigned int old = 0;
 
     for (unsigned int i = 1; i < t->num_paths; i++)
-      if (t->paths[i].expires.abs_value_us
-          < t->paths[old].expires.abs_value_us)
+      if (t->paths[i].expires.abs_value_us < t->paths[old].expires.abs_value_us)
         old = i;
     p = &t->paths[old];
     if (t->last_path == (int) old)
@@ -677,8 +711,8 @@ path_best (const struct Target *t, struct GNUNET_TIME_Absolute now)
   {
     if (t->paths[i].expires.abs_value_us <= now.abs_value_us)
       continue;
-    if ((-1 == best) || (path_score (&t->paths[i])
-                         < path_score (&t->paths[best])))
+    if ((-1 == best) ||
+        (path_score (&t->paths[i]) < path_score (&t->paths[best])))
       best = (int) i;
   }
   return best;
@@ -710,8 +744,8 @@ expire_target (void *cls, const struct GNUNET_PeerIdentity *pid, void *value)
 {
   struct ExpireContext *ec = cls;
   struct Target *t = value;
-  struct GNUNET_TIME_Relative keep = GNUNET_TIME_relative_multiply (
-    ec->dv->cfg.path_lifetime, 4);
+  struct GNUNET_TIME_Relative keep =
+    GNUNET_TIME_relative_multiply (ec->dv->cfg.path_lifetime, 4);
 
   for (unsigned int i = 0; i < t->num_paths;)
   {
@@ -723,9 +757,9 @@ expire_target (void *cls, const struct GNUNET_PeerIdentity *pid, void *value)
       i++;
   }
   target_report (ec->dv, t);
-  if ((NULL == ec->gone) && (0 == t->num_paths)
-      && (GNUNET_TIME_absolute_add (t->last_used, keep).abs_value_us
-          <= ec->now.abs_value_us))
+  if ((NULL == ec->gone) && (0 == t->num_paths) &&
+      (GNUNET_TIME_absolute_add (t->last_used, keep).abs_value_us <=
+       ec->now.abs_value_us))
     target_free (ec->dv, t);
   return GNUNET_OK;
 }
@@ -735,15 +769,16 @@ void
 BRAID_DV_neighbour_down (struct BRAID_DV *dv,
                          const struct GNUNET_PeerIdentity *pid)
 {
-  struct ExpireContext ec = { dv, GNUNET_TIME_UNIT_ZERO_ABS, pid };
+  struct ExpireContext ec = {dv, GNUNET_TIME_UNIT_ZERO_ABS, pid};
 
   struct Bucket *b = GNUNET_CONTAINER_multipeermap_get (dv->buckets, pid);
 
   GNUNET_CONTAINER_multipeermap_iterate (dv->targets, &expire_target, &ec);
   if (NULL != b)
   {
-    GNUNET_assert (GNUNET_YES == GNUNET_CONTAINER_multipeermap_remove (
-                     dv->buckets, &b->pid, b));
+    GNUNET_assert (
+      GNUNET_YES ==
+      GNUNET_CONTAINER_multipeermap_remove (dv->buckets, &b->pid, b));
     GNUNET_free (b);
   }
 }
@@ -752,22 +787,25 @@ BRAID_DV_neighbour_down (struct BRAID_DV *dv,
 struct GNUNET_TIME_Absolute
 BRAID_DV_tick (struct BRAID_DV *dv, struct GNUNET_TIME_Absolute now)
 {
-  struct ExpireContext ec = { dv, now, NULL };
+  struct ExpireContext ec = {dv, now, NULL};
   struct GNUNET_TIME_Relative jitter;
 
   GNUNET_CONTAINER_multipeermap_iterate (dv->targets, &expire_target, &ec);
   if (now.abs_value_us >= dv->next_announce.abs_value_us)
   {
     BRAID_DV_announce (dv, now);
-    jitter.rel_value_us = GNUNET_CRYPTO_random_u64 (
-      GNUNET_CRYPTO_QUALITY_WEAK,
-      dv->cfg.announce_period.rel_value_us / 4 + 1);
-    dv->next_announce = GNUNET_TIME_absolute_add (
-      GNUNET_TIME_absolute_add (now, dv->cfg.announce_period), jitter);
+    jitter.rel_value_us =
+      GNUNET_CRYPTO_random_u64 (GNUNET_CRYPTO_QUALITY_WEAK,
+                                dv->cfg.announce_period.rel_value_us / 4 + 1);
+    dv->next_announce =
+      GNUNET_TIME_absolute_add (GNUNET_TIME_absolute_add (now,
+                                                          dv->cfg
+                                                            .announce_period),
+                                jitter);
   }
   return GNUNET_TIME_absolute_min (
-    dv->next_announce, GNUNET_TIME_absolute_add (now,
-                                                 GNUNET_TIME_UNIT_SECONDS));
+    dv->next_announce,
+    GNUNET_TIME_absolute_add (now, GNUNET_TIME_UNIT_SECONDS));
 }
 
 
@@ -870,7 +908,7 @@ BRAID_DV_iterate (struct BRAID_DV *dv,
                               const struct GNUNET_PeerIdentity *target),
                   void *cls)
 {
-  struct IterContext ic = { cb, cls };
+  struct IterContext ic = {cb, cls};
 
   GNUNET_CONTAINER_multipeermap_iterate (dv->targets, &iterate_one, &ic);
 }
@@ -926,8 +964,8 @@ BRAID_DV_learn_build (const struct GNUNET_CRYPTO_EddsaPrivateKey *key,
     /* A received announcement, already checked: copy its hops. */
     memcpy (&lh, prior_hdr, sizeof (lh));
     n = ntohs (lh.num_hops);
-    if ((0 == n) || (n >= BRAID_DV_MAX_HOPS)
-        || (ntohs (prior_hdr->size) != sizeof (lh) + n * sizeof (me)))
+    if ((0 == n) || (n >= BRAID_DV_MAX_HOPS) ||
+        (ntohs (prior_hdr->size) != sizeof (lh) + n * sizeof (me)))
       return NULL;
   }
   else
@@ -959,7 +997,8 @@ BRAID_DV_learn_build (const struct GNUNET_CRYPTO_EddsaPrivateKey *key,
   buf = GNUNET_malloc (size);
   memcpy (buf, &lh, sizeof (lh));
   if (n > 0)
-    memcpy (buf + sizeof (lh), (const char *) prior_hdr + sizeof (lh),
+    memcpy (buf + sizeof (lh),
+            (const char *) prior_hdr + sizeof (lh),
             n * sizeof (me));
   memcpy (buf + sizeof (lh) + n * sizeof (me), &me, sizeof (me));
   return (struct GNUNET_MessageHeader *) buf;
@@ -997,8 +1036,8 @@ neighbours_pick (struct BRAID_DV *dv,
   /* Partial Fisher-Yates: a random subset of size max. */
   for (unsigned int i = 0; (i < k) && (i < max); i++)
   {
-    unsigned int j = i + GNUNET_CRYPTO_random_u32 (GNUNET_CRYPTO_QUALITY_WEAK,
-                                                   k - i);
+    unsigned int j =
+      i + GNUNET_CRYPTO_random_u32 (GNUNET_CRYPTO_QUALITY_WEAK, k - i);
     struct GNUNET_PeerIdentity tmp = all[i];
 
     all[i] = all[j];
@@ -1022,12 +1061,13 @@ BRAID_DV_announce (struct BRAID_DV *dv, struct GNUNET_TIME_Absolute now)
   if (now.abs_value_us <= dv->last_init.abs_value_us)
     now.abs_value_us = dv->last_init.abs_value_us + 1;
   dv->last_init = now;
-  GNUNET_CRYPTO_random_block (GNUNET_CRYPTO_QUALITY_NONCE, &nonce,
+  GNUNET_CRYPTO_random_block (GNUNET_CRYPTO_QUALITY_NONCE,
+                              &nonce,
                               sizeof (nonce));
   for (unsigned int i = 0; i < n; i++)
   {
-    struct GNUNET_MessageHeader *m
-      = BRAID_DV_learn_build (&dv->key, NULL, now, &nonce, &to[i]);
+    struct GNUNET_MessageHeader *m =
+      BRAID_DV_learn_build (&dv->key, NULL, now, &nonce, &to[i]);
 
     if (GNUNET_OK == dv->cb.send (dv->cb.cls, &to[i], m))
       dv->st.learn_sent++;
@@ -1063,14 +1103,17 @@ learn_rate_ok (struct BRAID_DV *dv,
     b->pid = *sender;
     b->tokens = burst;
     b->last = now;
-    GNUNET_assert (GNUNET_OK == GNUNET_CONTAINER_multipeermap_put (
-                     dv->buckets, &b->pid, b,
+    GNUNET_assert (GNUNET_OK ==
+                   GNUNET_CONTAINER_multipeermap_put (
+                     dv->buckets,
+                     &b->pid,
+                     b,
                      GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_ONLY));
   }
   if (now.abs_value_us > b->last.abs_value_us)
   {
-    b->tokens += (double) (now.abs_value_us - b->last.abs_value_us)
-                 * dv->cfg.learn_rate / 1e6;
+    b->tokens += (double) (now.abs_value_us - b->last.abs_value_us) *
+                 dv->cfg.learn_rate / 1e6;
     b->tokens = GNUNET_MIN (b->tokens, burst);
   }
   b->last = GNUNET_TIME_absolute_max (b->last, now);
@@ -1097,12 +1140,17 @@ learn_verify (const struct LearnHeader *lh,
   {
     struct HopSigned hs;
 
-    hop_signed (lh->init_time, &nonce, &hops[0].pid,
+    hop_signed (lh->init_time,
+                &nonce,
+                &hops[0].pid,
                 (0 == i) ? NULL : &hops[i - 1].pid,
-                (i + 1 < n) ? &hops[i + 1].pid : receiver, &hs);
-    if (GNUNET_OK != GNUNET_CRYPTO_eddsa_verify_ (
-          BRAID_SIGNATURE_PURPOSE_DV_HOP, &hs.purpose, &hops[i].sig,
-          &hops[i].pid.public_key))
+                (i + 1 < n) ? &hops[i + 1].pid : receiver,
+                &hs);
+    if (GNUNET_OK !=
+        GNUNET_CRYPTO_eddsa_verify_ (BRAID_SIGNATURE_PURPOSE_DV_HOP,
+                                     &hs.purpose,
+                                     &hops[i].sig,
+                                     &hops[i].pid.public_key))
       return GNUNET_NO;
   }
   return GNUNET_YES;
@@ -1128,9 +1176,12 @@ learn_forward (struct BRAID_DV *dv,
   k = neighbours_pick (dv, skip, n, dv->cfg.fanout, to);
   for (unsigned int i = 0; i < k; i++)
   {
-    struct GNUNET_MessageHeader *m
-      = BRAID_DV_learn_build (&dv->key, msg, GNUNET_TIME_UNIT_ZERO_ABS, NULL,
-                              &to[i]);
+    struct GNUNET_MessageHeader *m =
+      BRAID_DV_learn_build (&dv->key,
+                            msg,
+                            GNUNET_TIME_UNIT_ZERO_ABS,
+                            NULL,
+                            &to[i]);
 
     if (NULL == m)
       return;
@@ -1251,10 +1302,19 @@ box_key (const struct GNUNET_HashCode *km,
          const struct GNUNET_PeerIdentity *target,
          unsigned char key[crypto_aead_chacha20poly1305_ietf_KEYBYTES])
 {
-  GNUNET_assert (GNUNET_YES == GNUNET_CRYPTO_kdf (
-                   key, crypto_aead_chacha20poly1305_ietf_KEYBYTES,
-                   box_salt, strlen (box_salt), km, sizeof (*km),
-                   eph, sizeof (*eph), target, sizeof (*target), NULL, 0));
+  GNUNET_assert (GNUNET_YES ==
+                 GNUNET_CRYPTO_kdf (key,
+                                    crypto_aead_chacha20poly1305_ietf_KEYBYTES,
+                                    box_salt,
+                                    strlen (box_salt),
+                                    km,
+                                    sizeof (*km),
+                                    eph,
+                                    sizeof (*eph),
+                                    target,
+                                    sizeof (*target),
+                                    NULL,
+                                    0));
 }
 
 
@@ -1292,8 +1352,8 @@ box_write (const unsigned char key[crypto_aead_chacha20poly1305_ietf_KEYBYTES],
 {
   size_t isize = ntohs (inner->size);
   size_t plen = sizeof (*sealed) + isize;
-  size_t size = sizeof (struct BoxHeader) + num_hops * sizeof (*hops) + plen
-                + crypto_aead_chacha20poly1305_ietf_ABYTES;
+  size_t size = sizeof (struct BoxHeader) + num_hops * sizeof (*hops) + plen +
+                crypto_aead_chacha20poly1305_ietf_ABYTES;
   struct BoxHeader bh;
   unsigned char nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
   unsigned char ad[40];
@@ -1317,9 +1377,17 @@ box_write (const unsigned char key[crypto_aead_chacha20poly1305_ietf_KEYBYTES],
   memcpy (plain, sealed, sizeof (*sealed));
   memcpy (plain + sizeof (*sealed), inner, isize);
   box_nonce_ad (eph, bh.counter, nonce, ad);
-  crypto_aead_chacha20poly1305_ietf_encrypt (
-    (unsigned char *) buf + sizeof (bh) + num_hops * sizeof (*hops), &clen,
-    plain, plen, ad, sizeof (ad), NULL, nonce, key);
+  crypto_aead_chacha20poly1305_ietf_encrypt ((unsigned char *) buf +
+                                               sizeof (bh) +
+                                               num_hops * sizeof (*hops),
+                                             &clen,
+                                             plain,
+                                             plen,
+                                             ad,
+                                             sizeof (ad),
+                                             NULL,
+                                             nonce,
+                                             key);
   sodium_memzero (plain, plen);
   GNUNET_free (plain);
   return (struct GNUNET_MessageHeader *) buf;
@@ -1344,8 +1412,7 @@ ephemeral_sign (const struct GNUNET_CRYPTO_EddsaPrivateKey *origin_key,
   es.sender_time = GNUNET_TIME_absolute_hton (sender_time);
   es.target = *target;
   es.ephemeral = *eph;
-  GNUNET_CRYPTO_eddsa_key_get_public (origin_key,
-                                      &sealed->origin.public_key);
+  GNUNET_CRYPTO_eddsa_key_get_public (origin_key, &sealed->origin.public_key);
   sealed->sender_time = es.sender_time;
   GNUNET_CRYPTO_eddsa_sign_ (origin_key, &es.purpose, &sealed->sig);
 }
@@ -1373,8 +1440,8 @@ BRAID_DV_box_seal (const struct GNUNET_CRYPTO_EddsaPrivateKey *origin_key,
     return NULL;
   box_key (&km, &pub, target, key);
   ephemeral_sign (origin_key, sender_time, target, &pub, &sealed);
-  m = box_write (key, &pub, counter, &sealed, total_hops, hops, num_hops,
-                 inner);
+  m =
+    box_write (key, &pub, counter, &sealed, total_hops, hops, num_hops, inner);
   sodium_memzero (key, sizeof (key));
   sodium_memzero (&km, sizeof (km));
   return m;
@@ -1423,13 +1490,13 @@ box_parse (const struct GNUNET_MessageHeader *msg,
   bp->num_hops = ntohs (bp->bh.num_hops);
   if (0 == ntohs (bp->bh.total_hops))
     return GNUNET_SYSERR;
-  if ((bp->num_hops > BRAID_DV_MAX_HOPS) || (bp->num_hops > max_hops)
-      || (ntohs (bp->bh.total_hops) > max_hops))
+  if ((bp->num_hops > BRAID_DV_MAX_HOPS) || (bp->num_hops > max_hops) ||
+      (ntohs (bp->bh.total_hops) > max_hops))
     return GNUNET_NO;
   hops_len = bp->num_hops * sizeof (bp->hops[0]);
-  if (size < sizeof (bp->bh) + hops_len + sizeof (struct BoxSealed)
-      + sizeof (struct GNUNET_MessageHeader)
-      + crypto_aead_chacha20poly1305_ietf_ABYTES)
+  if (size < sizeof (bp->bh) + hops_len + sizeof (struct BoxSealed) +
+               sizeof (struct GNUNET_MessageHeader) +
+               crypto_aead_chacha20poly1305_ietf_ABYTES)
     return GNUNET_SYSERR;
   memcpy (bp->hops, (const char *) msg + sizeof (bp->bh), hops_len);
   bp->ct = (const unsigned char *) msg + sizeof (bp->bh) + hops_len;
@@ -1451,8 +1518,15 @@ box_decrypt (const struct BoxParsed *bp,
   unsigned long long plen;
 
   box_nonce_ad (&bp->bh.ephemeral, bp->bh.counter, nonce, ad);
-  return 0 == crypto_aead_chacha20poly1305_ietf_decrypt (
-    plain, &plen, NULL, bp->ct, bp->ct_len, ad, sizeof (ad), nonce, key);
+  return 0 == crypto_aead_chacha20poly1305_ietf_decrypt (plain,
+                                                         &plen,
+                                                         NULL,
+                                                         bp->ct,
+                                                         bp->ct_len,
+                                                         ad,
+                                                         sizeof (ad),
+                                                         nonce,
+                                                         key);
 }
 
 
@@ -1475,8 +1549,8 @@ box_plain_ok (const unsigned char *plain,
     return GNUNET_NO;
   memcpy (sealed, plain, sizeof (*sealed));
   memcpy (&ih, plain + sizeof (*sealed), sizeof (ih));
-  if ((ntohs (ih.size) != plen - sizeof (*sealed))
-      || (ntohs (ih.size) < sizeof (ih)))
+  if ((ntohs (ih.size) != plen - sizeof (*sealed)) ||
+      (ntohs (ih.size) < sizeof (ih)))
     return GNUNET_NO;
   if (! check_sig)
     return GNUNET_YES;
@@ -1486,9 +1560,11 @@ box_plain_ok (const unsigned char *plain,
   es.sender_time = sealed->sender_time;
   es.target = *target;
   es.ephemeral = *eph;
-  return GNUNET_OK == GNUNET_CRYPTO_eddsa_verify_ (
-    BRAID_SIGNATURE_PURPOSE_DV_EPHEMERAL, &es.purpose, &sealed->sig,
-    &sealed->origin.public_key);
+  return GNUNET_OK ==
+         GNUNET_CRYPTO_eddsa_verify_ (BRAID_SIGNATURE_PURPOSE_DV_EPHEMERAL,
+                                      &es.purpose,
+                                      &sealed->sig,
+                                      &sealed->origin.public_key);
 }
 
 
@@ -1507,8 +1583,8 @@ BRAID_DV_box_open (const struct GNUNET_CRYPTO_EddsaPrivateKey *key,
   struct BoxSealed sealed;
   int ok;
 
-  if ((GNUNET_OK != box_parse (box, BRAID_DV_MAX_HOPS, &bp))
-      || (0 != bp.num_hops))
+  if ((GNUNET_OK != box_parse (box, BRAID_DV_MAX_HOPS, &bp)) ||
+      (0 != bp.num_hops))
     return GNUNET_SYSERR;
   GNUNET_CRYPTO_eddsa_key_get_public (key, &me.public_key);
   if (GNUNET_OK != GNUNET_CRYPTO_eddsa_ecdh (key, &bp.bh.ephemeral, &km))
@@ -1516,9 +1592,8 @@ BRAID_DV_box_open (const struct GNUNET_CRYPTO_EddsaPrivateKey *key,
   box_key (&km, &bp.bh.ephemeral, &me, k);
   plen = bp.ct_len - crypto_aead_chacha20poly1305_ietf_ABYTES;
   plain = GNUNET_malloc (plen);
-  ok = box_decrypt (&bp, k, plain)
-       && box_plain_ok (plain, plen, &bp.bh.ephemeral, &me, GNUNET_YES,
-                        &sealed);
+  ok = box_decrypt (&bp, k, plain) &&
+       box_plain_ok (plain, plen, &bp.bh.ephemeral, &me, GNUNET_YES, &sealed);
   if (ok)
   {
     *origin = sealed.origin;
@@ -1573,15 +1648,19 @@ box_deliver (struct BRAID_DV *dv,
   int ok;
 
   for (unsigned int i = 0; i < RECV_CACHE_SIZE; i++)
-    if (dv->recv[i].valid
-        && (0 == GNUNET_memcmp (&dv->recv[i].eph, &bp->bh.ephemeral)))
+    if (dv->recv[i].valid &&
+        (0 == GNUNET_memcmp (&dv->recv[i].eph, &bp->bh.ephemeral)))
       rk = &dv->recv[i];
   if (NULL != rk)
   {
-    ok = box_decrypt (bp, rk->key, plain)
-         && box_plain_ok (plain, plen, &bp->bh.ephemeral, &dv->me, GNUNET_NO,
-                          &sealed)
-         && (0 == GNUNET_memcmp (&sealed.origin, &rk->origin));
+    ok = box_decrypt (bp, rk->key, plain) &&
+         box_plain_ok (plain,
+                       plen,
+                       &bp->bh.ephemeral,
+                       &dv->me,
+                       GNUNET_NO,
+                       &sealed) &&
+         (0 == GNUNET_memcmp (&sealed.origin, &rk->origin));
   }
   else
   {
@@ -1590,14 +1669,18 @@ box_deliver (struct BRAID_DV *dv,
     /* A new ephemeral key: X25519, then the origin's signature. */
     memset (&fresh, 0, sizeof (fresh));
     fresh.eph = bp->bh.ephemeral;
-    ok = (GNUNET_OK == GNUNET_CRYPTO_eddsa_ecdh (&dv->key, &bp->bh.ephemeral,
-                                                 &km));
+    ok = (GNUNET_OK ==
+          GNUNET_CRYPTO_eddsa_ecdh (&dv->key, &bp->bh.ephemeral, &km));
     if (ok)
     {
       box_key (&km, &bp->bh.ephemeral, &dv->me, fresh.key);
-      ok = box_decrypt (bp, fresh.key, plain)
-           && box_plain_ok (plain, plen, &bp->bh.ephemeral, &dv->me,
-                            GNUNET_YES, &sealed);
+      ok =
+        box_decrypt (bp, fresh.key, plain) && box_plain_ok (plain,
+                                                            plen,
+                                                            &bp->bh.ephemeral,
+                                                            &dv->me,
+                                                            GNUNET_YES,
+                                                            &sealed);
     }
     if (ok)
     {
@@ -1610,8 +1693,8 @@ box_deliver (struct BRAID_DV *dv,
           lru = i;
           break;
         }
-        if (dv->recv[i].last_used.abs_value_us
-            < dv->recv[lru].last_used.abs_value_us)
+        if (dv->recv[i].last_used.abs_value_us <
+            dv->recv[lru].last_used.abs_value_us)
           lru = i;
       }
       fresh.valid = GNUNET_YES;
@@ -1635,9 +1718,10 @@ box_deliver (struct BRAID_DV *dv,
     return GNUNET_NO;
   }
   dv->st.box_delivered++;
-  dv->cb.deliver (dv->cb.cls, &sealed.origin,
-                  (const struct GNUNET_MessageHeader *) (plain
-                                                         + sizeof (sealed)));
+  dv->cb.deliver (dv->cb.cls,
+                  &sealed.origin,
+                  (const struct GNUNET_MessageHeader *) (plain +
+                                                         sizeof (sealed)));
   GNUNET_free (plain);
   return GNUNET_OK;
 }
@@ -1647,7 +1731,8 @@ box_deliver (struct BRAID_DV *dv,
  * Take @a bytes from the relay bucket.
  */
 static int
-relay_rate_ok (struct BRAID_DV *dv, size_t bytes,
+relay_rate_ok (struct BRAID_DV *dv,
+               size_t bytes,
                struct GNUNET_TIME_Absolute now)
 {
   double burst;
@@ -1658,9 +1743,9 @@ relay_rate_ok (struct BRAID_DV *dv, size_t bytes,
   if (0 == dv->relay_last.abs_value_us)
     dv->relay_tokens = burst;
   else if (now.abs_value_us > dv->relay_last.abs_value_us)
-    dv->relay_tokens += (double) (now.abs_value_us
-                                  - dv->relay_last.abs_value_us)
-                        * dv->cfg.relay_rate / 1e6;
+    dv->relay_tokens +=
+      (double) (now.abs_value_us - dv->relay_last.abs_value_us) *
+      dv->cfg.relay_rate / 1e6;
   dv->relay_tokens = GNUNET_MIN (dv->relay_tokens, burst);
   dv->relay_last = GNUNET_TIME_absolute_max (dv->relay_last, now);
   if (dv->relay_tokens < (double) bytes)
@@ -1737,8 +1822,8 @@ box_relay (struct BRAID_DV *dv,
   enum GNUNET_GenericReturnValue ret;
 
   for (unsigned int i = 0; i < bp->num_hops; i++)
-    if ((0 == GNUNET_memcmp (&bp->hops[i], &dv->me))
-        || (0 == GNUNET_memcmp (&bp->hops[i], sender)))
+    if ((0 == GNUNET_memcmp (&bp->hops[i], &dv->me)) ||
+        (0 == GNUNET_memcmp (&bp->hops[i], sender)))
     {
       dv->st.box_loop++;
       return GNUNET_SYSERR;
@@ -1830,7 +1915,8 @@ BRAID_DV_receive (struct BRAID_DV *dv,
  * Make a new ephemeral key for boxes to @a t.
  */
 static enum GNUNET_GenericReturnValue
-sendkey_new (struct BRAID_DV *dv, struct Target *t,
+sendkey_new (struct BRAID_DV *dv,
+             struct Target *t,
              struct GNUNET_TIME_Absolute now,
              struct BoxSealed *sealed)
 {
@@ -1871,9 +1957,9 @@ BRAID_DV_send (struct BRAID_DV *dv,
   if ((NULL == t) || ((b = path_best (t, now)) < 0))
     return GNUNET_NO;
   p = &t->paths[b];
-  if (! t->sk.valid || (t->sk.counter >= EPHEMERAL_MAX_USES)
-      || (GNUNET_TIME_absolute_get_difference (t->sk.created, now)
-          .rel_value_us > EPHEMERAL_MAX_AGE.rel_value_us))
+  if (! t->sk.valid || (t->sk.counter >= EPHEMERAL_MAX_USES) ||
+      (GNUNET_TIME_absolute_get_difference (t->sk.created, now).rel_value_us >
+       EPHEMERAL_MAX_AGE.rel_value_us))
   {
     if (GNUNET_OK != sendkey_new (dv, t, now, &sealed))
       return GNUNET_NO;
@@ -1884,8 +1970,14 @@ BRAID_DV_send (struct BRAID_DV *dv,
     sealed.sender_time = GNUNET_TIME_absolute_hton (t->sk.created);
     sealed.sig = t->sk.sig;
   }
-  m = box_write (t->sk.key, &t->sk.eph_pub, t->sk.counter, &sealed, 1,
-                 &p->hops[1], (uint16_t) (p->num_hops - 1), inner);
+  m = box_write (t->sk.key,
+                 &t->sk.eph_pub,
+                 t->sk.counter,
+                 &sealed,
+                 1,
+                 &p->hops[1],
+                 (uint16_t) (p->num_hops - 1),
+                 inner);
   if (NULL == m)
     return GNUNET_SYSERR;
   t->sk.counter++;

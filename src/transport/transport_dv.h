@@ -168,16 +168,15 @@ struct BRAID_DV_Callbacks
    *
    * @return #GNUNET_OK if taken, else it counts as dropped
    */
-  enum GNUNET_GenericReturnValue
-  (*send) (void *cls,
-           const struct GNUNET_PeerIdentity *pid,
-           const struct GNUNET_MessageHeader *msg);
+  enum GNUNET_GenericReturnValue (*send) (
+    void *cls,
+    const struct GNUNET_PeerIdentity *pid,
+    const struct GNUNET_MessageHeader *msg);
 
   /**
    * Is @a pid a direct neighbour with a confirmed link?
    */
-  int
-  (*is_neighbour) (void *cls, const struct GNUNET_PeerIdentity *pid);
+  int (*is_neighbour) (void *cls, const struct GNUNET_PeerIdentity *pid);
 
   /**
    * Fill @a out with up to @a max direct neighbours with a confirmed
@@ -185,25 +184,24 @@ struct BRAID_DV_Callbacks
    *
    * @return how many were written
    */
-  unsigned int
-  (*neighbours) (void *cls, struct GNUNET_PeerIdentity *out, unsigned int max);
+  unsigned int (*neighbours) (void *cls,
+                              struct GNUNET_PeerIdentity *out,
+                              unsigned int max);
 
   /**
    * A box for us from @a origin was opened: @a inner is its message.
    */
-  void
-  (*deliver) (void *cls,
-              const struct GNUNET_PeerIdentity *origin,
-              const struct GNUNET_MessageHeader *inner);
+  void (*deliver) (void *cls,
+                   const struct GNUNET_PeerIdentity *origin,
+                   const struct GNUNET_MessageHeader *inner);
 
   /**
    * @a target became reachable (@a reachable #GNUNET_YES) or lost its
    * last path (#GNUNET_NO).  May be NULL.
    */
-  void
-  (*route_changed) (void *cls,
-                    const struct GNUNET_PeerIdentity *target,
-                    int reachable);
+  void (*route_changed) (void *cls,
+                         const struct GNUNET_PeerIdentity *target,
+                         int reachable);
 };
 
 /**

@@ -85,11 +85,11 @@ direct_queue (struct GST_Neighbour *n, size_t size)
     if (q->dv || ! q->validated)
       continue;
     room = GST_queue_has_room (q, size);
-    if ((NULL == best) || (room && ! best_room)
-        || ((room == best_room)
-            && ((q->priority > best->priority)
-                || ((q->priority == best->priority)
-                    && (q->rtt.rel_value_us < best->rtt.rel_value_us)))))
+    if ((NULL == best) || (room && ! best_room) ||
+        ((room == best_room) &&
+         ((q->priority > best->priority) ||
+          ((q->priority == best->priority) &&
+           (q->rtt.rel_value_us < best->rtt.rel_value_us)))))
     {
       best = q;
       best_room = room;
@@ -103,12 +103,13 @@ direct_queue (struct GST_Neighbour *n, size_t size)
  * The routing sends to a direct neighbour.
  */
 static enum GNUNET_GenericReturnValue
-cb_send (void *cls, const struct GNUNET_PeerIdentity *pid,
+cb_send (void *cls,
+         const struct GNUNET_PeerIdentity *pid,
          const struct GNUNET_MessageHeader *msg)
 {
   struct GST_Neighbour *n = GST_neighbour_find (pid);
-  struct GST_Queue *q = (NULL != n) ? direct_queue (n, ntohs (msg->size))
-                                    : NULL;
+  struct GST_Queue *q =
+    (NULL != n) ? direct_queue (n, ntohs (msg->size)) : NULL;
 
   if (NULL == q)
     return GNUNET_SYSERR;
@@ -116,9 +117,8 @@ cb_send (void *cls, const struct GNUNET_PeerIdentity *pid,
      is bounded here. */
   if (n->pm_count >= MAX_RELAY_PENDING)
     return GNUNET_SYSERR;
-  return (GNUNET_OK == GST_queues_send (n, q, msg, NULL, NULL))
-           ? GNUNET_OK
-           : GNUNET_SYSERR;
+  return (GNUNET_OK == GST_queues_send (n, q, msg, NULL, NULL)) ? GNUNET_OK
+                                                                : GNUNET_SYSERR;
 }
 
 
@@ -169,7 +169,7 @@ collect_neighbour (void *cls, struct GST_Neighbour *n)
 static unsigned int
 cb_neighbours (void *cls, struct GNUNET_PeerIdentity *out, unsigned int max)
 {
-  struct CollectContext cc = { out, max, 0 };
+  struct CollectContext cc = {out, max, 0};
 
   GST_neighbours_iterate (&collect_neighbour, &cc);
   return cc.n;
@@ -184,7 +184,9 @@ dv_address (const struct BRAID_DV_RouteInfo *ri)
 {
   char *a;
 
-  GNUNET_asprintf (&a, "dv-%u-hops-via-%s", ri->hops,
+  GNUNET_asprintf (&a,
+                   "dv-%u-hops-via-%s",
+                   ri->hops,
                    GNUNET_i2s (&ri->first_hop));
   return a;
 }
@@ -204,10 +206,9 @@ dv_queue_ensure (const struct GNUNET_PeerIdentity *pid)
   struct GST_Queue *q;
   char *addr;
 
-  if ((NULL == dv) || ((NULL != n) && (NULL != n->dv_queue))
-      || (0 == GNUNET_memcmp (pid, GST_identity_pid ()))
-      || (GNUNET_OK != BRAID_DV_route (dv, pid, GNUNET_TIME_absolute_get (),
-                                       &ri)))
+  if ((NULL == dv) || ((NULL != n) && (NULL != n->dv_queue)) ||
+      (0 == GNUNET_memcmp (pid, GST_identity_pid ())) ||
+      (GNUNET_OK != BRAID_DV_route (dv, pid, GNUNET_TIME_absolute_get (), &ri)))
     return;
   /* The box must fit the first hop's MTU with the longest path. */
   first = GST_neighbour_find (&ri.first_hop);
@@ -232,14 +233,15 @@ dv_queue_ensure (const struct GNUNET_PeerIdentity *pid)
  * A box for us was opened.
  */
 static void
-cb_deliver (void *cls, const struct GNUNET_PeerIdentity *origin,
+cb_deliver (void *cls,
+            const struct GNUNET_PeerIdentity *origin,
             const struct GNUNET_MessageHeader *inner)
 {
   struct GST_Neighbour *n;
   uint16_t type = ntohs (inner->type);
 
-  if ((BRAID_MESSAGE_TYPE_TRANSPORT_DV_LEARN == type)
-      || (BRAID_MESSAGE_TYPE_TRANSPORT_DV_BOX == type))
+  if ((BRAID_MESSAGE_TYPE_TRANSPORT_DV_LEARN == type) ||
+      (BRAID_MESSAGE_TYPE_TRANSPORT_DV_BOX == type))
   {
     dropped_nested++;
     return;
@@ -258,14 +260,18 @@ cb_deliver (void *cls, const struct GNUNET_PeerIdentity *origin,
  * A target became reachable or unreachable.
  */
 static void
-cb_route_changed (void *cls, const struct GNUNET_PeerIdentity *target,
+cb_route_changed (void *cls,
+                  const struct GNUNET_PeerIdentity *target,
                   int reachable)
 {
   struct GST_Neighbour *n = GST_neighbour_find (target);
 
-  LOG (GNUNET_ERROR_TYPE_INFO, "DV: %s is %s\n", GNUNET_i2s (target),
-       reachable ? "reachable through others" : "no longer reachable "
-       "through others");
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "DV: %s is %s\n",
+       GNUNET_i2s (target),
+       reachable ? "reachable through others"
+                 : "no longer reachable "
+                   "through others");
   if (reachable && GST_links_wanted (target))
     dv_queue_ensure (target);
   if ((NULL != n) && reachable)
@@ -304,8 +310,10 @@ dv_queue_review (void *cls, struct GST_Neighbour *n)
     n->dv_lost_since = GNUNET_TIME_UNIT_ZERO_ABS;
     if (0 != strcmp (a, q->address))
     {
-      LOG (GNUNET_ERROR_TYPE_INFO, "DV path to %s is now %s\n",
-           GNUNET_i2s (&n->pid), a);
+      LOG (GNUNET_ERROR_TYPE_INFO,
+           "DV path to %s is now %s\n",
+           GNUNET_i2s (&n->pid),
+           a);
       GNUNET_free (q->address);
       q->address = a;
     }
@@ -320,10 +328,11 @@ dv_queue_review (void *cls, struct GST_Neighbour *n)
     n->dv_lost_since = now;
     return;
   }
-  if (GNUNET_TIME_absolute_get_difference (n->dv_lost_since, now).rel_value_us
-      < dv_cfg.path_lifetime.rel_value_us)
+  if (GNUNET_TIME_absolute_get_difference (n->dv_lost_since, now).rel_value_us <
+      dv_cfg.path_lifetime.rel_value_us)
     return;
-  LOG (GNUNET_ERROR_TYPE_INFO, "DV queue to %s removed: no path\n",
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "DV queue to %s removed: no path\n",
        GNUNET_i2s (&n->pid));
   GST_queues_remove_virtual (q);
 }
@@ -339,7 +348,10 @@ collect_dv (void *cls, struct GST_Neighbour *n)
 
   if (NULL != n->dv_queue)
     (void) GNUNET_CONTAINER_multipeermap_put (
-      m, &n->pid, n, GNUNET_CONTAINER_MULTIHASHMAPOPTION_REPLACE);
+      m,
+      &n->pid,
+      n,
+      GNUNET_CONTAINER_MULTIHASHMAPOPTION_REPLACE);
 }
 
 
@@ -362,8 +374,8 @@ do_tick (void *cls)
 {
   struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
   struct GNUNET_TIME_Absolute next;
-  struct GNUNET_CONTAINER_MultiPeerMap *m
-    = GNUNET_CONTAINER_multipeermap_create (8, GNUNET_NO);
+  struct GNUNET_CONTAINER_MultiPeerMap *m =
+    GNUNET_CONTAINER_multipeermap_create (8, GNUNET_NO);
 
   tick_task = NULL;
   next = BRAID_DV_tick (dv, now);
@@ -379,18 +391,18 @@ enum GNUNET_GenericReturnValue
 GST_dv_init (const struct GNUNET_CONFIGURATION_Handle *cfg)
 {
   struct GNUNET_CRYPTO_EddsaPrivateKey key;
-  struct BRAID_DV_Callbacks cb = {
-    .cls = NULL, .send = &cb_send, .is_neighbour = &cb_is_neighbour,
-    .neighbours = &cb_neighbours, .deliver = &cb_deliver,
-    .route_changed = &cb_route_changed
-  };
+  struct BRAID_DV_Callbacks cb = {.cls = NULL,
+                                  .send = &cb_send,
+                                  .is_neighbour = &cb_is_neighbour,
+                                  .neighbours = &cb_neighbours,
+                                  .deliver = &cb_deliver,
+                                  .route_changed = &cb_route_changed};
   char *emsg = NULL;
 
   if (GNUNET_OK != BRAID_DV_config_load (cfg, "transport", &dv_cfg, &emsg))
   {
     LOG (GNUNET_ERROR_TYPE_ERROR, "Refusing to start: %s\n", emsg);
-    fprintf (stderr, "braid-service-transport: refusing to start: %s\n",
-             emsg);
+    fprintf (stderr, "braid-service-transport: refusing to start: %s\n", emsg);
     GNUNET_free (emsg);
     return GNUNET_SYSERR;
   }
@@ -399,9 +411,12 @@ GST_dv_init (const struct GNUNET_CONFIGURATION_Handle *cfg)
   dv = BRAID_DV_create (&key, &dv_cfg, &cb);
   GNUNET_CRYPTO_zero_keys (&key, sizeof (key));
   tick_task = GNUNET_SCHEDULER_add_now (&do_tick, NULL);
-  LOG (GNUNET_ERROR_TYPE_INFO, "DV routing: forwarding %s, relay cap %llu "
-       "bytes/s, at most %u links\n", dv_cfg.forward ? "on" : "off",
-       (unsigned long long) dv_cfg.relay_rate, dv_cfg.max_hops);
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "DV routing: forwarding %s, relay cap %llu "
+       "bytes/s, at most %u links\n",
+       dv_cfg.forward ? "on" : "off",
+       (unsigned long long) dv_cfg.relay_rate,
+       dv_cfg.max_hops);
   return GNUNET_OK;
 }
 
@@ -436,9 +451,11 @@ GST_dv_done (void)
   GNUNET_CONTAINER_multipeermap_iterate (m, &remove_one, NULL);
   GNUNET_CONTAINER_multipeermap_destroy (m);
   BRAID_DV_stats (dv, &st);
-  LOG (GNUNET_ERROR_TYPE_INFO, "DV: %llu boxes sent, %llu delivered, %llu "
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "DV: %llu boxes sent, %llu delivered, %llu "
        "relayed; dropped: %llu forged announcements, %llu loops, %llu over "
-       "the relay cap\n", (unsigned long long) st.box_sent,
+       "the relay cap\n",
+       (unsigned long long) st.box_sent,
        (unsigned long long) st.box_delivered,
        (unsigned long long) st.box_relayed,
        (unsigned long long) st.learn_bad_signature,
@@ -468,15 +485,19 @@ GST_dv_receive (struct GST_Client *tc,
   if ((NULL == n) || ! has_direct (n, NULL))
   {
     dropped_no_link++;
-    LOG (GNUNET_ERROR_TYPE_DEBUG, "DV message from %s dropped: no link\n",
+    LOG (GNUNET_ERROR_TYPE_DEBUG,
+         "DV message from %s dropped: no link\n",
          GNUNET_i2s (sender));
     return;
   }
   ret = BRAID_DV_receive (dv, sender, msg, GNUNET_TIME_absolute_get ());
-  LOG (GNUNET_ERROR_TYPE_DEBUG, "DV message %u from %s: %s\n",
-       (unsigned int) ntohs (msg->type), GNUNET_i2s (sender),
-       (GNUNET_OK == ret) ? "taken" : (GNUNET_NO == ret) ? "dropped"
-       : "malformed or forged");
+  LOG (GNUNET_ERROR_TYPE_DEBUG,
+       "DV message %u from %s: %s\n",
+       (unsigned int) ntohs (msg->type),
+       GNUNET_i2s (sender),
+       (GNUNET_OK == ret)   ? "taken"
+       : (GNUNET_NO == ret) ? "dropped"
+                            : "malformed or forged");
 }
 
 
@@ -516,9 +537,11 @@ GST_dv_paths_changed (struct GST_Neighbour *n, const struct GST_Queue *except)
   if (direct == q->dv_standby)
     return;
   q->dv_standby = direct;
-  LOG (GNUNET_ERROR_TYPE_INFO, "DV path to %s %s\n", GNUNET_i2s (&n->pid),
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "DV path to %s %s\n",
+       GNUNET_i2s (&n->pid),
        direct ? "on standby: a direct path is up"
-       : "takes over: no direct path");
+              : "takes over: no direct path");
   if (direct)
     GST_data_path_gone (q);
   else
@@ -538,9 +561,9 @@ room_one (void *cls, struct GST_Neighbour *n)
 
   if ((NULL == n->dv_queue) || ! n->dv_queue->in_conn)
     return;
-  if ((GNUNET_OK == BRAID_DV_route (dv, &n->pid, GNUNET_TIME_absolute_get (),
-                                    &ri))
-      && (0 == GNUNET_memcmp (&ri.first_hop, first)))
+  if ((GNUNET_OK ==
+       BRAID_DV_route (dv, &n->pid, GNUNET_TIME_absolute_get (), &ri)) &&
+      (0 == GNUNET_memcmp (&ri.first_hop, first)))
     GST_queues_flush (n);
 }
 
@@ -562,16 +585,16 @@ GST_dv_queue_has_room (const struct GST_Queue *q, size_t size)
   struct BRAID_DV_RouteInfo ri;
   struct GST_Neighbour *first;
 
-  if ((NULL == dv)
-      || (GNUNET_OK != BRAID_DV_route (dv, &q->n->pid,
-                                       GNUNET_TIME_absolute_get (), &ri)))
+  if ((NULL == dv) ||
+      (GNUNET_OK !=
+       BRAID_DV_route (dv, &q->n->pid, GNUNET_TIME_absolute_get (), &ri)))
     return GNUNET_NO;
   first = GST_neighbour_find (&ri.first_hop);
   if (NULL == first)
     return GNUNET_NO;
   for (struct GST_Queue *fq = first->q_head; NULL != fq; fq = fq->next_n)
-    if (! fq->dv && fq->validated
-        && GST_queue_has_room (fq, size + BRAID_DV_BOX_OVERHEAD (ri.hops)))
+    if (! fq->dv && fq->validated &&
+        GST_queue_has_room (fq, size + BRAID_DV_BOX_OVERHEAD (ri.hops)))
       return GNUNET_YES;
   return GNUNET_NO;
 }
@@ -589,9 +612,9 @@ GST_dv_queue_transmit (struct GST_Queue *q,
   {
     /* A challenge sent again went unanswered: that path may be gone
        (a relay left), so the next box tries another. */
-    if ((BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE
-         == ntohs (msg->type))
-        && (q->challenge_tries >= 2))
+    if ((BRAID_MESSAGE_TYPE_TRANSPORT_VALIDATION_CHALLENGE ==
+         ntohs (msg->type)) &&
+        (q->challenge_tries >= 2))
       BRAID_DV_path_failed (dv, &q->n->pid);
     ret = BRAID_DV_send (dv, &q->n->pid, msg, GNUNET_TIME_absolute_get ());
   }
@@ -611,18 +634,23 @@ route_json (void *cls, const struct GNUNET_PeerIdentity *target)
   char *pid;
   char *via;
 
-  if (GNUNET_OK != BRAID_DV_route (dv, target, GNUNET_TIME_absolute_get (),
-                                   &ri))
+  if (GNUNET_OK !=
+      BRAID_DV_route (dv, target, GNUNET_TIME_absolute_get (), &ri))
     return;
   pid = GNUNET_CRYPTO_eddsa_public_key_to_string (&target->public_key);
   via = GNUNET_CRYPTO_eddsa_public_key_to_string (&ri.first_hop.public_key);
   json_array_append_new (routes,
                          json_pack ("{s:s, s:I, s:I, s:s, s:I}",
-                                    "peer", pid,
-                                    "paths", (json_int_t) ri.num_paths,
-                                    "hops", (json_int_t) ri.hops,
-                                    "via", via,
-                                    "rtt_us", (json_int_t) ri.rtt.rel_value_us));
+                                    "peer",
+                                    pid,
+                                    "paths",
+                                    (json_int_t) ri.num_paths,
+                                    "hops",
+                                    (json_int_t) ri.hops,
+                                    "via",
+                                    via,
+                                    "rtt_us",
+                                    (json_int_t) ri.rtt.rel_value_us));
   GNUNET_free (pid);
   GNUNET_free (via);
 }
@@ -641,33 +669,43 @@ GST_dv_status_json (void)
   BRAID_DV_stats (dv, &st);
   o = json_pack ("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
                  "s:I, s:I, s:I, s:I, s:I, s:I}",
-                 "forward", dv_cfg.forward,
-                 "relay_rate", (json_int_t) dv_cfg.relay_rate,
-                 "targets", (json_int_t) st.targets,
-                 "paths", (json_int_t) st.paths,
-                 "announcements_sent", (json_int_t) st.learn_sent,
-                 "announcements_received", (json_int_t) st.learn_received,
-                 "announcements_forwarded", (json_int_t) st.learn_forwarded,
-                 "boxes_sent", (json_int_t) st.box_sent,
-                 "boxes_delivered", (json_int_t) st.box_delivered,
-                 "boxes_relayed", (json_int_t) st.box_relayed,
-                 "bytes_relayed", (json_int_t) st.box_relayed_bytes,
-                 "boxes_shortcut", (json_int_t) st.box_shortcut,
-                 "dropped_forged", (json_int_t) (st.learn_bad_signature
-                                                 + st.box_bad_auth),
-                 "dropped_loop", (json_int_t) (st.learn_loop + st.box_loop),
-                 "dropped_too_long", (json_int_t) (st.learn_too_long
-                                                   + st.box_too_long),
-                 "dropped_rate", (json_int_t) (st.learn_rate_limited
-                                               + st.box_rate_limited),
-                 "dropped_other", (json_int_t) (st.learn_malformed
-                                                + st.learn_stale
-                                                + st.box_malformed
-                                                + st.box_replay
-                                                + st.box_policy
-                                                + st.box_no_route
-                                                + dropped_nested
-                                                + dropped_no_link));
+                 "forward",
+                 dv_cfg.forward,
+                 "relay_rate",
+                 (json_int_t) dv_cfg.relay_rate,
+                 "targets",
+                 (json_int_t) st.targets,
+                 "paths",
+                 (json_int_t) st.paths,
+                 "announcements_sent",
+                 (json_int_t) st.learn_sent,
+                 "announcements_received",
+                 (json_int_t) st.learn_received,
+                 "announcements_forwarded",
+                 (json_int_t) st.learn_forwarded,
+                 "boxes_sent",
+                 (json_int_t) st.box_sent,
+                 "boxes_delivered",
+                 (json_int_t) st.box_delivered,
+                 "boxes_relayed",
+                 (json_int_t) st.box_relayed,
+                 "bytes_relayed",
+                 (json_int_t) st.box_relayed_bytes,
+                 "boxes_shortcut",
+                 (json_int_t) st.box_shortcut,
+                 "dropped_forged",
+                 (json_int_t) (st.learn_bad_signature + st.box_bad_auth),
+                 "dropped_loop",
+                 (json_int_t) (st.learn_loop + st.box_loop),
+                 "dropped_too_long",
+                 (json_int_t) (st.learn_too_long + st.box_too_long),
+                 "dropped_rate",
+                 (json_int_t) (st.learn_rate_limited + st.box_rate_limited),
+                 "dropped_other",
+                 (json_int_t) (st.learn_malformed + st.learn_stale +
+                               st.box_malformed + st.box_replay +
+                               st.box_policy + st.box_no_route +
+                               dropped_nested + dropped_no_link));
   {
     json_t *routes = json_array ();
 
