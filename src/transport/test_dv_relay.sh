@@ -17,6 +17,8 @@
 for n in a r c; do dv_node $n; done
 dv_veth a r 10.78.1
 dv_veth c r 10.78.2
+# r serves the HTTP status inside its namespace (its own loopback).
+printf '[transport]\nHTTP_PORT = 2087\n' >> "$DVT/r/user.conf"
 for n in a r c; do dv_start $n; done
 PA=$(dv_pid a)
 PC=$(dv_pid c)
@@ -38,6 +40,15 @@ relayed1=$("$TRANSPORT" -c "$DVT/r/user.conf" -j dv \
            | python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes_relayed"])')
 echo "r relayed $relayed1 bytes"
 [ "$relayed1" -gt 4194304 ] || dv_fail "r relayed only $relayed1 bytes"
+# The counters in braid-transport links and in the HTTP status.
+"$TRANSPORT" -c "$DVT/r/user.conf" links | grep '^dv routing .*"boxes_relayed"' \
+  || dv_fail "braid-transport links shows no relay counters"
+sleep 1.2 # the status snapshot is rendered every second
+ip netns exec "bdv$$r" python3 -c '
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen("http://127.0.0.1:2087/api/dv"))
+print("GET /api/dv at r: boxes_relayed %d, routes %d" % (d["boxes_relayed"], len(d["routes"])))
+sys.exit(0 if d["boxes_relayed"] > 0 else 1)' || dv_fail "GET /api/dv at r"
 
 # A direct wire, no new addresses: routes to the addresses of the HELLOs.
 ip link add "d$$ac" netns "bdv$$a" type veth peer name "d$$ca" netns "bdv$$c" \
