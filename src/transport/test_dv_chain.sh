@@ -17,9 +17,9 @@
 # All wires are there from the start (communicators find their
 # interfaces when they start); the parallel chain's nodes e and f start
 # later.  a and d each have one address, on a bridge to both chains.
-# (Each handshake goes to its responder's first address: the UDP
-# communicator does not answer handshakes to a second interface address
-# of a node, see doc/transport-dv.md.)
+# (Each handshake goes to a responder whose HELLO lists a reachable
+# address first: the UDP communicator's handshake does not complete
+# when an unreachable address comes first, see doc/transport-dv.md.)
 for n in a b c d e f; do dv_node $n; done
 dv_bridge_port a b 2 10.77.1
 dv_bridge_port a e 3 10.77.1
