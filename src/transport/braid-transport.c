@@ -515,6 +515,10 @@ do_ping (void *cls)
   struct BRAID_IPC_PingRequestMessage *m;
 
   ping_task = NULL;
+  /* -T bounds each ping's wait, not the whole series. */
+  if (NULL != timeout_task)
+    GNUNET_SCHEDULER_cancel (timeout_task);
+  timeout_task = GNUNET_SCHEDULER_add_delayed (opt_timeout, &do_timeout, NULL);
   env = GNUNET_MQ_msg (m, BRAID_MESSAGE_TYPE_TRANSPORT_PING);
   m->peer = target;
   m->count = htonl (1);

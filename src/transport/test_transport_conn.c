@@ -567,6 +567,14 @@ START_TEST (test_conn_send_cork_waits_for_company)
   before = sent_packets (s);
   send_msg (s, 9, 100, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
   ck_assert_uint_gt (sent_packets (s), before);
+  /* Nor does one queued behind a corked one: both leave at once. */
+  sim_run (s, s->now + 1000000ULL);
+  before = sent_packets (s);
+  send_msg (s, 10, 100, 4242,
+            GNUNET_MQ_PRIO_BEST_EFFORT | GNUNET_MQ_PREF_CORK_ALLOWED);
+  ck_assert_uint_eq (before, sent_packets (s));
+  send_msg (s, 11, 100, 4242, GNUNET_MQ_PRIO_BEST_EFFORT);
+  ck_assert_uint_ge (sent_packets (s), before + 2);
   sim_free (s);
 }
 END_TEST

@@ -830,8 +830,10 @@ cork_holds (const struct BRAID_TRANSPORT_Conn *c, int prio, size_t fsize)
   if (GNUNET_TIME_absolute_add (head->queued, c->cfg.cork_delay)
         .abs_value_us <= c->now.abs_value_us)
     return GNUNET_NO;
+  /* A message without the preference behind it must not wait for it. */
   for (const struct Pending *p = head; NULL != p; p = p->next)
-    if ((queued += p->size) >= fsize)
+    if ((0 == (p->pp & GNUNET_MQ_PREF_CORK_ALLOWED)) ||
+        ((queued += p->size) >= fsize))
       return GNUNET_NO;
   return GNUNET_YES;
 }
@@ -1255,13 +1257,18 @@ BRAID_TRANSPORT_conn_next_deadline (const struct BRAID_TRANSPORT_Conn *c)
   }
   t =
     GNUNET_TIME_absolute_min (t, BRAID_TRANSPORT_reorder_next_deadline (c->ro));
-  /* A corked message goes when its delay is over. */
+  /* A corked message goes when its delay is over; once it is, what
+     still holds it (windows, paths) has its own wake-up. */
   for (int prio = 0; prio < CONN_PRIOS; prio++)
     if ((NULL != c->q_head[prio]) &&
         (0 != (c->q_head[prio]->pp & GNUNET_MQ_PREF_CORK_ALLOWED)))
-      t = GNUNET_TIME_absolute_min (
-        t, GNUNET_TIME_absolute_add (c->q_head[prio]->queued,
-                                     c->cfg.cork_delay));
+    {
+      struct GNUNET_TIME_Absolute until =
+        GNUNET_TIME_absolute_add (c->q_head[prio]->queued, c->cfg.cork_delay);
+
+      if (until.abs_value_us > c->now.abs_value_us)
+        t = GNUNET_TIME_absolute_min (t, until);
+    }
   for (unsigned int i = 0; i < c->num_paths; i++)
   {
     const struct BRAID_TRANSPORT_Path *p = &c->paths[i].p;

@@ -791,10 +791,46 @@ handle_batch (struct GST_Client *tc,
 }
 
 
+/**
+ * How deep containers (BATCH, DV_BOX) may nest: a relayed BATCH inside a
+ * DV_BOX inside a BATCH is normal; a peer nesting them further would
+ * only be burning our stack.
+ */
+#define MAX_NESTING 4
+
+/** Containers being unpacked right now (GST_links_receive() depth). */
+static unsigned int nesting;
+
+
+static void
+links_dispatch (struct GST_Client *tc,
+                const struct GNUNET_PeerIdentity *sender,
+                const struct GNUNET_MessageHeader *msg);
+
+
 void
 GST_links_receive (struct GST_Client *tc,
                    const struct GNUNET_PeerIdentity *sender,
                    const struct GNUNET_MessageHeader *msg)
+{
+  if (nesting >= MAX_NESTING)
+  {
+    drop (sender, "containers nested too deeply");
+    return;
+  }
+  nesting++;
+  links_dispatch (tc, sender, msg);
+  nesting--;
+}
+
+
+/**
+ * Handle one message from @a sender by its type.
+ */
+static void
+links_dispatch (struct GST_Client *tc,
+                const struct GNUNET_PeerIdentity *sender,
+                const struct GNUNET_MessageHeader *msg)
 {
   switch (ntohs (msg->type))
   {

@@ -140,7 +140,10 @@ queue_has_room_for (const struct GST_Queue *q, size_t size, int batchable)
 int
 GST_queue_has_room (const struct GST_Queue *q, size_t size)
 {
-  return queue_has_room_for (q, size, GNUNET_YES);
+  /* For the data plane: room for one more SEND_MSG, so a path with no
+     credit left is blocked even while its open batch could take a few
+     more bytes (the batch goes out anyway). */
+  return queue_has_room_for (q, size, GNUNET_NO);
 }
 
 

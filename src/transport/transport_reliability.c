@@ -503,7 +503,8 @@ detect_reorder_loss (struct BRAID_TRANSPORT_RelSender *s,
        enough; otherwise a small window would wait for its timeout. */
     if ((pt->largest_acked >=
          b->path_seq + BRAID_TRANSPORT_REL_REORDER_THRESHOLD) ||
-        ((pt->largest_acked > b->path_seq) &&
+        ((pt->in_flight < BRAID_TRANSPORT_REL_REORDER_THRESHOLD + 1) &&
+         (pt->largest_acked > b->path_seq) &&
          (pt->largest_acked + 1 == pt->next_path_seq)))
       box_lose (s, b, BRAID_TRANSPORT_LOSS_REORDER, ev, ev_cls);
   }
