@@ -308,6 +308,18 @@ announce_queue (void *cls, const struct GST_Queue *q)
 }
 
 
+/**
+ * Tell application @a cls about neighbour @a n if its link is held (it
+ * lost its last path for now but is up for applications).
+ */
+static void
+announce_held (void *cls, struct GST_Neighbour *n)
+{
+  if (n->link_holding)
+    send_link_up (cls, n);
+}
+
+
 void
 handle_app_start (void *cls, const struct GNUNET_MessageHeader *m)
 {
@@ -324,6 +336,7 @@ handle_app_start (void *cls, const struct GNUNET_MessageHeader *m)
                   &app_batch_send, tc);
   GNUNET_CONTAINER_MDLL_insert (app, app_head, app_tail, tc);
   GST_queues_iterate (&announce_queue, tc);
+  GST_neighbours_iterate (&announce_held, tc);
   GNUNET_SERVICE_client_continue (tc->client);
 }
 
