@@ -591,7 +591,12 @@ handle_neigh (struct BRAID_ROAM_Netlink *nl,
     return;
   if ((RTM_NEWNEIGH != msg_type) || (NULL == dst))
     return;
-  if (0 == (state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE)))
+  /* only a confirmed entry says the client is on this link now: STALE,
+     DELAY and PROBE also come from timers on entries of a client that
+     has long roamed away without any carrier change (a silent roam), and
+     would make this node claim it back.  A client that talks is seen by
+     snooping anyway. */
+  if (0 == (state & NUD_REACHABLE))
     return;
   if ((AF_INET6 == family) && (16 == nl_addr_get_len (dst)))
   {
