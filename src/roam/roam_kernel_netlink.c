@@ -231,6 +231,7 @@ route_lookup (struct BRAID_ROAM_Netlink *nl,
 {
   struct nl_msg *msg = nlmsg_alloc_simple (RTM_GETROUTE, 0);
   struct rtmsg rtm = { .rtm_family = AF_INET6, .rtm_dst_len = 128 };
+  struct nl_cb *scb;
   struct nl_cb *cb;
   int err;
 
@@ -246,7 +247,11 @@ route_lookup (struct BRAID_ROAM_Netlink *nl,
     return -1;
   }
   nlmsg_free (msg);
-  cb = nl_cb_clone (nl_socket_get_cb (nl->req));
+  /* nl_socket_get_cb takes a reference: give it back, or the socket's
+     callbacks are never freed (LeakSanitizer) */
+  scb = nl_socket_get_cb (nl->req);
+  cb = nl_cb_clone (scb);
+  nl_cb_put (scb);
   if (NULL == cb)
     return -1;
   nl_cb_set (cb, NL_CB_VALID, NL_CB_CUSTOM, &on_lookup, lk);

@@ -386,18 +386,10 @@ ip -n "${P}c" -ts monitor link > "$TMP/monc.log" 2>/dev/null &
 PIDS="$PIDS $!"
 sleep 0.2
 
-# with loss on the mesh links, pings are lost without any roam: measure
-# that rate first, in the same run, to tell what the roams add
-base_sent=0; base_recv=0
-if [ "$LOSS" -gt 0 ]; then
-  ip netns exec "${P}c" ping -6 -n -i 0.05 -w "${BASELINE:-10}" -W 1 fd00::1 \
-    > "$TMP/baseline.log" 2>&1
-  base_sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$TMP/baseline.log")
-  base_recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TMP/baseline.log")
-  echo "baseline without roams: $((base_sent - base_recv)) of $base_sent" \
-    "pings lost"
-fi
-
+# with loss on the mesh links, pings are lost without any roam: after
+# each roam, a window of the same length without a roam (client at the
+# new node) measures that, in the same run, to tell what the roams add
+base_sent=0; base_lost=0
 at=1
 sum_new=0; sum_old=0; sum_lost=0; max_new=0; max_old=0; max_lost=0
 sum_sent=0
@@ -465,7 +457,17 @@ for r in $(seq 1 "$ROAMS"); do
   fi
   [ -n "$tarr" ] || tarr=$t0
   dn=$(ms "$tarr" "$tnew"); dold=$(ms "$tarr" "$told")
-  printf '%4d  %4d %2d  %12d  %15d  %d/%d\n' $r $at $to $dn $dold $lost $sent
+  steady=""
+  if [ "$LOSS" -gt 0 ]; then
+    ip netns exec "${P}c" ping -6 -n -i 0.05 -w 2 -W 1 fd00::1 \
+      > "$TMP/steady$r.log" 2>&1
+    ss=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$TMP/steady$r.log")
+    sr=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TMP/steady$r.log")
+    base_sent=$((base_sent + ss)); base_lost=$((base_lost + ss - sr))
+    steady="  (no roam: $((ss - sr))/$ss)"
+  fi
+  printf '%4d  %4d %2d  %12d  %15d  %d/%d%s\n' $r $at $to $dn $dold $lost \
+    $sent "$steady"
   sum_new=$((sum_new + dn)); sum_old=$((sum_old + dold))
   sum_lost=$((sum_lost + lost)); sum_sent=$((sum_sent + sent))
   [ $dn -gt $max_new ] && max_new=$dn
@@ -479,13 +481,14 @@ echo "nodes $NODES loss $LOSS% roams $ROAMS:" \
   "pings lost total $sum_lost max $max_lost per roam"
 if [ "$base_sent" -gt 0 ]; then
   # pings lost across the roams beyond the baseline loss rate
-  python3 - "$sum_lost" "$sum_sent" "$((base_sent - base_recv))" \
-    "$base_sent" "$ROAMS" <<'PYEOF'
+  python3 - "$sum_lost" "$sum_sent" "$base_lost" "$base_sent" "$ROAMS" \
+    <<'PYEOF'
 import sys
 lost, sent, blost, bsent, roams = map(int, sys.argv[1:])
 expect = sent * blost / bsent
-print("pings lost in roam windows %d of %d (%.1f%%); baseline %d of %d "
-      "(%.1f%%) predicts %.1f; roams added %.1f, %.2f per roam"
+print("pings lost in roam windows %d of %d (%.1f%%); in windows without "
+      "a roam %d of %d (%.1f%%), which predicts %.1f; roams added %.1f, "
+      "%.2f per roam"
       % (lost, sent, 100.0 * lost / sent, blost, bsent, 100.0 * blost / bsent,
          expect, lost - expect, (lost - expect) / roams))
 PYEOF
