@@ -8,9 +8,11 @@ PACKAGES="gcc make autoconf automake libtool pkg-config
 gnunet libgnunet-dev libsodium-dev libmicrohttpd-dev libjansson-dev
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev"
 # Tests: Check, the fuzz harnesses under clang, network namespaces with
-# NAT and loss, the roaming mesh, the model checker, packet captures.
+# NAT and loss, the roaming mesh, the model checker, packet captures,
+# simulated Wi-Fi (mac80211_hwsim: hostapd, iw, modprobe).
 PACKAGES="$PACKAGES check clang iproute2 nftables procps util-linux
-babeld spin tcpdump iputils-ping iperf3 bc curl python3 python3-cryptography"
+babeld spin tcpdump iputils-ping iperf3 bc curl python3 python3-cryptography
+hostapd iw kmod"
 
 missing=""
 for p in $PACKAGES; do

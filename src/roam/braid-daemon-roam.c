@@ -127,6 +127,12 @@ static unsigned long long route_protocol;
 /** Multicast group. */
 static struct in6_addr group;
 
+/** nl80211 station-event socket for the scheduler (NULL: none). */
+static struct GNUNET_NETWORK_Handle *station_nh;
+
+/** Reads station events. */
+static struct GNUNET_SCHEDULER_Task *station_task;
+
 /** Hold queue (NULL: HOLD_INTERFACE not set). */
 static struct BRAID_ROAM_Hold *hold;
 
@@ -586,6 +592,18 @@ ev_link_up (void *cls, unsigned int ifindex)
   else
     LOG (GNUNET_ERROR_TYPE_DEBUG, "client link %s up: echo to ff02::1\n",
          i->name);
+}
+
+
+static void
+do_read_station (void *cls)
+{
+  station_task = NULL;
+  BRAID_ROAM_netlink_station_process (nl);
+  station_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
+                                                station_nh, &do_read_station,
+                                                NULL);
+  schedule_tick ();
 }
 
 
@@ -1170,6 +1188,16 @@ stats_json (void)
   json_object_set_new (j, "held_expired", json_integer ((json_int_t) expired));
   json_object_set_new (j, "held_overflow",
                        json_integer ((json_int_t) overflow));
+  if (NULL != nl)
+  {
+    uint64_t sta = 0;
+    uint64_t sta_bad = 0;
+
+    BRAID_ROAM_netlink_station_stats (nl, &sta, &sta_bad);
+    json_object_set_new (j, "station_events", json_integer ((json_int_t) sta));
+    json_object_set_new (j, "station_malformed",
+                         json_integer ((json_int_t) sta_bad));
+  }
   return j;
 }
 
@@ -1348,7 +1376,9 @@ do_shutdown (void *cls)
     GNUNET_SCHEDULER_cancel (ic_task);
   if (NULL != nl_task)
     GNUNET_SCHEDULER_cancel (nl_task);
-  refresh_task = tick_task = ic_task = nl_task = NULL;
+  if (NULL != station_task)
+    GNUNET_SCHEDULER_cancel (station_task);
+  refresh_task = tick_task = ic_task = nl_task = station_task = NULL;
   hold_close ();
   /* only the routes and node-client IPs this process installed */
   if (NULL != core)
@@ -1377,6 +1407,9 @@ do_shutdown (void *cls)
   if (NULL != nl_nh)
     GNUNET_NETWORK_socket_free_memory_only_ (nl_nh);
   nl_nh = NULL;
+  if (NULL != station_nh)
+    GNUNET_NETWORK_socket_free_memory_only_ (station_nh);
+  station_nh = NULL;
   if (NULL != nl)
     BRAID_ROAM_netlink_close (nl);
   nl = NULL;
@@ -1421,6 +1454,10 @@ run (void *cls,
     GNUNET_SCHEDULER_shutdown ();
     return;
   }
+  /* routes and node-client IPs of an earlier instance that was killed
+     (they would point at a client that may be long gone) */
+  (void) BRAID_ROAM_netlink_flush_stale (nl, &cc.node_client_prefix, 64,
+                                         &cc.node_ip);
   if (0 != intercom_open ())
   {
     GNUNET_SCHEDULER_shutdown ();
@@ -1460,6 +1497,13 @@ run (void *cls,
   nl_nh = GNUNET_NETWORK_socket_box_native (BRAID_ROAM_netlink_event_fd (nl));
   nl_task = GNUNET_SCHEDULER_add_read_net (GNUNET_TIME_UNIT_FOREVER_REL,
                                            nl_nh, &do_read_netlink, NULL);
+  if (BRAID_ROAM_netlink_station_fd (nl) >= 0)
+  {
+    station_nh = GNUNET_NETWORK_socket_box_native (
+      BRAID_ROAM_netlink_station_fd (nl));
+    station_task = GNUNET_SCHEDULER_add_read_net (
+      GNUNET_TIME_UNIT_FOREVER_REL, station_nh, &do_read_station, NULL);
+  }
   refresh_task = GNUNET_SCHEDULER_add_delayed (GNUNET_TIME_UNIT_SECONDS,
                                                &do_refresh, NULL);
   LOG (GNUNET_ERROR_TYPE_INFO, "braid-daemon-roam running\n");

@@ -13,6 +13,7 @@
 #include <gnunet/gnunet_util_lib.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,10 @@
 #include <netlink/route/route.h>
 
 #include "roam_kernel_netlink.h"
+#include "roam_nl80211.h"
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <poll.h>
 
 /* from linux/if.h, which clashes with net/if.h */
 #ifndef IFF_LOWER_UP
@@ -54,6 +59,14 @@ struct BRAID_ROAM_Netlink
   int probe6;
   /** Same for IPv4. */
   int probe4;
+  /** NETLINK_GENERIC socket in nl80211's "mlme" group, -1 if none. */
+  int station_fd;
+  /** nl80211's generic netlink family id. */
+  uint16_t nl80211_family;
+  /** Station events passed on. */
+  uint64_t station_events;
+  /** Station messages dropped as malformed. */
+  uint64_t station_malformed;
 };
 
 
@@ -79,6 +92,17 @@ to_nl_addr (const struct in6_addr *addr)
       nl_addr_set_prefixlen (a, 128);
   }
   return a;
+}
+
+
+static int
+fcntl_nonblock (int fd)
+{
+  int fl = fcntl (fd, F_GETFL);
+
+  if (fl < 0)
+    return -1;
+  return fcntl (fd, F_SETFL, fl | O_NONBLOCK);
 }
 
 
@@ -207,6 +231,7 @@ route_lookup (struct BRAID_ROAM_Netlink *nl,
 {
   struct nl_msg *msg = nlmsg_alloc_simple (RTM_GETROUTE, 0);
   struct rtmsg rtm = { .rtm_family = AF_INET6, .rtm_dst_len = 128 };
+  struct nl_cb *scb;
   struct nl_cb *cb;
   int err;
 
@@ -222,7 +247,11 @@ route_lookup (struct BRAID_ROAM_Netlink *nl,
     return -1;
   }
   nlmsg_free (msg);
-  cb = nl_cb_clone (nl_socket_get_cb (nl->req));
+  /* nl_socket_get_cb takes a reference: give it back, or the socket's
+     callbacks are never freed (LeakSanitizer) */
+  scb = nl_socket_get_cb (nl->req);
+  cb = nl_cb_clone (scb);
+  nl_cb_put (scb);
   if (NULL == cb)
     return -1;
   nl_cb_set (cb, NL_CB_VALID, NL_CB_CUSTOM, &on_lookup, lk);
@@ -567,7 +596,12 @@ handle_neigh (struct BRAID_ROAM_Netlink *nl,
     return;
   if ((RTM_NEWNEIGH != msg_type) || (NULL == dst))
     return;
-  if (0 == (state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE)))
+  /* only a confirmed entry says the client is on this link now: STALE,
+     DELAY and PROBE also come from timers on entries of a client that
+     has long roamed away without any carrier change (a silent roam), and
+     would make this node claim it back.  A client that talks is seen by
+     snooping anyway. */
+  if (0 == (state & NUD_REACHABLE))
     return;
   if ((AF_INET6 == family) && (16 == nl_addr_get_len (dst)))
   {
@@ -639,6 +673,297 @@ on_event (struct nl_msg *msg, void *arg)
 }
 
 
+/* ------------------------------------------------------------------ */
+/* nl80211 station events                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Open the NETLINK_GENERIC socket and join nl80211's "mlme" group.  A
+ * kernel without nl80211 (no wireless driver loaded) is not an error:
+ * station events are then simply not a source of clients.
+ */
+static void
+station_open (struct BRAID_ROAM_Netlink *nl)
+{
+  struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+  uint8_t req[64];
+  uint8_t buf[8192];
+  size_t rlen = BRAID_ROAM_nl80211_family_request (req, sizeof (req), 1);
+  uint16_t family = 0;
+  uint32_t group = 0;
+  int fd;
+  int r = -1;
+
+  fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+  if (fd < 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_INFO,
+         "no generic netlink (%s): nl80211 station events not used\n",
+         strerror (errno));
+    return;
+  }
+  if ((0 != bind (fd, (struct sockaddr *) &sa, sizeof (sa)))
+      || (send (fd, req, rlen, 0) != (ssize_t) rlen))
+  {
+    LOG (GNUNET_ERROR_TYPE_WARNING, "generic netlink: %s\n", strerror (errno));
+    (void) close (fd);
+    return;
+  }
+  /* the controller answers at once; wait at most a second */
+  for (int tries = 0; tries < 4; tries++)
+  {
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    ssize_t got;
+
+    if (poll (&pfd, 1, 1000) <= 0)
+      break;
+    got = recv (fd, buf, sizeof (buf), MSG_DONTWAIT);
+    if (got <= 0)
+      break;
+    r = BRAID_ROAM_nl80211_parse_family (buf, (size_t) got, &family, &group);
+    if (r >= 0)
+      break;
+  }
+  if (r <= 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_INFO,
+         "kernel has no nl80211%s: station events not used (neighbour, "
+         "FDB and snooping still find clients)\n",
+         (r < 0) ? " (no valid answer from the generic netlink controller)"
+         : "");
+    (void) close (fd);
+    return;
+  }
+  if ((0 != setsockopt (fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+                        sizeof (group)))
+      || (0 != fcntl_nonblock (fd)))
+  {
+    LOG (GNUNET_ERROR_TYPE_WARNING,
+         "cannot join nl80211 group mlme: %s\n", strerror (errno));
+    (void) close (fd);
+    return;
+  }
+  nl->station_fd = fd;
+  nl->nl80211_family = family;
+  LOG (GNUNET_ERROR_TYPE_INFO,
+       "nl80211 station events: family %u, mlme group %u\n",
+       (unsigned int) family, (unsigned int) group);
+}
+
+
+/**
+ * A station event: clients of an access point interface that is a
+ * bridge port belong to the bridge (the client interface).
+ */
+static void
+on_station (void *cls, const struct BRAID_ROAM_StationEvent *se)
+{
+  struct BRAID_ROAM_Netlink *nl = cls;
+  unsigned int ifindex = se->ifindex;
+
+  if (! nl->ev.is_client_if (nl->ev.cls, ifindex))
+  {
+    struct rtnl_link *l = NULL;
+    int master = 0;
+
+    if (0 <= rtnl_link_get_kernel (nl->req, (int) ifindex, NULL, &l))
+    {
+      master = rtnl_link_get_master (l);
+      rtnl_link_put (l);
+    }
+    if ((master <= 0)
+        || (! nl->ev.is_client_if (nl->ev.cls, (unsigned int) master)))
+      return;
+    ifindex = (unsigned int) master;
+  }
+  nl->station_events++;
+  if (se->associated)
+    nl->ev.client_seen (nl->ev.cls, se->mac, ifindex);
+  else
+    nl->ev.client_gone (nl->ev.cls, se->mac);
+}
+
+
+int
+BRAID_ROAM_netlink_station_fd (struct BRAID_ROAM_Netlink *nl)
+{
+  return nl->station_fd;
+}
+
+
+void
+BRAID_ROAM_netlink_station_process (struct BRAID_ROAM_Netlink *nl)
+{
+  uint8_t buf[16384];
+
+  if (nl->station_fd < 0)
+    return;
+  for (int i = 0; i < 64; i++)
+  {
+    ssize_t got = recv (nl->station_fd, buf, sizeof (buf), MSG_DONTWAIT);
+    unsigned int bad = 0;
+
+    if (got <= 0)
+    {
+      if ((got < 0) && (ENOBUFS == errno))
+        LOG (GNUNET_ERROR_TYPE_WARNING,
+             "nl80211: station events lost (socket buffer overrun)\n");
+      return;
+    }
+    (void) BRAID_ROAM_nl80211_parse_events (buf, (size_t) got,
+                                            nl->nl80211_family,
+                                            &on_station, nl, &bad);
+    if (bad > 0)
+    {
+      nl->station_malformed += bad;
+      LOG (GNUNET_ERROR_TYPE_WARNING,
+           "nl80211: %u malformed station message(s) dropped\n", bad);
+    }
+  }
+}
+
+
+void
+BRAID_ROAM_netlink_station_stats (struct BRAID_ROAM_Netlink *nl,
+                                  uint64_t *events,
+                                  uint64_t *malformed)
+{
+  *events = nl->station_events;
+  *malformed = nl->station_malformed;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* what a crashed instance left behind                                */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Routes and addresses to remove, collected from a dump.
+ */
+struct FlushCtx
+{
+  /** Handle. */
+  struct BRAID_ROAM_Netlink *nl;
+  /** Node-client prefix. */
+  const struct in6_addr *ncp;
+  /** Its length. */
+  unsigned int ncp_len;
+  /** Node IP (never removed). */
+  const struct in6_addr *node_ip;
+  /** Routes removed. */
+  unsigned int routes;
+  /** Addresses removed. */
+  unsigned int addrs;
+  /** Failures. */
+  unsigned int errors;
+};
+
+
+static void
+flush_route (struct nl_object *obj, void *arg)
+{
+  struct FlushCtx *fc = arg;
+  struct rtnl_route *r = (struct rtnl_route *) obj;
+  int err;
+
+  if ((rtnl_route_get_table (r) != fc->nl->table)
+      || (rtnl_route_get_protocol (r) != fc->nl->protocol))
+    return;
+  err = rtnl_route_delete (fc->nl->req, r, 0);
+  if ((err < 0) && (-NLE_OBJ_NOTFOUND != err))
+  {
+    LOG (GNUNET_ERROR_TYPE_WARNING,
+         "netlink: removing stale route: %s\n", nl_geterror (err));
+    fc->errors++;
+    return;
+  }
+  fc->routes++;
+}
+
+
+static int
+in_prefix (const struct in6_addr *a, const struct in6_addr *p, unsigned int plen)
+{
+  unsigned int bytes = plen / 8;
+  unsigned int bits = plen % 8;
+
+  if (0 != memcmp (a, p, bytes))
+    return 0;
+  if (0 == bits)
+    return 1;
+  return 0 == ((a->s6_addr[bytes] ^ p->s6_addr[bytes])
+               & (uint8_t) (0xff << (8 - bits)));
+}
+
+
+static void
+flush_addr (struct nl_object *obj, void *arg)
+{
+  struct FlushCtx *fc = arg;
+  struct rtnl_addr *a = (struct rtnl_addr *) obj;
+  struct nl_addr *local = rtnl_addr_get_local (a);
+  struct in6_addr ip;
+  int err;
+
+  if ((AF_INET6 != rtnl_addr_get_family (a))
+      || ((unsigned int) rtnl_addr_get_ifindex (a) != fc->nl->lo_ifindex)
+      || (128 != rtnl_addr_get_prefixlen (a)) || (NULL == local)
+      || (16 != nl_addr_get_len (local)))
+    return;
+  memcpy (&ip, nl_addr_get_binary_addr (local), 16);
+  if ((! in_prefix (&ip, fc->ncp, fc->ncp_len))
+      || (0 == memcmp (&ip, fc->node_ip, 16)))
+    return;
+  err = rtnl_addr_delete (fc->nl->req, a, 0);
+  if ((err < 0) && (-NLE_NOADDR != err) && (-NLE_OBJ_NOTFOUND != err))
+  {
+    LOG (GNUNET_ERROR_TYPE_WARNING,
+         "netlink: removing stale node-client IP: %s\n", nl_geterror (err));
+    fc->errors++;
+    return;
+  }
+  fc->addrs++;
+}
+
+
+int
+BRAID_ROAM_netlink_flush_stale (struct BRAID_ROAM_Netlink *nl,
+                                const struct in6_addr *ncp,
+                                unsigned int ncp_len,
+                                const struct in6_addr *node_ip)
+{
+  struct FlushCtx fc = { .nl = nl, .ncp = ncp, .ncp_len = ncp_len,
+                         .node_ip = node_ip };
+  struct nl_cache *cache;
+  int err;
+
+  /* every table: the cache of libnl dumps them all */
+  if ((err = rtnl_route_alloc_cache (nl->req, AF_UNSPEC, 0, &cache)) < 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR,
+         "netlink: cannot list routes: %s\n", nl_geterror (err));
+    return -1;
+  }
+  nl_cache_foreach (cache, &flush_route, &fc);
+  nl_cache_free (cache);
+  if ((err = rtnl_addr_alloc_cache (nl->req, &cache)) < 0)
+  {
+    LOG (GNUNET_ERROR_TYPE_ERROR,
+         "netlink: cannot list addresses: %s\n", nl_geterror (err));
+    return -1;
+  }
+  nl_cache_foreach (cache, &flush_addr, &fc);
+  nl_cache_free (cache);
+  if ((fc.routes > 0) || (fc.addrs > 0))
+    LOG (GNUNET_ERROR_TYPE_INFO,
+         "removed what an earlier instance left: %u route(s) of protocol %u "
+         "in table %u, %u node-client IP(s) on lo\n",
+         fc.routes, (unsigned int) nl->protocol, (unsigned int) nl->table,
+         fc.addrs);
+  return (0 == fc.errors) ? 0 : -1;
+}
+
+
 struct BRAID_ROAM_Netlink *
 BRAID_ROAM_netlink_open (uint32_t table,
                          uint8_t protocol,
@@ -651,6 +976,7 @@ BRAID_ROAM_netlink_open (uint32_t table,
   nl->protocol = protocol;
   nl->ev = *ev;
   nl->probe4 = nl->probe6 = -1;
+  nl->station_fd = -1;
   nl->lo_ifindex = if_nametoindex ("lo");
   nl->req = nl_socket_alloc ();
   nl->ev_sock = nl_socket_alloc ();
@@ -678,6 +1004,7 @@ BRAID_ROAM_netlink_open (uint32_t table,
   nl->probe4 = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if ((nl->probe6 < 0) || (nl->probe4 < 0))
     goto fail;
+  station_open (nl);
   return nl;
 fail:
   BRAID_ROAM_netlink_close (nl);
@@ -721,5 +1048,7 @@ BRAID_ROAM_netlink_close (struct BRAID_ROAM_Netlink *nl)
     (void) close (nl->probe4);
   if (nl->probe6 >= 0)
     (void) close (nl->probe6);
+  if (nl->station_fd >= 0)
+    (void) close (nl->station_fd);
   GNUNET_free (nl);
 }

@@ -122,6 +122,59 @@ BRAID_ROAM_netlink_route_oif (struct BRAID_ROAM_Netlink *nl,
 
 
 /**
+ * Descriptor of the nl80211 station-event socket.
+ *
+ * @param nl the handle
+ * @return the descriptor, -1 if the kernel has no nl80211
+ */
+int
+BRAID_ROAM_netlink_station_fd (struct BRAID_ROAM_Netlink *nl);
+
+
+/**
+ * Read and dispatch pending station events (NEW_STATION: client_seen,
+ * DEL_STATION: client_gone; an access point interface that is a port of
+ * a client bridge counts as that bridge).  Non-blocking.
+ *
+ * @param nl the handle
+ */
+void
+BRAID_ROAM_netlink_station_process (struct BRAID_ROAM_Netlink *nl);
+
+
+/**
+ * Counters of the station-event socket.
+ *
+ * @param nl the handle
+ * @param[out] events station events passed on
+ * @param[out] malformed messages dropped as malformed
+ */
+void
+BRAID_ROAM_netlink_station_stats (struct BRAID_ROAM_Netlink *nl,
+                                  uint64_t *events,
+                                  uint64_t *malformed);
+
+
+/**
+ * Remove what an earlier instance that died without cleaning up left:
+ * every route with our protocol number in our table (IPv6 and IPv4),
+ * and every /128 address on the loopback interface inside the
+ * node-client prefix except @a node_ip.  Nothing else is touched.
+ *
+ * @param nl the handle
+ * @param ncp node-client prefix
+ * @param ncp_len its length
+ * @param node_ip this node's IP
+ * @return 0 on success, -1 if something could not be listed or removed
+ */
+int
+BRAID_ROAM_netlink_flush_stale (struct BRAID_ROAM_Netlink *nl,
+                                const struct in6_addr *ncp,
+                                unsigned int ncp_len,
+                                const struct in6_addr *node_ip);
+
+
+/**
  * Close the sockets.
  *
  * @param nl the handle

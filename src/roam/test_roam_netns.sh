@@ -18,15 +18,32 @@
 # arrival); the `ip link` commands of the test take tens of ms on a busy
 # machine and are not counted.
 #
+# A silent roam (MODE silent) keeps every link up: the client's bridge is
+# a hub (ageing time 0) whose uplink ports stay up, and a roam only
+# disables the port to the old node and enables the one to the new node
+# (as a wireless client moving between access points without any
+# carrier change on the nodes).  No node sees a link event; the new node
+# learns of the client from its frames alone, the old node from the
+# CLAIM.  Arrival is then the kernel's event of the port state change.
+#
+# CRASH=1: after the roams, the owner's daemon is killed with SIGKILL;
+# stale routes and node-client IPs of protocol 158 in table 100 are added
+# beside decoys (another protocol, another table, an address outside the
+# node-client prefix); the restarted daemon must remove exactly the
+# stale ones and take the client back.
+#
 # usage: test_roam_netns.sh [NODES] [ROAMS] [LOSS-PERCENT] [ROUND-ROBIN]
+#                           [MODE: link|silent]
 # Environment: ROAM_BUILDDIR (default: this script's directory, or the
-# current one under `make check`).
+# current one under `make check`), BABEL_HELLO, CRASH, STEADY.
 set -u
 
 NODES=${1:-2}
 ROAMS=${2:-20}
 LOSS=${3:-0}
 RR=${4:-0}
+MODE=${5:-link}
+CRASH=${CRASH:-0}
 B=${ROAM_BUILDDIR:-$(pwd)}
 DAEMON=$B/braid-daemon-roam
 CLI=$B/braid-roam
@@ -88,7 +105,14 @@ ms () { echo "($2 - $1) * 1000" | bc -l | xargs printf '%.0f'; }
 # --- client namespace: bridge br0 with one port per node -----------------
 ip netns add "${P}c" || exit 1
 ip -n "${P}c" link set lo up
-ip -n "${P}c" link add br0 address $CMAC type bridge stp_state 0 forward_delay 0
+if [ "$MODE" = silent ]; then
+  # a hub: frames go out of every enabled port, none is remembered
+  ip -n "${P}c" link add br0 address $CMAC type bridge stp_state 0 \
+    forward_delay 0 ageing_time 0
+else
+  ip -n "${P}c" link add br0 address $CMAC type bridge stp_state 0 \
+    forward_delay 0
+fi
 ip netns exec "${P}c" sysctl -qw net.ipv6.conf.br0.accept_dad=0
 ip -n "${P}c" addr add $A1/64 dev br0 nodad
 ip -n "${P}c" addr add $A2/64 dev br0 nodad
@@ -115,6 +139,14 @@ for i in $(seq 1 "$NODES"); do
   ip netns exec "${P}c" sysctl -qw net.ipv6.conf.up$i.disable_ipv6=1
 done
 ip -n "${P}c" -6 route add default via fe80::1 dev br0
+if [ "$MODE" = silent ]; then
+  # every link up for good, before any daemon runs; only the bridge port
+  # to node 1 forwards
+  for i in $(seq 2 "$NODES"); do
+    ip -n "${P}c" link set up$i up
+    bridge -n "${P}c" link set dev up$i state 0 || exit 1
+  done
+fi
 
 # --- mesh links: a chain ---------------------------------------------------
 for i in $(seq 1 $((NODES - 1))); do
@@ -189,7 +221,9 @@ done
 
 # only uplink 1 is live at the start
 ip -n "${P}c" link set up1 up
-for i in $(seq 2 "$NODES"); do ip -n "${P}c" link set up$i down; done
+if [ "$MODE" != silent ]; then
+  for i in $(seq 2 "$NODES"); do ip -n "${P}c" link set up$i down; done
+fi
 
 # a client route (not a forwarding pointer, which goes via a mesh link)
 has_route () { ip -n "${P}n$1" -6 route show table 100 "$2/128" 2>/dev/null | grep -q "dev c0"; }
@@ -229,7 +263,7 @@ done
 # from node 1, parses node 1's INFO as l3roamd does, ACKs it; then sends
 # packets that make l3roamd spin and checks node 1 shrugs them off
 # (without loss only: the exchange is not retried).
-if [ "$NODES" = 2 ] && [ "$LOSS" = 0 ]; then
+if [ "$NODES" = 2 ] && [ "$LOSS" = 0 ] && [ "$MODE" = link ]; then
   ip -n "${P}n2" addr add fd00::99/128 dev lo
   for t in $(seq 1 100); do
     ip netns exec "${P}n1" ping -6 -q -c 1 -W 1 fd00::99 >/dev/null 2>&1 && break
@@ -303,6 +337,7 @@ PYEOF
   ip -n "${P}n2" addr del fd00::99/128 dev lo
 fi
 
+if [ "$MODE" = link ]; then
 # hold and SEEK: the last node pings an address the client never used;
 # nobody routes it, so the packet is held, a SEEK finds the client at
 # node 1 (neighbour solicitation), node 1 routes it, babel spreads the
@@ -327,6 +362,7 @@ PYEOF
 if [ "$LOSS" = 0 ]; then
   has_route 1 $A3 || fail "node 1 did not route the address found by SEEK"
 fi
+fi
 
 # a silent control-socket client must not block the daemon
 python3 - "$TMP/n1.sock" <<'EOF' &
@@ -346,10 +382,18 @@ for i in $(seq 1 "$NODES"); do
   ip -n "${P}n$i" -ts -6 monitor route link > "$TMP/mon$i.log" 2>/dev/null &
   PIDS="$PIDS $!"
 done
+ip -n "${P}c" -ts monitor link > "$TMP/monc.log" 2>/dev/null &
+PIDS="$PIDS $!"
 sleep 0.2
 
+# with loss on the mesh links, pings are lost without any roam: with
+# STEADY=1, after each roam a window of the same length without a roam
+# (client at the new node) measures that, in the same run, to tell what
+# the roams add (2 s more per roam: off in make check)
+base_sent=0; base_lost=0
 at=1
 sum_new=0; sum_old=0; sum_lost=0; max_new=0; max_old=0; max_lost=0
+sum_sent=0
 echo "roam  from to  route-new-ms  withdraw-old-ms  pings-lost/sent"
 for r in $(seq 1 "$ROAMS"); do
   if [ "$RR" = 1 ] || [ "$NODES" -gt 2 ]; then
@@ -363,8 +407,13 @@ for r in $(seq 1 "$ROAMS"); do
   sleep 0.5
   t0=$(now)
   echo "$t0" > "$TMP/t0.$r"
-  ip -n "${P}c" link set up$at down
-  ip -n "${P}c" link set up$to up
+  if [ "$MODE" = silent ]; then
+    bridge -n "${P}c" link set dev up$at state 0
+    bridge -n "${P}c" link set dev up$to state 3
+  else
+    ip -n "${P}c" link set up$at down
+    ip -n "${P}c" link set up$to up
+  fi
   tnew=""; told=""
   deadline=$(echo "$t0 + 10" | bc)
   while [ "$(echo "$(now) < $deadline" | bc)" = 1 ]; do
@@ -399,12 +448,29 @@ for r in $(seq 1 "$ROAMS"); do
   [ -n "$kold" ] && told=$kold
   # the client arrives when the new node's client link comes up (the
   # `ip link` commands themselves take tens of ms on a busy machine)
-  tarr=$(first_event "$TMP/mon$to.log" "c0@.*LOWER_UP" "$t0")
+  if [ "$MODE" = silent ]; then
+    # no node sees a link event: the port state change in the client
+    tarr=$(first_event "$TMP/monc.log" "^[0-9]+: up$to@" "$t0")
+    ev=$(first_event "$TMP/mon$to.log" "c0@" "$t0")
+    [ -z "$ev" ] || fail "roam $r: silent roam, but node $to saw a link event"
+  else
+    tarr=$(first_event "$TMP/mon$to.log" "c0@.*LOWER_UP" "$t0")
+  fi
   [ -n "$tarr" ] || tarr=$t0
   dn=$(ms "$tarr" "$tnew"); dold=$(ms "$tarr" "$told")
-  printf '%4d  %4d %2d  %12d  %15d  %d/%d\n' $r $at $to $dn $dold $lost $sent
+  steady=""
+  if [ "$LOSS" -gt 0 ] && [ "${STEADY:-0}" = 1 ]; then
+    ip netns exec "${P}c" ping -6 -n -i 0.05 -w 2 -W 1 fd00::1 \
+      > "$TMP/steady$r.log" 2>&1
+    ss=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$TMP/steady$r.log")
+    sr=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TMP/steady$r.log")
+    base_sent=$((base_sent + ss)); base_lost=$((base_lost + ss - sr))
+    steady="  (no roam: $((ss - sr))/$ss)"
+  fi
+  printf '%4d  %4d %2d  %12d  %15d  %d/%d%s\n' $r $at $to $dn $dold $lost \
+    $sent "$steady"
   sum_new=$((sum_new + dn)); sum_old=$((sum_old + dold))
-  sum_lost=$((sum_lost + lost))
+  sum_lost=$((sum_lost + lost)); sum_sent=$((sum_sent + sent))
   [ $dn -gt $max_new ] && max_new=$dn
   [ $dold -gt $max_old ] && max_old=$dold
   [ $lost -gt $max_lost ] && max_lost=$lost
@@ -414,10 +480,94 @@ echo "nodes $NODES loss $LOSS% roams $ROAMS:" \
   "route on new node avg $((sum_new / ROAMS)) ms max $max_new ms;" \
   "old node withdrawn avg $((sum_old / ROAMS)) ms max $max_old ms;" \
   "pings lost total $sum_lost max $max_lost per roam"
+if [ "$base_sent" -gt 0 ]; then
+  # pings lost across the roams beyond the baseline loss rate
+  python3 - "$sum_lost" "$sum_sent" "$base_lost" "$base_sent" "$ROAMS" \
+    <<'PYEOF'
+import sys
+lost, sent, blost, bsent, roams = map(int, sys.argv[1:])
+expect = sent * blost / bsent
+print("pings lost in roam windows %d of %d (%.1f%%); in windows without "
+      "a roam %d of %d (%.1f%%), which predicts %.1f; roams added %.1f, "
+      "%.2f per roam"
+      % (lost, sent, 100.0 * lost / sent, blost, bsent, 100.0 * blost / bsent,
+         expect, lost - expect, (lost - expect) / roams))
+PYEOF
+fi
 for i in $(seq 1 "$NODES"); do
   "$CLI" -c "$TMP/n$i.conf" -j stats > "$TMP/stats$i.json" \
     || fail "node $i: control socket"
 done
+
+# a daemon killed with SIGKILL leaves its routes behind; the next one
+# removes them (our protocol, our table, node-client IPs) and nothing else
+if [ "$CRASH" = 1 ]; then
+  ns=${P}n$at
+  for p in $PIDS; do
+    case "$(cat /proc/$p/cmdline 2>/dev/null | tr '\0' ' ')" in
+      *braid-daemon-roam*"n$at.conf"*) kill -KILL "$p"; wait "$p" 2>/dev/null ;;
+    esac
+  done
+  has_route $at $A1 || fail "crash: the killed daemon's route is already gone?"
+  ip -n "$ns" -6 route add 2001:db8:c::777/128 dev c0 table 100 proto 158
+  ip -n "$ns" route add 10.9.9.9/32 dev c0 table 100 proto 158
+  ip -n "$ns" -6 addr add fd00:ffff::1234/128 dev lo nodad
+  ip -n "$ns" -6 route add 2001:db8:c::778/128 dev c0 table 100 proto static
+  ip -n "$ns" -6 route add 2001:db8:c::779/128 dev c0 table 200 proto 158
+  ip -n "$ns" -6 addr add fd00:eeee::5/128 dev lo nodad
+  ip -n "$ns" -6 addr add fd00:ffff::4321/64 dev lo nodad noprefixroute
+  ip netns exec "$ns" "$DAEMON" -c "$TMP/n$at.conf" \
+    -L "${ROAM_LOGLEVEL:-INFO}" -l "$TMP/d$at.log" &
+  PIDS="$PIDS $!"
+  ok=0
+  for t in $(seq 1 50); do
+    if "$CLI" -c "$TMP/n$at.conf" stats >/dev/null 2>&1; then ok=1; break; fi
+    sleep 0.1
+  done
+  [ $ok = 1 ] || fail "crash: restarted daemon does not answer"
+  ip -n "$ns" -6 route show table 100 | grep -q "2001:db8:c::777 " \
+    && fail "crash: stale IPv6 route of protocol 158 left"
+  ip -n "$ns" route show table 100 | grep -q "10.9.9.9 " \
+    && fail "crash: stale IPv4 route of protocol 158 left"
+  ip -n "$ns" -6 addr show dev lo | grep -q "fd00:ffff::1234/128" \
+    && fail "crash: stale node-client IP left"
+  ip -n "$ns" -6 route show table 100 | grep -q "2001:db8:c::778 " \
+    || fail "crash: a route of another protocol was removed"
+  ip -n "$ns" -6 route show table 200 | grep -q "2001:db8:c::779 " \
+    || fail "crash: a route in another table was removed"
+  ip -n "$ns" -6 addr show dev lo | grep -q "fd00:eeee::5/128" \
+    || fail "crash: an address outside the node-client prefix was removed"
+  ip -n "$ns" -6 addr show dev lo | grep -q "fd00:ffff::4321/64" \
+    || fail "crash: a non-/128 address was removed"
+  ip -n "$ns" -6 addr show dev lo | grep -q "fd00::$at/128" \
+    || fail "crash: the node IP was removed"
+  grep -q "removed what an earlier instance left" "$TMP/d$at.log" \
+    || fail "crash: no log line about the clean-up"
+  # the client is still there: the new daemon finds it and owns it alone
+  # (it learns the addresses the client uses from now on: the state of
+  # the killed daemon is gone)
+  ip netns exec "${P}c" ping -6 -q -c 10 -i 0.1 -W 1 -I $A1 fd00::1 \
+    >/dev/null 2>&1
+  ip netns exec "${P}c" ping -6 -q -c 2 -i 0.1 -W 1 -I $A2 fd00::1 \
+    >/dev/null 2>&1
+  for t in $(seq 1 100); do
+    owners=0
+    for i in $(seq 1 "$NODES"); do
+      if has_route $i $A1 || has_route $i $A2 || has_ncip $i; then
+        owners=$((owners + 1))
+      fi
+    done
+    [ $owners = 1 ] && has_ncip $at && has_route $at $A1 && break
+    sleep 0.1
+  done
+  [ $owners = 1 ] || fail "crash: $owners nodes own the client after restart"
+  has_ncip $at && has_route $at $A1 \
+    || fail "crash: node $at did not take the client back"
+  ip -n "$ns" -6 route del 2001:db8:c::778/128 dev c0 table 100
+  ip -n "$ns" -6 route del 2001:db8:c::779/128 dev c0 table 200
+  echo "crash: SIGKILL and restart: stale routes and node-client IP" \
+    "removed, decoys kept, client owned again by node $at alone"
+fi
 
 # shutdown removes the daemon's own routes and only those
 ip -n "${P}n$at" -6 route add 2001:db8:c::999/128 dev c0 table 100 proto 158
