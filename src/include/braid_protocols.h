@@ -184,6 +184,15 @@
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_BATCH 40105
 
+/**
+ * Path envelope: one within-link message (BOX, FRAGMENT, SACK or CREDIT)
+ * with the id of the path it was sent on and an echo of one of the
+ * receiver's paths heard from (doc/transport-wire.md, "Path"; issue 7,
+ * "path id carried on the wire").  Body: uint32 path id, uint32 echo
+ * (0xffffffff: none), then the inner message; in NBO.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_PATH 40106
+
 /* END transport-core block */
 
 

@@ -209,9 +209,17 @@ inspect (struct Sim *s, uint32_t path, const void *msg, size_t size)
 {
   struct BRAID_TRANSPORT_Box box;
   struct BRAID_TRANSPORT_Fragment f;
+  struct BRAID_TRANSPORT_PathEnvelope env;
   struct GNUNET_HashCode key;
   uint64_t id[2];
 
+  /* Everything goes in a PATH envelope naming the path it was sent on
+     (issue 7, path id on the wire). */
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_wire_parse_path (msg, size, &env));
+  ck_assert_uint_eq (path, env.path_id);
+  msg = env.payload;
+  size = env.payload_size;
   if (GNUNET_OK == BRAID_TRANSPORT_wire_parse_fragment (msg, size, &f))
     s->bare[path - 1]++;
   if ((GNUNET_OK != BRAID_TRANSPORT_wire_parse_box (msg, size, &box)) ||

@@ -356,6 +356,95 @@ START_TEST (test_parse_credit_truncated)
 END_TEST
 
 
+/** PATH envelope: path 7, echo 0x01020304, around CREDIT limit 5. */
+static const uint8_t kat_path[] = {
+  0x00, 0x18, 0x9c, 0xaa, /* size 24, type 40106 */
+  0x00, 0x00, 0x00, 0x07, /* path id */
+  0x01, 0x02, 0x03, 0x04, /* echo */
+  0x00, 0x0c, 0x9c, 0xa7, /* CREDIT, size 12, type 40103 */
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05};
+
+
+START_TEST (test_parse_path_kat)
+{
+  struct BRAID_TRANSPORT_PathEnvelope env;
+  uint8_t out[sizeof (kat_path)];
+  uint64_t limit;
+
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_wire_parse_path (kat_path,
+                                                     sizeof (kat_path),
+                                                     &env));
+  ck_assert_uint_eq (7, env.path_id);
+  ck_assert_uint_eq (0x01020304, env.echo);
+  ck_assert_uint_eq (BRAID_TRANSPORT_CREDIT_SIZE, env.payload_size);
+  ck_assert_int_eq (GNUNET_OK,
+                    BRAID_TRANSPORT_wire_parse_credit (env.payload,
+                                                       env.payload_size,
+                                                       &limit));
+  ck_assert_uint_eq (5, limit);
+  ck_assert_uint_eq (BRAID_TRANSPORT_CREDIT_SIZE,
+                     BRAID_TRANSPORT_wire_write_credit (
+                       5, out + BRAID_TRANSPORT_PATH_HEADER_SIZE,
+                       sizeof (out) - BRAID_TRANSPORT_PATH_HEADER_SIZE));
+  ck_assert_uint_eq (sizeof (kat_path),
+                     BRAID_TRANSPORT_wire_write_path_header (
+                       7, 0x01020304, out, BRAID_TRANSPORT_CREDIT_SIZE));
+  ck_assert_mem_eq (kat_path, out, sizeof (kat_path));
+  /* Too large for a GNUnet message. */
+  ck_assert_uint_eq (0, BRAID_TRANSPORT_wire_write_path_header (
+                          1, 2, out, UINT16_MAX));
+}
+END_TEST
+
+
+START_TEST (test_parse_path_truncated)
+{
+  struct BRAID_TRANSPORT_PathEnvelope env;
+  uint8_t buf[sizeof (kat_path) + 1];
+
+  for (size_t n = 0; n < sizeof (kat_path); n++)
+  {
+    memcpy (buf, kat_path, n);
+    if (n >= 2)
+      buf[1] = (uint8_t) n;
+    ck_assert_int_eq (GNUNET_SYSERR,
+                      BRAID_TRANSPORT_wire_parse_path ((n > 0) ? buf : NULL,
+                                                       n,
+                                                       &env));
+  }
+  memcpy (buf, kat_path, sizeof (kat_path));
+  buf[1] = sizeof (buf);
+  buf[sizeof (kat_path)] = 0;
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_TRANSPORT_wire_parse_path (buf, sizeof (buf), &env));
+}
+END_TEST
+
+
+START_TEST (test_parse_path_nested)
+{
+  struct BRAID_TRANSPORT_PathEnvelope env;
+  uint8_t buf[2 * BRAID_TRANSPORT_PATH_HEADER_SIZE + 4];
+
+  /* An envelope in an envelope is malformed. */
+  memset (buf, 0, sizeof (buf));
+  buf[1] = sizeof (buf);
+  buf[2] = 0x9c; buf[3] = 0xaa;
+  buf[13] = sizeof (buf) - BRAID_TRANSPORT_PATH_HEADER_SIZE;
+  buf[14] = 0x9c; buf[15] = 0xaa;
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_TRANSPORT_wire_parse_path (buf, sizeof (buf), &env));
+  /* Inner size disagreeing with what is left. */
+  memcpy (buf, kat_path, BRAID_TRANSPORT_PATH_HEADER_SIZE + 4);
+  buf[1] = BRAID_TRANSPORT_PATH_HEADER_SIZE + 4;
+  ck_assert_int_eq (GNUNET_SYSERR,
+                    BRAID_TRANSPORT_wire_parse_path (
+                      buf, BRAID_TRANSPORT_PATH_HEADER_SIZE + 4, &env));
+}
+END_TEST
+
+
 static void
 add_case (Suite *s, const char *name, const TTest *t)
 {
@@ -386,6 +475,9 @@ main (void)
   add_case (s, "write_sack_invalid_ranges", test_write_sack_invalid_ranges);
   add_case (s, "parse_credit_kat", test_parse_credit_kat);
   add_case (s, "parse_credit_truncated", test_parse_credit_truncated);
+  add_case (s, "parse_path_kat", test_parse_path_kat);
+  add_case (s, "parse_path_truncated", test_parse_path_truncated);
+  add_case (s, "parse_path_nested", test_parse_path_nested);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);

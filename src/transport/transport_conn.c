@@ -21,7 +21,26 @@
 #define TAG_PROBE (1ULL << 33)
 
 /** How often a DEAD path is probed (issue 7: rejoin within a second). */
-#define CONN_PROBE_INTERVAL_MS 500
+#define CONN_PROBE_INTERVAL_MS 200
+
+/** Least time a path with data in flight may stay silent (nothing
+    acknowledged, nothing echoed) before it is DEAD; issue 7 asks for a
+    dead path to be noticed within a few RTTs, not seconds. */
+#define CONN_SILENT_MIN_MS 100
+
+/** Same for a path that carried only control messages (SACK, CREDIT):
+    their echo waits for whatever the peer sends next. */
+#define CONN_SILENT_CONTROL_MS 1500
+
+/** A control message whose path left the last ones unanswered this
+    long is copied onto a second path. */
+#define CONN_CONTROL_COPY_MS 50
+
+/** Peer paths remembered for echoes. */
+#define CONN_PEER_PATHS (2 * BRAID_TRANSPORT_CONN_MAX_PATHS)
+
+/** Room for the PATH envelope in front of every outgoing message. */
+#define ENV BRAID_TRANSPORT_PATH_HEADER_SIZE
 
 /** Fragments waiting in reliability beyond what the windows take now:
     few, so that a later urgent message does not queue behind bulk. */
@@ -91,6 +110,36 @@ struct ConnPath
 
   /** When it was probed last. */
   struct GNUNET_TIME_Absolute last_probe;
+
+  /** First transmission after the path was last heard (acknowledged or
+      echoed); zero or not after last_heard: nothing unanswered. */
+  struct GNUNET_TIME_Absolute first_unheard;
+
+  /** Data (boxes) among the unanswered transmissions? */
+  int unheard_data;
+};
+
+
+/**
+ * A path of the peer (its id, from PATH envelopes), for echoes and
+ * receive counters.
+ */
+struct PeerPath
+{
+  /** The peer's path id. */
+  uint32_t id;
+
+  /** Heard since last echoed? */
+  int pending;
+
+  /** Messages received over it. */
+  uint64_t msgs;
+
+  /** Bytes received over it. */
+  uint64_t bytes;
+
+  /** Last time something arrived over it. */
+  struct GNUNET_TIME_Absolute last;
 };
 
 
@@ -164,6 +213,15 @@ struct BRAID_TRANSPORT_Conn
 
   /** Counters. */
   struct BRAID_TRANSPORT_ConnStats st;
+
+  /** The peer's paths heard from. */
+  struct PeerPath peer[CONN_PEER_PATHS];
+
+  /** Number of entries in @e peer. */
+  unsigned int num_peer;
+
+  /** Where the next echo search starts (round robin). */
+  unsigned int echo_next;
 
   /** Time of the current call into the conn (events carry none). */
   struct GNUNET_TIME_Absolute now;
@@ -705,7 +763,7 @@ fragment_size (const struct BRAID_TRANSPORT_Conn *c)
     mtu = GNUNET_MIN (mtu, c->paths[i].p.mtu);
   if (SIZE_MAX == mtu)
     return 0;
-  return mtu - BRAID_TRANSPORT_BOX_HEADER_SIZE;
+  return mtu - BRAID_TRANSPORT_BOX_HEADER_SIZE - ENV;
 }
 
 
@@ -887,6 +945,60 @@ cut_pending (struct BRAID_TRANSPORT_Conn *c)
 }
 
 
+/**
+ * One of the peer's paths heard from since it was last echoed, round
+ * robin so that every working path is echoed in turn.
+ */
+static uint32_t
+next_echo (struct BRAID_TRANSPORT_Conn *c)
+{
+  for (unsigned int k = 0; k < c->num_peer; k++)
+  {
+    unsigned int i = (c->echo_next + k) % c->num_peer;
+
+    if (! c->peer[i].pending)
+      continue;
+    c->peer[i].pending = GNUNET_NO;
+    c->echo_next = i + 1;
+    return c->peer[i].id;
+  }
+  return BRAID_TRANSPORT_PATH_NO_ECHO;
+}
+
+
+/**
+ * Send the within-link message of @a inner_size bytes at c->buf + ENV on
+ * @a cp, in a PATH envelope (doc/transport-wire.md, "PATH").
+ *
+ * @param data is it a box (data or probe) rather than control?
+ */
+static void
+xmit (struct BRAID_TRANSPORT_Conn *c,
+      struct ConnPath *cp,
+      size_t inner_size,
+      int data)
+{
+  size_t n = BRAID_TRANSPORT_wire_write_path_header (cp->p.id,
+                                                     next_echo (c),
+                                                     c->buf,
+                                                     inner_size);
+
+  if (0 == n)
+  {
+    GNUNET_break (0);
+    return;
+  }
+  if (cp->first_unheard.abs_value_us <= cp->p.last_heard.abs_value_us)
+  {
+    cp->first_unheard = c->now;
+    cp->unheard_data = GNUNET_NO;
+  }
+  if (data)
+    cp->unheard_data = GNUNET_YES;
+  c->transmit (c->cls, cp->p.id, c->buf, n);
+}
+
+
 /** Send one waiting fragment on @a cp; NO if nothing went out. */
 static enum GNUNET_GenericReturnValue
 send_on (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp)
@@ -896,25 +1008,26 @@ send_on (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp)
   if (cp->reliable)
   {
     n = BRAID_TRANSPORT_rel_sender_next_unboxed (c->rel_tx,
-                                                 c->buf,
-                                                 sizeof (c->buf),
+                                                 c->buf + ENV,
+                                                 sizeof (c->buf) - ENV,
                                                  &conn_events,
                                                  c);
     if (0 == n)
       return GNUNET_NO;
-    c->transmit (c->cls, cp->p.id, c->buf, n);
+    /* A reliable queue is not watched for silence: not data here. */
+    xmit (c, cp, n, GNUNET_NO);
     return GNUNET_OK;
   }
   n = BRAID_TRANSPORT_rel_sender_next (c->rel_tx,
                                        cp->p.id,
                                        BRAID_TRANSPORT_rtt_rto (&cp->p.rtt),
                                        c->now,
-                                       c->buf,
-                                       sizeof (c->buf));
+                                       c->buf + ENV,
+                                       sizeof (c->buf) - ENV);
   if (0 == n)
     return GNUNET_NO;
   BRAID_TRANSPORT_path_on_sent (&cp->p, n);
-  c->transmit (c->cls, cp->p.id, c->buf, n);
+  xmit (c, cp, n, GNUNET_YES);
   return GNUNET_OK;
 }
 
@@ -980,6 +1093,49 @@ control_path (struct BRAID_TRANSPORT_Conn *c)
 }
 
 
+/**
+ * Send the control message at c->buf + ENV on @a cp; if @a cp left its
+ * transmissions unanswered for #CONN_CONTROL_COPY_MS, a copy also goes on
+ * the alive path heard from most recently: a cut path must not swallow
+ * the link's acknowledgements until it is declared DEAD.
+ */
+static void
+control_xmit (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp, size_t n)
+{
+  struct GNUNET_TIME_Relative copy_after =
+    GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
+                                   CONN_CONTROL_COPY_MS);
+
+  /* Unanswered for a while: the path may be cut; a copy on another path
+     keeps the peer's acknowledgements coming until it is DEAD. */
+  if ((cp->first_unheard.abs_value_us > cp->p.last_heard.abs_value_us) &&
+      (GNUNET_TIME_absolute_add (cp->first_unheard, copy_after).abs_value_us <=
+       c->now.abs_value_us))
+  {
+    struct ConnPath *alt = NULL;
+
+    for (unsigned int i = 0; i < c->num_paths; i++)
+    {
+      struct ConnPath *o = &c->paths[i];
+
+      if ((o == cp) || o->reliable || o->p.blocked ||
+          (BRAID_TRANSPORT_PATH_DEAD == o->p.state))
+        continue;
+      if ((NULL == alt) || (o->p.last_heard.abs_value_us >
+                            alt->p.last_heard.abs_value_us))
+        alt = o;
+    }
+    if (NULL != alt)
+    {
+      /* xmit() rewrites only the envelope in front of the message. */
+      xmit (c, alt, n, GNUNET_NO);
+      c->st.control_copies++;
+    }
+  }
+  xmit (c, cp, n, GNUNET_NO);
+}
+
+
 /** Send a SACK if one is due, and a CREDIT if one is due. */
 static void
 send_control (struct BRAID_TRANSPORT_Conn *c)
@@ -995,16 +1151,20 @@ send_control (struct BRAID_TRANSPORT_Conn *c)
       c->now.abs_value_us)
   {
     BRAID_TRANSPORT_rel_receiver_build_sack (c->rel_rx, c->now, &sack);
-    n = BRAID_TRANSPORT_wire_write_sack (&sack, c->buf, sizeof (c->buf));
+    n = BRAID_TRANSPORT_wire_write_sack (&sack,
+                                         c->buf + ENV,
+                                         sizeof (c->buf) - ENV);
     GNUNET_break (0 != n);
     if (0 != n)
-      c->transmit (c->cls, cp->p.id, c->buf, n);
+      control_xmit (c, cp, n);
   }
   if (GNUNET_YES ==
       BRAID_TRANSPORT_fc_receiver_poll (&c->fc_rx, c->now, &limit))
   {
-    n = BRAID_TRANSPORT_wire_write_credit (limit, c->buf, sizeof (c->buf));
-    c->transmit (c->cls, cp->p.id, c->buf, n);
+    n = BRAID_TRANSPORT_wire_write_credit (limit,
+                                           c->buf + ENV,
+                                           sizeof (c->buf) - ENV);
+    control_xmit (c, cp, n);
   }
 }
 
@@ -1037,13 +1197,50 @@ probe_dead_paths (struct BRAID_TRANSPORT_Conn *c)
                                           GNUNET_TIME_UNIT_SECONDS,
                                           TAG_PROBE,
                                           c->now,
-                                          c->buf,
-                                          sizeof (c->buf));
+                                          c->buf + ENV,
+                                          sizeof (c->buf) - ENV);
     if (0 == n)
       continue;
     BRAID_TRANSPORT_path_on_sent (&cp->p, n);
-    c->transmit (c->cls, cp->p.id, c->buf, n);
+    xmit (c, cp, n, GNUNET_YES);
   }
+}
+
+
+/**
+ * How long @a cp may leave transmissions unanswered (nothing
+ * acknowledged, nothing echoed) before it is DEAD.
+ */
+static struct GNUNET_TIME_Relative
+silence_limit (const struct BRAID_TRANSPORT_Conn *c, const struct ConnPath *cp)
+{
+  const struct BRAID_TRANSPORT_Rtt *r = &cp->p.rtt;
+  uint64_t us;
+
+  if (! cp->unheard_data)
+    return GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
+                                          CONN_SILENT_CONTROL_MS);
+  /* Several RTOs without the RTO's floor: a path whose every box goes
+     unanswered for two smoothed RTTs plus four deviations while the
+     others work is cut (issue 7: failover within a few RTTs). */
+  us = (r->samples > 0) ? 2 * r->srtt.rel_value_us + 4 * r->rttvar.rel_value_us
+                            + c->cfg.ack.max_ack_delay.rel_value_us
+                        : GNUNET_TIME_UNIT_SECONDS.rel_value_us;
+  us = GNUNET_MAX (us, CONN_SILENT_MIN_MS * 1000ULL);
+  return GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MICROSECONDS, us);
+}
+
+
+/** Has @a cp left transmissions unanswered for too long? */
+static int
+path_silent (const struct BRAID_TRANSPORT_Conn *c, const struct ConnPath *cp)
+{
+  if (cp->reliable ||
+      (cp->first_unheard.abs_value_us <= cp->p.last_heard.abs_value_us))
+    return 0;
+  return GNUNET_TIME_absolute_add (cp->first_unheard,
+                                   silence_limit (c, cp)).abs_value_us <=
+         c->now.abs_value_us;
 }
 
 
@@ -1056,8 +1253,14 @@ update_paths (struct BRAID_TRANSPORT_Conn *c)
     struct BRAID_TRANSPORT_Path *p = &c->paths[i].p;
     enum BRAID_TRANSPORT_PathState old = p->state;
 
-    if ((BRAID_TRANSPORT_PATH_DEAD ==
-         BRAID_TRANSPORT_path_update_state (p, &c->cfg.path, c->now)) &&
+    BRAID_TRANSPORT_path_update_state (p, &c->cfg.path, c->now);
+    if ((BRAID_TRANSPORT_PATH_DEAD != p->state) &&
+        path_silent (c, &c->paths[i]))
+    {
+      BRAID_TRANSPORT_path_set_dead (p, c->now);
+      c->st.silent_deaths++;
+    }
+    if ((BRAID_TRANSPORT_PATH_DEAD == p->state) &&
         (BRAID_TRANSPORT_PATH_DEAD != old))
     {
       LOG (GNUNET_ERROR_TYPE_INFO,
@@ -1195,6 +1398,79 @@ dispatch (struct BRAID_TRANSPORT_Conn *c, const uint8_t *buf, size_t size)
 }
 
 
+/**
+ * Remember that the peer's path @a id delivered @a size bytes: it is
+ * echoed back with one of the next messages.
+ */
+static void
+peer_path_heard (struct BRAID_TRANSPORT_Conn *c,
+                 uint32_t id,
+                 size_t size,
+                 struct GNUNET_TIME_Absolute now)
+{
+  struct PeerPath *pp = NULL;
+
+  for (unsigned int i = 0; i < c->num_peer; i++)
+    if (c->peer[i].id == id)
+    {
+      pp = &c->peer[i];
+      break;
+    }
+  if (NULL == pp)
+  {
+    if (c->num_peer < CONN_PEER_PATHS)
+    {
+      pp = &c->peer[c->num_peer++];
+    }
+    else
+    {
+      /* Full (the peer closed and opened many paths): reuse the one
+         silent longest. */
+      pp = &c->peer[0];
+      for (unsigned int i = 1; i < c->num_peer; i++)
+        if (c->peer[i].last.abs_value_us < pp->last.abs_value_us)
+          pp = &c->peer[i];
+    }
+    memset (pp, 0, sizeof (*pp));
+    pp->id = id;
+  }
+  pp->pending = GNUNET_YES;
+  pp->msgs++;
+  pp->bytes += size;
+  pp->last = now;
+}
+
+
+/** A PATH envelope arrived: note its path and echo, then its content. */
+static enum GNUNET_GenericReturnValue
+receive_envelope (struct BRAID_TRANSPORT_Conn *c,
+                  const void *buf,
+                  size_t size,
+                  struct GNUNET_TIME_Absolute now)
+{
+  struct BRAID_TRANSPORT_PathEnvelope env;
+  enum GNUNET_GenericReturnValue ret;
+
+  if (GNUNET_OK != BRAID_TRANSPORT_wire_parse_path (buf, size, &env))
+    return GNUNET_SYSERR;
+  ret = dispatch (c, env.payload, env.payload_size);
+  if (GNUNET_OK != ret)
+    return ret;
+  /* Only after the content was good: garbage must not keep a path
+     alive or fill the echo table. */
+  peer_path_heard (c, env.path_id, size, now);
+  if (BRAID_TRANSPORT_PATH_NO_ECHO != env.echo)
+  {
+    struct ConnPath *cp = path_find (c, env.echo);
+
+    /* An echo of a path we no longer have is stale, not an error. */
+    if (NULL != cp)
+      BRAID_TRANSPORT_path_on_heard (&cp->p, now);
+  }
+  return GNUNET_OK;
+}
+
+
 enum GNUNET_GenericReturnValue
 BRAID_TRANSPORT_conn_receive (struct BRAID_TRANSPORT_Conn *c,
                               uint32_t path_id,
@@ -1203,12 +1479,24 @@ BRAID_TRANSPORT_conn_receive (struct BRAID_TRANSPORT_Conn *c,
                               struct GNUNET_TIME_Absolute now)
 {
   struct ConnPath *cp = path_find (c, path_id);
+  const uint8_t *b = buf;
   enum GNUNET_GenericReturnValue ret;
 
   c->now = now;
-  if (NULL != cp)
-    BRAID_TRANSPORT_path_on_heard (&cp->p, now);
-  ret = dispatch (c, buf, size);
+  if ((size >= sizeof (struct GNUNET_MessageHeader)) &&
+      (BRAID_MESSAGE_TYPE_TRANSPORT_PATH == ((b[2] << 8) | b[3])))
+  {
+    /* The envelope says which path: @a path_id (the service's guess,
+       INCOMING_MSG names no queue) is not used. */
+    ret = receive_envelope (c, buf, size, now);
+  }
+  else
+  {
+    /* A bare message (a peer without envelopes): the caller's guess. */
+    if (NULL != cp)
+      BRAID_TRANSPORT_path_on_heard (&cp->p, now);
+    ret = dispatch (c, buf, size);
+  }
   if (GNUNET_OK != ret)
   {
     GNUNET_break_op (0);
@@ -1279,6 +1567,13 @@ BRAID_TRANSPORT_conn_next_deadline (const struct BRAID_TRANSPORT_Conn *c)
                                     GNUNET_TIME_absolute_add (p->last_heard,
                                                               c->cfg.path
                                                                 .dead_timeout));
+    /* A path whose transmissions go unanswered may fall silent. */
+    if ((BRAID_TRANSPORT_PATH_DEAD != p->state) && (! c->paths[i].reliable) &&
+        (c->paths[i].first_unheard.abs_value_us > p->last_heard.abs_value_us))
+      t = GNUNET_TIME_absolute_min (
+        t,
+        GNUNET_TIME_absolute_add (c->paths[i].first_unheard,
+                                  silence_limit (c, &c->paths[i])));
     if ((BRAID_TRANSPORT_PATH_DEAD == p->state) && (! c->paths[i].reliable))
       t =
         GNUNET_TIME_absolute_min (t,
@@ -1297,4 +1592,39 @@ BRAID_TRANSPORT_conn_stats (const struct BRAID_TRANSPORT_Conn *c,
   *st = c->st;
   BRAID_TRANSPORT_rel_sender_stats (c->rel_tx, &st->rel);
   st->queued_bytes = c->q_bytes;
+}
+
+
+void
+BRAID_TRANSPORT_conn_path_info (const struct BRAID_TRANSPORT_Conn *c,
+                                uint32_t path_id,
+                                struct BRAID_TRANSPORT_ConnPathInfo *info)
+{
+  uint64_t total = 0;
+
+  memset (info, 0, sizeof (*info));
+  for (unsigned int i = 0; i < c->num_paths; i++)
+    total += c->paths[i].p.bytes_sent;
+  for (unsigned int i = 0; i < c->num_paths; i++)
+  {
+    const struct BRAID_TRANSPORT_Path *p = &c->paths[i].p;
+
+    if (p->id != path_id)
+      continue;
+    info->found = GNUNET_YES;
+    info->state = p->state;
+    info->srtt = p->rtt.srtt;
+    info->rtt_samples = p->rtt.samples;
+    info->loss_ppm = p->loss_ppm;
+    info->rate = p->rate;
+    info->mtu = p->mtu;
+    info->cwnd = p->cc.cwnd;
+    info->in_flight = p->cc.in_flight;
+    info->bytes_sent = p->bytes_sent;
+    info->bytes_acked = p->bytes_acked;
+    info->boxes_lost = p->boxes_lost;
+    info->share_permille =
+      (0 == total) ? 0 : (uint32_t) (p->bytes_sent * 1000 / total);
+    info->pref = p->pref;
+  }
 }

@@ -342,7 +342,77 @@ struct BRAID_TRANSPORT_ConnStats
 
   /** Malformed or protocol-violating messages dropped. */
   uint64_t bad;
+
+  /** Paths declared DEAD because their transmissions went unanswered
+      (nothing acknowledged or echoed) for a few RTTs. */
+  uint64_t silent_deaths;
+
+  /** Control messages (SACK, CREDIT) also sent on a second path because
+      the first one went unanswered. */
+  uint64_t control_copies;
 };
+
+
+/**
+ * What the monitor shows of one path (`braid-transport links`).
+ */
+struct BRAID_TRANSPORT_ConnPathInfo
+{
+  /** #GNUNET_YES if the path is in the data plane. */
+  int found;
+
+  /** State. */
+  enum BRAID_TRANSPORT_PathState state;
+
+  /** Smoothed RTT (valid if @e rtt_samples > 0). */
+  struct GNUNET_TIME_Relative srtt;
+
+  /** RTT samples taken. */
+  uint64_t rtt_samples;
+
+  /** Loss estimate, ppm. */
+  uint32_t loss_ppm;
+
+  /** Delivery rate, bytes per second (0: none yet). */
+  uint64_t rate;
+
+  /** MTU. */
+  uint32_t mtu;
+
+  /** Congestion window, bytes. */
+  uint64_t cwnd;
+
+  /** Bytes in flight. */
+  uint64_t in_flight;
+
+  /** Bytes the data plane sent on it. */
+  uint64_t bytes_sent;
+
+  /** Bytes acknowledged. */
+  uint64_t bytes_acked;
+
+  /** Boxes lost. */
+  uint64_t boxes_lost;
+
+  /** Share of the link's bytes sent on this path, per mille. */
+  uint32_t share_permille;
+
+  /** Preference (larger: backup). */
+  unsigned int pref;
+};
+
+
+/**
+ * Monitor view of one path.
+ *
+ * @param c the data plane
+ * @param path_id the path
+ * @param[out] info filled in; info->found is NO if there is no such path
+ */
+void
+BRAID_TRANSPORT_conn_path_info (const struct BRAID_TRANSPORT_Conn *c,
+                                uint32_t path_id,
+                                struct BRAID_TRANSPORT_ConnPathInfo *info);
 
 
 /**

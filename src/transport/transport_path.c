@@ -236,6 +236,16 @@ BRAID_TRANSPORT_path_update_state (struct BRAID_TRANSPORT_Path *p,
 }
 
 
+void
+BRAID_TRANSPORT_path_set_dead (struct BRAID_TRANSPORT_Path *p,
+                               struct GNUNET_TIME_Absolute now)
+{
+  if (BRAID_TRANSPORT_PATH_DEAD != p->state)
+    p->dead_since = now;
+  p->state = BRAID_TRANSPORT_PATH_DEAD;
+}
+
+
 const char *
 BRAID_TRANSPORT_path_state_name (enum BRAID_TRANSPORT_PathState state)
 {

@@ -162,6 +162,18 @@ BRAID_TRANSPORT_path_init (struct BRAID_TRANSPORT_Path *p,
 
 
 /**
+ * Declare the path DEAD now (the link saw it fall silent); it stays DEAD
+ * until something is heard on it.
+ *
+ * @param p the path
+ * @param now current time
+ */
+void
+BRAID_TRANSPORT_path_set_dead (struct BRAID_TRANSPORT_Path *p,
+                               struct GNUNET_TIME_Absolute now);
+
+
+/**
  * A box was sent on the path.
  *
  * @param p the path

@@ -412,3 +412,50 @@ BRAID_TRANSPORT_wire_write_credit (uint64_t limit, void *buf, size_t buf_size)
   writer_u64 (&w, limit);
   return writer_finish (&w);
 }
+
+
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_wire_parse_path (const void *buf,
+                                 size_t size,
+                                 struct BRAID_TRANSPORT_PathEnvelope *env)
+{
+  struct Reader r = {.buf = buf, .size = size};
+  struct BRAID_TRANSPORT_PathEnvelope e;
+  const uint8_t *inner;
+
+  if (GNUNET_OK != reader_header (&r,
+                                  BRAID_MESSAGE_TYPE_TRANSPORT_PATH,
+                                  BRAID_TRANSPORT_PATH_HEADER_SIZE))
+    return GNUNET_SYSERR;
+  e.path_id = reader_u32 (&r);
+  e.echo = reader_u32 (&r);
+  e.payload_size = (uint16_t) (size - r.pos);
+  e.payload = reader_take (&r, e.payload_size);
+  if (r.failed || (! inner_message_valid (e.payload, e.payload_size)))
+    return GNUNET_SYSERR;
+  /* One envelope per message: a nested one is malformed. */
+  inner = e.payload;
+  if (BRAID_MESSAGE_TYPE_TRANSPORT_PATH == ((inner[2] << 8) | inner[3]))
+    return GNUNET_SYSERR;
+  *env = e;
+  return GNUNET_OK;
+}
+
+
+size_t
+BRAID_TRANSPORT_wire_write_path_header (uint32_t path_id,
+                                        uint32_t echo,
+                                        void *buf,
+                                        size_t inner_size)
+{
+  struct Writer w = {.buf = buf, .size = BRAID_TRANSPORT_PATH_HEADER_SIZE};
+  size_t total = BRAID_TRANSPORT_PATH_HEADER_SIZE + inner_size;
+
+  if (total > UINT16_MAX)
+    return 0;
+  writer_u16 (&w, (uint16_t) total);
+  writer_u16 (&w, BRAID_MESSAGE_TYPE_TRANSPORT_PATH);
+  writer_u32 (&w, path_id);
+  writer_u32 (&w, echo);
+  return total;
+}

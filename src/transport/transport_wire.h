@@ -38,6 +38,12 @@
 /** Size of a flow-control credit message. */
 #define BRAID_TRANSPORT_CREDIT_SIZE 12
 
+/** Size of the PATH envelope's header (doc/transport-wire.md, "PATH"). */
+#define BRAID_TRANSPORT_PATH_HEADER_SIZE 12
+
+/** PATH echo value: no path echoed. */
+#define BRAID_TRANSPORT_PATH_NO_ECHO UINT32_MAX
+
 /** Fragment flag: the message takes part in in-order delivery. */
 #define BRAID_TRANSPORT_FRAGMENT_FLAG_ORDERED 1
 
@@ -247,5 +253,56 @@ BRAID_TRANSPORT_wire_parse_credit (const void *buf,
  */
 size_t
 BRAID_TRANSPORT_wire_write_credit (uint64_t limit, void *buf, size_t buf_size);
+
+/**
+ * A parsed path envelope (#BRAID_MESSAGE_TYPE_TRANSPORT_PATH).
+ */
+struct BRAID_TRANSPORT_PathEnvelope
+{
+  /** Sender's id of the path the message was sent on. */
+  uint32_t path_id;
+
+  /** One of the receiver's path ids the sender heard from since it last
+      echoed it, or #BRAID_TRANSPORT_PATH_NO_ECHO. */
+  uint32_t echo;
+
+  /** Number of bytes of the inner message. */
+  uint16_t payload_size;
+
+  /** The inner message; points into the parsed buffer. */
+  const void *payload;
+};
+
+
+/**
+ * Parse a path envelope.  The inner message must be one whole GNUnet
+ * message and not itself a PATH envelope.
+ *
+ * @param buf the message, header included
+ * @param size number of bytes in @a buf
+ * @param[out] env the result; payload points into @a buf
+ * @return #GNUNET_OK, or #GNUNET_SYSERR if malformed
+ */
+enum GNUNET_GenericReturnValue
+BRAID_TRANSPORT_wire_parse_path (const void *buf,
+                                 size_t size,
+                                 struct BRAID_TRANSPORT_PathEnvelope *env);
+
+
+/**
+ * Write the header of a path envelope in front of an inner message that
+ * the caller already placed at @a buf + #BRAID_TRANSPORT_PATH_HEADER_SIZE.
+ *
+ * @param path_id sender's path id
+ * @param echo echoed path id or #BRAID_TRANSPORT_PATH_NO_ECHO
+ * @param buf where the envelope starts
+ * @param inner_size size of the inner message
+ * @return size of the whole envelope, 0 if it would not fit 64 KiB
+ */
+size_t
+BRAID_TRANSPORT_wire_write_path_header (uint32_t path_id,
+                                        uint32_t echo,
+                                        void *buf,
+                                        size_t inner_size);
 
 #endif
