@@ -83,6 +83,12 @@ static struct GNUNET_SCHEDULER_Task *idle_task;
 #define UNORDERED_IDLE GNUNET_TIME_relative_multiply ( \
     GNUNET_TIME_UNIT_SECONDS, 3)
 
+/** receive -i: prints progress lines. */
+static struct GNUNET_SCHEDULER_Task *progress_task;
+
+/** When the receiver started (progress lines count from it). */
+static struct GNUNET_TIME_Absolute progress_start;
+
 /** Exit status. */
 static int ret = 1;
 
@@ -158,6 +164,9 @@ do_shutdown (void *cls)
 {
   if (NULL != timeout_task)
     GNUNET_SCHEDULER_cancel (timeout_task);
+  if (NULL != progress_task)
+    GNUNET_SCHEDULER_cancel (progress_task);
+  progress_task = NULL;
   timeout_task = NULL;
   if (NULL != ping_task)
     GNUNET_SCHEDULER_cancel (ping_task);
@@ -233,6 +242,54 @@ check_monitor_queue (void *cls, const struct BRAID_IPC_MonitorQueueMessage *m)
 
 
 /**
+ * Name of a data-plane path state (enum BRAID_TRANSPORT_PathState;
+ * UINT32_MAX: the path carries no data).
+ */
+static const char *
+path_state_name (uint32_t s)
+{
+  static const char *const names[] = {"OK", "LAGGY", "LOSSY", "DEAD"};
+
+  return (s < 4) ? names[s] : "-";
+}
+
+
+/**
+ * The data plane's view of one path, added to @a row (issue 7: state,
+ * RTT, loss, rate and share of traffic per path).
+ */
+static void
+add_path_fields (json_t *row, const struct BRAID_IPC_MonitorQueueMessage *m)
+{
+  uint64_t srtt = GNUNET_ntohll (m->path_srtt_us);
+
+  json_object_set_new (row, "state",
+                       json_string (path_state_name (ntohl (m->path_state))));
+  json_object_set_new (row, "srtt_us",
+                       json_integer ((UINT64_MAX == srtt) ? -1
+                                     : (json_int_t) srtt));
+  json_object_set_new (row, "loss_ppm",
+                       json_integer (ntohl (m->path_loss_ppm)));
+  json_object_set_new (row, "rate_bps",
+                       json_integer ((json_int_t) GNUNET_ntohll (m->path_rate)
+                                     * 8));
+  json_object_set_new (row, "cwnd",
+                       json_integer ((json_int_t) GNUNET_ntohll (m->path_cwnd)));
+  json_object_set_new (row, "in_flight",
+                       json_integer ((json_int_t) GNUNET_ntohll (
+                                       m->path_in_flight)));
+  json_object_set_new (row, "share",
+                       json_real (ntohl (m->path_share_permille) / 1000.0));
+  json_object_set_new (row, "data_bytes_sent",
+                       json_integer ((json_int_t) GNUNET_ntohll (
+                                       m->path_bytes_sent)));
+  json_object_set_new (row, "boxes_lost",
+                       json_integer ((json_int_t) GNUNET_ntohll (
+                                       m->path_boxes_lost)));
+}
+
+
+/**
  * One queue of the `links` snapshot.
  */
 static void
@@ -241,9 +298,9 @@ handle_monitor_queue (void *cls, const struct BRAID_IPC_MonitorQueueMessage *m)
   uint32_t state = ntohl (m->state);
   uint64_t rtt = GNUNET_ntohll (m->rtt_us);
   char *pid = GNUNET_STRINGS_data_to_string_alloc (&m->peer, sizeof (m->peer));
+  json_t *row;
 
-  json_array_append_new (
-    rows,
+  row =
     json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s}",
                "peer", pid,
                "address", (const char *) &m[1],
@@ -254,7 +311,9 @@ handle_monitor_queue (void *cls, const struct BRAID_IPC_MonitorQueueMessage *m)
                "bytes_sent", (json_int_t) GNUNET_ntohll (m->bytes_sent),
                "bytes_received", (json_int_t) GNUNET_ntohll (m->bytes_received),
                "priority", (json_int_t) ntohl (m->priority),
-               "network", BRAID_UTIL_nt_name (ntohl (m->nt))));
+               "network", BRAID_UTIL_nt_name (ntohl (m->nt)));
+  add_path_fields (row, m);
+  json_array_append_new (rows, row);
   GNUNET_free (pid);
 }
 
@@ -384,6 +443,31 @@ watch_compare (void)
 
 
 /**
+ * Second line of a path in `links`: what the data plane measured.
+ */
+static void
+print_path_line (json_t *row)
+{
+  json_int_t srtt = json_integer_value (json_object_get (row, "srtt_us"));
+  const char *state = json_string_value (json_object_get (row, "state"));
+
+  if (0 == strcmp (state, "-"))
+    return;
+  printf ("  %-40s state %-6s srtt %-10s loss %5.2f%% rate %8.2f Mbit/s "
+          "cwnd %-8lld share %5.1f%%\n",
+          "",
+          state,
+          (srtt < 0) ? "-" : GNUNET_STRINGS_relative_time_to_string (
+            GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MICROSECONDS,
+                                           srtt), GNUNET_NO),
+          json_integer_value (json_object_get (row, "loss_ppm")) / 10000.0,
+          json_integer_value (json_object_get (row, "rate_bps")) / 1e6,
+          (long long) json_integer_value (json_object_get (row, "cwnd")),
+          100 * json_real_value (json_object_get (row, "share")));
+}
+
+
+/**
  * End of the `links` snapshot: print it.
  */
 static void
@@ -449,6 +533,7 @@ handle_monitor_end (void *cls, const struct GNUNET_MessageHeader *m)
               (long long) json_integer_value (json_object_get (row, "bytes_sent")),
               (long long) json_integer_value (json_object_get (row, "bytes_received")),
               json_string_value (json_object_get (row, "network")));
+      print_path_line (row);
     }
   }
   ret = 0;
@@ -904,6 +989,23 @@ receive_unordered (const struct TestMessage *m, size_t size)
 
 
 /**
+ * Print one progress line: milliseconds since start and bytes received
+ * (benchmarks find stalls from them; contrib/bench-multipath.sh).
+ */
+static void
+do_progress (void *cls)
+{
+  progress_task = GNUNET_SCHEDULER_add_delayed (opt_interval, &do_progress,
+                                                NULL);
+  printf ("progress %llu %llu\n",
+          (unsigned long long) (GNUNET_TIME_absolute_get_duration (
+                                  progress_start).rel_value_us / 1000),
+          (unsigned long long) bytes);
+  fflush (stdout);
+}
+
+
+/**
  * A test message arrived.
  */
 static void
@@ -1175,6 +1277,12 @@ run (void *cls, char *const *args, const char *cfgfile,
       seen = GNUNET_malloc (opt_count / 8 + 1);
     else
       hash_ctx = GNUNET_CRYPTO_hash_context_start ();
+    if (0 != opt_interval.rel_value_us)
+    {
+      progress_start = GNUNET_TIME_absolute_get ();
+      progress_task = GNUNET_SCHEDULER_add_delayed (opt_interval,
+                                                    &do_progress, NULL);
+    }
     return;
   }
   fail ("unknown command `%s' (links, peers, dv, watch, connect, ping, bench, "
@@ -1190,7 +1298,9 @@ main (int argc, char *const *argv)
     GNUNET_GETOPT_option_flag ('j', "json", "print JSON", &opt_json),
     GNUNET_GETOPT_option_relative_time ('i', "interval", "DELAY",
                                         "wait DELAY between a ping's answer "
-                                        "and the next ping (default 200 ms)",
+                                        "and the next ping (default 200 ms); with "
+                                        "receive: print `progress MS BYTES' "
+                                        "this often",
                                         &opt_interval),
     GNUNET_GETOPT_option_string ('P', "prefs", "LIST",
                                  "preferences of send, comma-separated: "

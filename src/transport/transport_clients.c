@@ -526,6 +526,7 @@ monitor_queue (void *cls, const struct GST_Queue *q)
   size_t alen = strlen (q->address) + 1;
   struct GNUNET_MQ_Envelope *env;
   struct BRAID_IPC_MonitorQueueMessage *m;
+  struct BRAID_TRANSPORT_ConnPathInfo pi;
 
   env = GNUNET_MQ_msg_extra (m, alen,
                              BRAID_MESSAGE_TYPE_TRANSPORT_MONITOR_QUEUE);
@@ -538,6 +539,17 @@ monitor_queue (void *cls, const struct GST_Queue *q)
   m->bytes_sent = GNUNET_htonll (q->bytes_sent);
   m->bytes_received = GNUNET_htonll (q->bytes_received);
   m->priority = htonl (q->priority);
+  GST_data_path_info (q, &pi);
+  m->path_state = htonl (pi.found ? (uint32_t) pi.state : UINT32_MAX);
+  m->path_srtt_us = GNUNET_htonll ((pi.found && (pi.rtt_samples > 0))
+                                   ? pi.srtt.rel_value_us : UINT64_MAX);
+  m->path_rate = GNUNET_htonll (pi.rate);
+  m->path_cwnd = GNUNET_htonll (pi.cwnd);
+  m->path_in_flight = GNUNET_htonll (pi.in_flight);
+  m->path_loss_ppm = htonl (pi.loss_ppm);
+  m->path_share_permille = htonl (pi.share_permille);
+  m->path_bytes_sent = GNUNET_htonll (pi.bytes_sent);
+  m->path_boxes_lost = GNUNET_htonll (pi.boxes_lost);
   memcpy (&m[1], q->address, alen);
   GNUNET_MQ_send (tc->mq, env);
 }

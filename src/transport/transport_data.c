@@ -396,6 +396,16 @@ GST_data_neighbour_free (struct GST_Neighbour *n)
 }
 
 
+void
+GST_data_path_info (const struct GST_Queue *q,
+                    struct BRAID_TRANSPORT_ConnPathInfo *info)
+{
+  memset (info, 0, sizeof (*info));
+  if (q->in_conn && (NULL != q->n->conn))
+    BRAID_TRANSPORT_conn_path_info (q->n->conn, q->path_id, info);
+}
+
+
 enum GNUNET_GenericReturnValue
 GST_data_receive (struct GST_Client *tc,
                   const struct GNUNET_PeerIdentity *sender,
@@ -407,8 +417,10 @@ GST_data_receive (struct GST_Client *tc,
 
   if ((NULL == n) || (NULL == n->conn))
     return GNUNET_SYSERR; /* no confirmed link: dropped */
-  /* INCOMING_MSG names no queue: take this communicator's path to the
-     peer (one per communicator and peer in practice). */
+  /* INCOMING_MSG names no queue.  The data plane's PATH envelope says
+     which path a message took (doc/transport-wire.md, "PATH"); this guess
+     (the communicator's first path to the peer) is only used for a bare
+     message from a peer that sends no envelopes. */
   for (struct GST_Queue *q = n->q_head; NULL != q; q = q->next_n)
     if ((q->tc == tc) && q->in_conn)
     {

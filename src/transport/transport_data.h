@@ -85,6 +85,17 @@ GST_data_neighbour_free (struct GST_Neighbour *n);
  * @return #GNUNET_OK, #GNUNET_SYSERR if there is no link or the message
  *         was malformed
  */
+/**
+ * What the data plane measured on queue @a q (monitor, HTTP status).
+ *
+ * @param q the queue
+ * @param[out] info info->found is NO if @a q carries no data (yet)
+ */
+void
+GST_data_path_info (const struct GST_Queue *q,
+                    struct BRAID_TRANSPORT_ConnPathInfo *info);
+
+
 enum GNUNET_GenericReturnValue
 GST_data_receive (struct GST_Client *tc,
                   const struct GNUNET_PeerIdentity *sender,

@@ -16,6 +16,7 @@
 #include "transport_identity.h"
 #include "transport_queues.h"
 #include "transport_dvglue.h"
+#include "transport_data.h"
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -36,7 +37,8 @@ static const char dashboard[] =
   "<body><h1>braid</h1><p>peer <code id=\"peer\"></code></p>"
   "<h2>Links</h2><table id=\"t\"><tr><th>peer</th><th>link</th>"
   "<th>address</th><th>path</th><th>RTT</th><th>MTU</th><th>sent</th>"
-  "<th>received</th><th>network</th></tr></table>"
+  "<th>received</th><th>network</th><th>state</th><th>SRTT</th>"
+  "<th>loss</th><th>rate</th><th>share</th></tr></table>"
   "<p><small>JSON: <a href=\"/api/links\">/api/links</a>, "
   "<a href=\"/api/hello\">/api/hello</a>; refreshes every 2 s</small></p>"
   "<script>"
@@ -49,7 +51,11 @@ static const char dashboard[] =
   "for(const q of l){let r=t.insertRow();td(r,q.peer.substr(0,8));"
   "td(r,q.link,q.link);td(r,q.address);td(r,q.path);"
   "td(r,q.rtt_us<0?'-':(q.rtt_us/1000).toFixed(2)+' ms');td(r,q.mtu);"
-  "td(r,q.bytes_sent);td(r,q.bytes_received);td(r,q.network);}}"
+  "td(r,q.bytes_sent);td(r,q.bytes_received);td(r,q.network);"
+  "td(r,q.state);td(r,q.srtt_us<0?'-':(q.srtt_us/1000).toFixed(2)+' ms');"
+  "td(r,(q.loss_ppm/1e4).toFixed(2)+' %');"
+  "td(r,(q.rate_bps/1e6).toFixed(2)+' Mbit/s');"
+  "td(r,(q.share*100).toFixed(1)+' %');}}"
   "f();setInterval(f,2000);</script></body></html>";
 
 /** The daemon, or NULL. */
@@ -80,9 +86,10 @@ add_queue (void *cls, const struct GST_Queue *q)
   json_t *rows = cls;
   char *pid = GNUNET_STRINGS_data_to_string_alloc (&q->n->pid,
                                                    sizeof (q->n->pid));
+  struct BRAID_TRANSPORT_ConnPathInfo pi;
+  json_t *row;
 
-  json_array_append_new (
-    rows,
+  row =
     json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s}",
                "peer", pid,
                "address", q->address,
@@ -94,7 +101,30 @@ add_queue (void *cls, const struct GST_Queue *q)
                "bytes_sent", (json_int_t) q->bytes_sent,
                "bytes_received", (json_int_t) q->bytes_received,
                "priority", (json_int_t) q->priority,
-               "network", BRAID_UTIL_nt_name (q->nt)));
+               "network", BRAID_UTIL_nt_name (q->nt));
+  /* The data plane's view of the path (issue 7), as `braid-transport
+     links --json` shows it. */
+  GST_data_path_info (q, &pi);
+  json_object_set_new (row, "state",
+                       json_string (pi.found
+                                    ? BRAID_TRANSPORT_path_state_name (pi.state)
+                                    : "-"));
+  json_object_set_new (row, "srtt_us",
+                       json_integer ((pi.found && (pi.rtt_samples > 0))
+                                     ? (json_int_t) pi.srtt.rel_value_us
+                                     : -1));
+  json_object_set_new (row, "loss_ppm", json_integer (pi.loss_ppm));
+  json_object_set_new (row, "rate_bps",
+                       json_integer ((json_int_t) pi.rate * 8));
+  json_object_set_new (row, "cwnd", json_integer ((json_int_t) pi.cwnd));
+  json_object_set_new (row, "in_flight",
+                       json_integer ((json_int_t) pi.in_flight));
+  json_object_set_new (row, "share", json_real (pi.share_permille / 1000.0));
+  json_object_set_new (row, "data_bytes_sent",
+                       json_integer ((json_int_t) pi.bytes_sent));
+  json_object_set_new (row, "boxes_lost",
+                       json_integer ((json_int_t) pi.boxes_lost));
+  json_array_append_new (rows, row);
   GNUNET_free (pid);
 }
 

@@ -155,8 +155,33 @@ struct BRAID_IPC_MonitorQueueMessage
   /** Queue priority. */
   uint32_t priority;
 
-  /** Zero. */
-  uint32_t reserved;
+  /** Data-plane state of the path (enum BRAID_TRANSPORT_PathState), or
+      UINT32_MAX if the path carries no data (not validated, link down). */
+  uint32_t path_state;
+
+  /** Smoothed RTT measured by the data plane, µs; UINT64_MAX: none. */
+  uint64_t path_srtt_us;
+
+  /** Delivery rate, bytes per second (0: not measured yet). */
+  uint64_t path_rate;
+
+  /** Congestion window, bytes. */
+  uint64_t path_cwnd;
+
+  /** Bytes in flight. */
+  uint64_t path_in_flight;
+
+  /** Loss estimate, parts per million. */
+  uint32_t path_loss_ppm;
+
+  /** Share of the link's data-plane bytes sent on this path, per mille. */
+  uint32_t path_share_permille;
+
+  /** Bytes the data plane sent on this path. */
+  uint64_t path_bytes_sent;
+
+  /** Boxes lost on this path. */
+  uint64_t path_boxes_lost;
 } GNUNET_PACKED;
 
 /** PING request. */

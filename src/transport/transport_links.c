@@ -861,6 +861,7 @@ links_dispatch (struct GST_Client *tc,
   case BRAID_MESSAGE_TYPE_TRANSPORT_SACK:
   case BRAID_MESSAGE_TYPE_TRANSPORT_CREDIT:
   case BRAID_MESSAGE_TYPE_TRANSPORT_PROBE:
+  case BRAID_MESSAGE_TYPE_TRANSPORT_PATH:
     if (GNUNET_OK != GST_data_receive (tc, sender, msg))
       drop (sender, "data plane message refused (no link, or malformed)");
     return;
