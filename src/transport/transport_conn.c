@@ -24,9 +24,15 @@
 #define CONN_PROBE_INTERVAL_MS 200
 
 /** Least time a path with data in flight may stay silent (nothing
-    acknowledged, nothing echoed) before it is DEAD; issue 7 asks for a
-    dead path to be noticed within a few RTTs, not seconds. */
-#define CONN_SILENT_MIN_MS 100
+    acknowledged, nothing echoed) while another path of the link is
+    heard, before it is DEAD; issue 7 asks for a dead path to be noticed
+    within a few RTTs, not seconds. */
+#define CONN_SILENT_MIN_MS 30
+
+/** Same when no path of the link is heard either: then it is more
+    likely the peer's acknowledgements that are lost (their path is cut)
+    than this path, and the peer moves them within about 100 ms. */
+#define CONN_SILENT_ALONE_MS 500
 
 /** Same for a path that carried only control messages (SACK, CREDIT):
     their echo waits for whatever the peer sends next. */
@@ -34,7 +40,7 @@
 
 /** A control message whose path left the last ones unanswered this
     long is copied onto a second path. */
-#define CONN_CONTROL_COPY_MS 50
+#define CONN_CONTROL_COPY_MS 20
 
 /** Peer paths remembered for echoes. */
 #define CONN_PEER_PATHS (2 * BRAID_TRANSPORT_CONN_MAX_PATHS)
@@ -978,10 +984,14 @@ xmit (struct BRAID_TRANSPORT_Conn *c,
       size_t inner_size,
       int data)
 {
-  size_t n = BRAID_TRANSPORT_wire_write_path_header (cp->p.id,
-                                                     next_echo (c),
-                                                     c->buf,
-                                                     inner_size);
+  /* A message on a DEAD path (a probe) is likely lost: it must not use
+     up an echo the peer needs. */
+  size_t n = BRAID_TRANSPORT_wire_write_path_header (
+    cp->p.id,
+    (BRAID_TRANSPORT_PATH_DEAD == cp->p.state) ? BRAID_TRANSPORT_PATH_NO_ECHO
+                                               : next_echo (c),
+    c->buf,
+    inner_size);
 
   if (0 == n)
   {
@@ -1095,16 +1105,23 @@ control_path (struct BRAID_TRANSPORT_Conn *c)
 
 /**
  * Send the control message at c->buf + ENV on @a cp; if @a cp left its
- * transmissions unanswered for #CONN_CONTROL_COPY_MS, a copy also goes on
+ * transmissions unanswered for an RTT (at least #CONN_CONTROL_COPY_MS), a
+ * copy also goes on
  * the alive path heard from most recently: a cut path must not swallow
  * the link's acknowledgements until it is declared DEAD.
  */
 static void
 control_xmit (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp, size_t n)
 {
-  struct GNUNET_TIME_Relative copy_after =
+  /* An echo takes a round trip plus the peer's next message. */
+  struct GNUNET_TIME_Relative copy_after = GNUNET_TIME_relative_max (
     GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
-                                   CONN_CONTROL_COPY_MS);
+                                   CONN_CONTROL_COPY_MS),
+    (cp->p.rtt.samples > 0)
+    ? GNUNET_TIME_relative_add (cp->p.rtt.srtt,
+                                GNUNET_TIME_relative_multiply (cp->p.rtt.rttvar,
+                                                               2))
+    : GNUNET_TIME_UNIT_ZERO);
 
   /* Unanswered for a while: the path may be cut; a copy on another path
      keeps the peer's acknowledgements coming until it is DEAD. */
@@ -1208,6 +1225,25 @@ probe_dead_paths (struct BRAID_TRANSPORT_Conn *c)
 
 
 /**
+ * Was another path of the link heard (acknowledged, echoed) after @a cp's
+ * first unanswered transmission?  Then the silence is @a cp's own.
+ */
+static int
+others_heard (const struct BRAID_TRANSPORT_Conn *c, const struct ConnPath *cp)
+{
+  for (unsigned int i = 0; i < c->num_paths; i++)
+  {
+    const struct ConnPath *o = &c->paths[i];
+
+    if ((o != cp) && (! o->reliable) &&
+        (o->p.last_heard.abs_value_us > cp->first_unheard.abs_value_us))
+      return 1;
+  }
+  return 0;
+}
+
+
+/**
  * How long @a cp may leave transmissions unanswered (nothing
  * acknowledged, nothing echoed) before it is DEAD.
  */
@@ -1219,14 +1255,22 @@ silence_limit (const struct BRAID_TRANSPORT_Conn *c, const struct ConnPath *cp)
 
   if (! cp->unheard_data)
     return GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
-                                          CONN_SILENT_CONTROL_MS);
-  /* Several RTOs without the RTO's floor: a path whose every box goes
-     unanswered for two smoothed RTTs plus four deviations while the
-     others work is cut (issue 7: failover within a few RTTs). */
-  us = (r->samples > 0) ? 2 * r->srtt.rel_value_us + 4 * r->rttvar.rel_value_us
+                                          others_heard (c, cp)
+                                          ? CONN_SILENT_CONTROL_MS
+                                          : 2 * CONN_SILENT_CONTROL_MS);
+  /* An RTO without its 200 ms floor (RFC 6298 2.3 with G = the peer's
+     ack delay): while other paths are acknowledged, a path whose every
+     box goes unanswered that long is cut (issue 7: failover in a few
+     RTTs; RACK, RFC 8985, reasons the same way within one path).  A
+     wrong verdict costs one RTT: the path is probed at once and its
+     acknowledgement revives it. */
+  us = (r->samples > 0) ? r->srtt.rel_value_us + 4 * r->rttvar.rel_value_us
                             + c->cfg.ack.max_ack_delay.rel_value_us
                         : GNUNET_TIME_UNIT_SECONDS.rel_value_us;
-  us = GNUNET_MAX (us, CONN_SILENT_MIN_MS * 1000ULL);
+  if (others_heard (c, cp))
+    us = GNUNET_MAX (us, CONN_SILENT_MIN_MS * 1000ULL);
+  else
+    us = GNUNET_MAX (2 * us, CONN_SILENT_ALONE_MS * 1000ULL);
   return GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MICROSECONDS, us);
 }
 
@@ -1254,6 +1298,12 @@ update_paths (struct BRAID_TRANSPORT_Conn *c)
     enum BRAID_TRANSPORT_PathState old = p->state;
 
     BRAID_TRANSPORT_path_update_state (p, &c->cfg.path, c->now);
+    if ((BRAID_TRANSPORT_PATH_DEAD == old) &&
+        (BRAID_TRANSPORT_PATH_DEAD != p->state))
+      LOG (GNUNET_ERROR_TYPE_INFO,
+           "path %u is back (%s)\n",
+           (unsigned int) p->id,
+           BRAID_TRANSPORT_path_state_name (p->state));
     if ((BRAID_TRANSPORT_PATH_DEAD != p->state) &&
         path_silent (c, &c->paths[i]))
     {
