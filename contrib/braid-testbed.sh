@@ -10,7 +10,8 @@
 #
 #   . contrib/braid-testbed.sh
 #   tb_init TAG                 names after TAG and the pid; cleanup trap
-#   tb_path I MBIT [RTT_MS]     path I (1-9): 10.9.I.1 (A) - 10.9.I.2 (B)
+#   tb_path I MBIT [RTT_MS]     path I (1-9): 10.9.I.1 (A) - 10.9.I.2 (B);
+#                               MBIT 0: no rate limit
 #   tb_loss I PERCENT           random loss on path I (both directions)
 #   tb_cut I / tb_restore I     path I goes dark (every packet dropped,
 #                               links stay up: no signal to anyone) / back
@@ -123,8 +124,11 @@ tb_path () {
   ip -n "$TB_NSB" addr add "10.9.$i.2/24" dev "pb$i"
   ip -n "$TB_NSA" link set "pa$i" up
   ip -n "$TB_NSB" link set "pb$i" up
-  tb_rate "$TB_NSA" "pa$i" "$mbit"
-  tb_rate "$TB_NSB" "pb$i" "$mbit"
+  # Rate 0: no limit (a baseline of what the machine can do).
+  if [ "$mbit" != 0 ]; then
+    tb_rate "$TB_NSA" "pa$i" "$mbit"
+    tb_rate "$TB_NSB" "pb$i" "$mbit"
+  fi
 }
 
 # tb_rule HOST COMMENT RULE: add RULE tagged COMMENT to HOST's input chain.

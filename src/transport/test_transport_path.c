@@ -108,7 +108,9 @@ START_TEST (test_path_update_state_lossy)
     (0 == i % 100) ? lose_one (&p, t) : ack_one (&p, t, 20);
   ck_assert_int_eq (BRAID_TRANSPORT_PATH_OK,
                     BRAID_TRANSPORT_path_update_state (&p, &lim, at_ms (t)));
-  /* 15 % loss on a laggy path: LOSSY overrides LAGGY. */
+  /* 15 % loss on a laggy path (its RTT is 900 ms even with an empty
+     queue): LOSSY overrides LAGGY. */
+  BRAID_TRANSPORT_path_init (&p, 1, 1200, at_ms (t));
   for (unsigned int i = 0; i < 1000; i++, t++)
     (0 == i % 7) ? lose_one (&p, t) : ack_one (&p, t, 900);
   ck_assert_int_eq (BRAID_TRANSPORT_PATH_LOSSY,
@@ -237,6 +239,44 @@ START_TEST (test_path_on_acked_rate)
 END_TEST
 
 
+START_TEST (test_path_on_lost_queue_full)
+{
+  struct BRAID_TRANSPORT_Path p;
+  struct BRAID_TRANSPORT_PathLimits lim;
+
+  BRAID_TRANSPORT_path_limits_default (&lim);
+  BRAID_TRANSPORT_path_init (&p, 1, 1200, at_ms (0));
+  for (unsigned int i = 0; i < 100; i++)
+    ack_one (&p, i, 80);
+  /* End the first slow start, so that later losses would count. */
+  lose_one (&p, 200);
+  /* The window fills a 50 ms drop-tail queue: RTT 80 -> 130 ms, and
+     every 10th box is dropped.  Congestion, not a lossy path. */
+  for (unsigned int i = 0; i < 400; i++)
+  {
+    if (0 == i % 10)
+      lose_one (&p, 300 + i);
+    else
+      ack_one (&p, 300 + i, 130);
+  }
+  ck_assert_uint_gt (p.rtt.srtt.rel_value_us, 120000);
+  ck_assert_int_eq (BRAID_TRANSPORT_PATH_OK,
+                    BRAID_TRANSPORT_path_update_state (&p, &lim, at_ms (800)));
+  ck_assert_uint_lt (p.loss_ppm, 10000);
+  /* The same loss with an empty queue is the path's own: LOSSY. */
+  for (unsigned int i = 0; i < 400; i++)
+  {
+    if (0 == i % 10)
+      lose_one (&p, 1000 + i);
+    else
+      ack_one (&p, 1000 + i, 80);
+  }
+  ck_assert_int_eq (BRAID_TRANSPORT_PATH_LOSSY,
+                    BRAID_TRANSPORT_path_update_state (&p, &lim, at_ms (1500)));
+}
+END_TEST
+
+
 START_TEST (test_path_on_lost_path_gone)
 {
   struct BRAID_TRANSPORT_Path p;
@@ -282,6 +322,7 @@ main (void)
   add_case (s, "path_update_state_dead", test_path_update_state_dead);
   add_case (s, "path_on_acked_rate", test_path_on_acked_rate);
   add_case (s, "path_on_lost_path_gone", test_path_on_lost_path_gone);
+  add_case (s, "path_on_lost_queue_full", test_path_on_lost_queue_full);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);

@@ -1304,6 +1304,14 @@ update_paths (struct BRAID_TRANSPORT_Conn *c)
            "path %u is back (%s)\n",
            (unsigned int) p->id,
            BRAID_TRANSPORT_path_state_name (p->state));
+    else if ((old != p->state) && (BRAID_TRANSPORT_PATH_DEAD != p->state))
+      LOG (GNUNET_ERROR_TYPE_INFO,
+           "path %u is %s (was %s; srtt %llu us, loss %u ppm)\n",
+           (unsigned int) p->id,
+           BRAID_TRANSPORT_path_state_name (p->state),
+           BRAID_TRANSPORT_path_state_name (old),
+           (unsigned long long) p->rtt.srtt.rel_value_us,
+           (unsigned int) p->loss_ppm);
     if ((BRAID_TRANSPORT_PATH_DEAD != p->state) &&
         path_silent (c, &c->paths[i]))
     {

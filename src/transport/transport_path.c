@@ -13,6 +13,9 @@
 /** Loss EWMA gain: 1/256 per box, about the last few hundred boxes, so
     that a burst of congestion drops (CUBIC probing a drop-tail queue) does
     not bench a path the way steady random loss should. */
+/** Queueing delay that is not yet a full queue (jitter, ack delay). */
+#define PATH_QUEUE_SLACK_US 5000
+
 #define LOSS_GAIN_SHIFT 8
 
 /** Shortest interval a delivery-rate sample spans. */
@@ -116,6 +119,22 @@ BRAID_TRANSPORT_path_on_acked (struct BRAID_TRANSPORT_Path *p,
 }
 
 
+/**
+ * Is the path's queue (nearly) full: smoothed RTT above the smallest RTT
+ * by a quarter of it, and at least by #PATH_QUEUE_SLACK_US?
+ */
+static int
+queue_full (const struct BRAID_TRANSPORT_Path *p)
+{
+  uint64_t min = p->rtt.min_rtt.rel_value_us;
+
+  if (0 == p->rtt.samples)
+    return 0;
+  return p->rtt.srtt.rel_value_us >
+         min + GNUNET_MAX (min / 4, PATH_QUEUE_SLACK_US);
+}
+
+
 void
 BRAID_TRANSPORT_path_on_lost (struct BRAID_TRANSPORT_Path *p,
                               size_t bytes,
@@ -133,9 +152,14 @@ BRAID_TRANSPORT_path_on_lost (struct BRAID_TRANSPORT_Path *p,
   /* A gone path's flight says nothing about loss; after an RTO the whole
      flight is declared lost at once, which on_timeout counts as one; and
      the burst that ends the first slow start is the window finding the
-     path's capacity, not the path losing packets. */
+     path's capacity, not the path losing packets.  Nor is a loss while
+     the path's queue is full (smoothed RTT well above the smallest): that
+     is our own window overflowing a drop-tail queue, which congestion
+     control answers; counted, it benched good paths as LOSSY for seconds
+     on the test bed (issue 7).  Random loss shows at any queue length. */
   if ((BRAID_TRANSPORT_LOSS_PATH_GONE == reason) ||
-      (BRAID_TRANSPORT_LOSS_TIMEOUT == reason) || first_overshoot)
+      (BRAID_TRANSPORT_LOSS_TIMEOUT == reason) || first_overshoot ||
+      queue_full (p))
     return;
   loss_sample (p, GNUNET_YES, now);
   p->boxes_lost++;
