@@ -42,6 +42,11 @@
     long is copied onto a second path. */
 #define CONN_CONTROL_COPY_MS 20
 
+/** A control message is copied onto another alive path at least this
+    often (rotating), so the peer keeps getting acknowledgements however
+    one path fails. */
+#define CONN_CONTROL_KEEP_MS 10
+
 /** Peer paths remembered for echoes. */
 #define CONN_PEER_PATHS (2 * BRAID_TRANSPORT_CONN_MAX_PATHS)
 
@@ -228,6 +233,12 @@ struct BRAID_TRANSPORT_Conn
 
   /** Where the next echo search starts (round robin). */
   unsigned int echo_next;
+
+  /** Where the next periodic control copy's path search starts. */
+  unsigned int copy_next;
+
+  /** When a control message was last copied onto a second path. */
+  struct GNUNET_TIME_Absolute last_copy;
 
   /** Time of the current call into the conn (events carry none). */
   struct GNUNET_TIME_Absolute now;
@@ -1104,11 +1115,16 @@ control_path (struct BRAID_TRANSPORT_Conn *c)
 
 
 /**
- * Send the control message at c->buf + ENV on @a cp; if @a cp left its
- * transmissions unanswered for an RTT (at least #CONN_CONTROL_COPY_MS), a
- * copy also goes on
- * the alive path heard from most recently: a cut path must not swallow
- * the link's acknowledgements until it is declared DEAD.
+ * Send the control message at c->buf + ENV on @a cp, and a copy on a
+ * second alive path when
+ * - @a cp left its transmissions unanswered for an RTT (at least
+ *   #CONN_CONTROL_COPY_MS): it may be cut; the copy goes on the path heard
+ *   from most recently; or
+ * - no copy went out for #CONN_CONTROL_KEEP_MS: the other paths take turns.
+ * So a cut path never starves the peer of acknowledgements: before it is
+ * DEAD, the peer's surviving paths would otherwise time out and collapse
+ * their windows (seen on the test bed: a 1.4 s stall and seconds of slow
+ * growth after a 20 ms path was cut beside an 80 ms one).
  */
 static void
 control_xmit (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp, size_t n)
@@ -1122,32 +1138,42 @@ control_xmit (struct BRAID_TRANSPORT_Conn *c, struct ConnPath *cp, size_t n)
                                 GNUNET_TIME_relative_multiply (cp->p.rtt.rttvar,
                                                                2))
     : GNUNET_TIME_UNIT_ZERO);
+  int unanswered =
+    (cp->first_unheard.abs_value_us > cp->p.last_heard.abs_value_us) &&
+    (GNUNET_TIME_absolute_add (cp->first_unheard, copy_after).abs_value_us <=
+     c->now.abs_value_us);
+  int keep = (GNUNET_TIME_absolute_add (
+                c->last_copy,
+                GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
+                                               CONN_CONTROL_KEEP_MS))
+                .abs_value_us <= c->now.abs_value_us);
+  struct ConnPath *alt = NULL;
 
-  /* Unanswered for a while: the path may be cut; a copy on another path
-     keeps the peer's acknowledgements coming until it is DEAD. */
-  if ((cp->first_unheard.abs_value_us > cp->p.last_heard.abs_value_us) &&
-      (GNUNET_TIME_absolute_add (cp->first_unheard, copy_after).abs_value_us <=
-       c->now.abs_value_us))
+  if (unanswered || keep)
   {
-    struct ConnPath *alt = NULL;
-
-    for (unsigned int i = 0; i < c->num_paths; i++)
+    for (unsigned int k = 0; k < c->num_paths; k++)
     {
+      unsigned int i = (c->copy_next + k) % c->num_paths;
       struct ConnPath *o = &c->paths[i];
 
       if ((o == cp) || o->reliable || o->p.blocked ||
           (BRAID_TRANSPORT_PATH_DEAD == o->p.state))
         continue;
-      if ((NULL == alt) || (o->p.last_heard.abs_value_us >
-                            alt->p.last_heard.abs_value_us))
+      if ((NULL == alt) ||
+          (unanswered &&
+           (o->p.last_heard.abs_value_us > alt->p.last_heard.abs_value_us)))
         alt = o;
+      if (! unanswered)
+        break; /* round robin: the next one in turn */
     }
-    if (NULL != alt)
-    {
-      /* xmit() rewrites only the envelope in front of the message. */
-      xmit (c, alt, n, GNUNET_NO);
-      c->st.control_copies++;
-    }
+  }
+  if (NULL != alt)
+  {
+    c->copy_next = (unsigned int) (alt - c->paths) + 1;
+    c->last_copy = c->now;
+    /* xmit() rewrites only the envelope in front of the message. */
+    xmit (c, alt, n, GNUNET_NO);
+    c->st.control_copies++;
   }
   xmit (c, cp, n, GNUNET_NO);
 }

@@ -243,6 +243,21 @@ BRAID_TRANSPORT_path_update_state (struct BRAID_TRANSPORT_Path *p,
     p->loss_ppm = 0;
     p->consecutive_rtos = 0;
     p->rtt.backoff = 0;
+    /* Its window was collapsed by the outage's timeouts: it starts again
+       like a new path, in slow start (issue 7: a recovered path carries
+       its share within a second, not after seconds of linear growth). */
+    {
+      uint64_t in_flight = p->cc.in_flight;
+
+      BRAID_TRANSPORT_cubic_init (&p->cc, GNUNET_MAX (1, p->mtu));
+      p->cc.in_flight = in_flight;
+      p->ss_exit = GNUNET_TIME_UNIT_ZERO_ABS;
+    }
+    /* The outage's near-zero delivery rate would make the weighted
+       scheduler starve it: estimate afresh. */
+    p->rate = 0;
+    p->rate_bytes = 0;
+    p->rate_start = now;
   }
   if (path_dead (p, lim, now))
   {
