@@ -41,29 +41,36 @@ case $during in DEAD*) ;; *) tb_fail "path 1 not DEAD 1 s after the cut: $during
 sleep 1
 cut_bytes=$(path1 | cut -d' ' -f2)
 tb_restore 1
-t0=$(date +%s%N)
-back=""
-while [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 3000 ]; do
-  now=$(path1)
-  case $now in
-    DEAD*) ;;
-    *) [ "${now#* }" -gt "$cut_bytes" ] && { back=$(( ($(date +%s%N) - t0) / 1000000 )); break; } ;;
-  esac
-  sleep 0.1
-done
-[ -n "$back" ] || tb_fail "path 1 carries no data 3 s after it came back: $(path1)"
-echo "path 1 carried data again within $back ms of its return (upper bound:"
-echo "  each look takes a while on a loaded machine; bench-multipath.sh measures it)"
+t_res=$(date +%s.%N)
+sleep 2
+now=$(path1)
+echo "path 1 two seconds after its return: $now"
+case $now in DEAD*) tb_fail "path 1 still DEAD 2 s after it came back" ;; esac
+[ "${now#* }" -gt "$cut_bytes" ] || tb_fail "path 1 carries no data after it came back: $now"
 q=$(sed -n 's/.*Queue \([0-9]*\) to .* at udp-10\.9\.1\.2:[0-9]* via.*/\1/p' "$TB_DIR/A/transport.log" | tail -n 1)
 grep -q "path $q is DEAD" "$TB_DIR/A/transport.log" || tb_fail "no DEAD path $q in the log"
-grep -q "path $q is back" "$TB_DIR/A/transport.log" || tb_fail "path $q never came back"
+back=$(python3 - "$TB_DIR/A/transport.log" "path $q is back" "$t_res" <<'EOF2'
+import sys, datetime
+for line in open(sys.argv[1], errors="replace"):
+    if sys.argv[2] in line:
+        t = datetime.datetime.strptime(line[:26], "%Y-%m-%dT%H:%M:%S.%f")
+        t = t.replace(tzinfo=datetime.timezone.utc).timestamp()
+        if t >= float(sys.argv[3]):
+            print(int((t - float(sys.argv[3])) * 1000))
+            break
+EOF2
+)
+[ -n "$back" ] || tb_fail "path $q never came back"
+echo "path 1 back $back ms after its return (service log)"
+# Issue 7 asks for 1 s; slack for a loaded machine.
+[ "$back" -lt 2000 ] || tb_fail "path 1 took $back ms to come back"
 wait $spid || tb_fail "send: $(cat "$TB_DIR/send.out")"
 wait $rpid || tb_fail "receive: $(tail -n 3 "$TB_DIR/recv.out")"
 cat "$TB_DIR/send.out"; tail -n 1 "$TB_DIR/recv.out"
 hs=$(sed -n 's/.*hash //p' "$TB_DIR/send.out")
 hr=$(sed -n 's/.*hash //p' "$TB_DIR/recv.out")
 [ -n "$hs" ] && [ "$hs" = "$hr" ] || tb_fail "hash differs: sent $hs, received $hr"
-stall=$(awk '/^progress/ { if (seen && $3 == pb) st += 100; else { if (st > mx) mx = st; st = 0 }
+stall=$(awk '/^progress/ { if ($3 == 0) next; if (seen && $3 == pb) st += 100; else { if (st > mx) mx = st; st = 0 }
              pb = $3; seen = 1 } END { if (st > mx) mx = st; print mx + 0 }' "$TB_DIR/recv.out")
 echo "longest stall across the cut and the return: $stall ms (100 ms intervals)"
 echo "PASS: exact across a path cut and its return"

@@ -89,6 +89,9 @@ static struct GNUNET_SCHEDULER_Task *progress_task;
 /** When the receiver started (progress lines count from it). */
 static struct GNUNET_TIME_Absolute progress_start;
 
+/** receive: was -i given? */
+static int progress_wanted;
+
 /** Exit status. */
 static int ret = 1;
 
@@ -1185,6 +1188,8 @@ run (void *cls, char *const *args, const char *cfgfile,
   }
   if (0 == opt_timeout.rel_value_us)
     opt_timeout = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_SECONDS, 30);
+  /* receive prints progress only when -i was given. */
+  progress_wanted = (0 != opt_interval.rel_value_us);
   if (0 == opt_interval.rel_value_us)
     opt_interval = GNUNET_TIME_relative_multiply (GNUNET_TIME_UNIT_MILLISECONDS,
                                                   200);
@@ -1277,7 +1282,7 @@ run (void *cls, char *const *args, const char *cfgfile,
       seen = GNUNET_malloc (opt_count / 8 + 1);
     else
       hash_ctx = GNUNET_CRYPTO_hash_context_start ();
-    if (0 != opt_interval.rel_value_us)
+    if (progress_wanted)
     {
       progress_start = GNUNET_TIME_absolute_get ();
       progress_task = GNUNET_SCHEDULER_add_delayed (opt_interval,
