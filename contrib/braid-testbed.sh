@@ -185,6 +185,9 @@ OPTIONS = -L WARNING -l $d/comm.log
 BINDTO = 2086
 DISABLE_V6 = YES
 DISABLE_BROADCAST = YES
+[communicator-tcp]
+# One UDP queue per path: what the test bed measures.
+IMMEDIATE_START = NO
 CONF
 }
 

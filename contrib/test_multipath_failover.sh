@@ -3,13 +3,13 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 #
 # Multipath failover (issue 7) on the test bed (braid-testbed.sh): two
-# 20 Mbit/s paths; during a 40 MB transfer path 1 goes dark (every packet
+# 20 Mbit/s paths; during a 56 MB transfer path 1 goes dark (every packet
 # dropped, no link signal) and comes back 2 s later.  The transfer must
 # stay exact (hash), path 1 must be DEAD during the cut and carry data
 # again after it returns; the longest stall (100 ms intervals) is printed.
 # Run from the build directory of contrib/ (make check).
 . "$BRAID_SRCDIR/contrib/braid-testbed.sh"
-N=2500
+N=3500
 tb_init fo
 tb_path 1 20
 tb_path 2 20
@@ -46,7 +46,10 @@ sleep 2
 now=$(path1)
 echo "path 1 two seconds after its return: $now"
 case $now in DEAD*) tb_fail "path 1 still DEAD 2 s after it came back" ;; esac
-[ "${now#* }" -gt "$cut_bytes" ] || tb_fail "path 1 carries no data after it came back: $now"
+# Probes alone are a few hundred bytes: a path that is up but carries
+# nothing fails (issue 7).
+[ "${now#* }" -gt $((cut_bytes + 200000)) ] \
+  || tb_fail "path 1 carries no data after it came back: $now (at the cut: $cut_bytes)"
 q=$(sed -n 's/.*Queue \([0-9]*\) to .* at udp-10\.9\.1\.2:[0-9]* via.*/\1/p' "$TB_DIR/A/transport.log" | tail -n 1)
 grep -q "path $q is DEAD" "$TB_DIR/A/transport.log" || tb_fail "no DEAD path $q in the log"
 back=$(python3 - "$TB_DIR/A/transport.log" "path $q is back" "$t_res" <<'EOF2'
