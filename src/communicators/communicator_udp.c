@@ -35,6 +35,8 @@
 #include "comm_pmtu.h"
 #include "comm_announce.h"
 
+#include "comm_nat.h"
+
 #define LOG(kind, ...) GNUNET_log_from (kind, "communicator-udp", __VA_ARGS__)
 
 /** Configuration section. */
@@ -131,6 +133,9 @@ struct LocalAddr
   int valid;
   /** The address; IPv4 as v4-mapped. */
   struct in6_addr addr;
+  /** Socket to send from, NULL: #sock (a NAT birthday socket that won
+      the punch, comm_nat.c). */
+  struct GNUNET_NETWORK_Handle *via;
 };
 
 
@@ -482,7 +487,12 @@ send_dgram (const struct sockaddr_storage *sa,
       mh.msg_controllen = CMSG_SPACE (sizeof (pi));
     }
   }
-  if (len != (size_t) sendmsg (GNUNET_NETWORK_get_fd (sock), &mh, 0))
+  if (len != (size_t) sendmsg (GNUNET_NETWORK_get_fd (
+                                 ((NULL != local) && (NULL != local->via))
+                                   ? local->via
+                                   : sock),
+                               &mh,
+                               0))
   {
     counters[C_SEND_ERRORS]++;
     LOG (GNUNET_ERROR_TYPE_DEBUG, "sendto failed: %s\n", strerror (errno));
@@ -1255,7 +1265,8 @@ do_send_init (void *cls)
 static struct Session *
 kx_start (const struct GNUNET_PeerIdentity *peer,
           const struct sockaddr_storage *ss,
-          socklen_t ss_len)
+          socklen_t ss_len,
+          const struct LocalAddr *local)
 {
   uint8_t sid[BRAID_COMM_SID_LEN];
   struct Session *ses;
@@ -1275,6 +1286,7 @@ kx_start (const struct GNUNET_PeerIdentity *peer,
   }
   ses->half_open = GNUNET_YES;
   ses->state = SS_KX_SENT;
+  ses->local = *local;
   do_send_init (ses);
   return ses;
 }
@@ -1302,7 +1314,7 @@ queue_ensure_session (struct Queue *q)
         (0 == GNUNET_memcmp (&ses->peer, &q->peer)))
       break;
   if (NULL == ses)
-    ses = kx_start (&q->peer, &q->addr, q->addr_len);
+    ses = kx_start (&q->peer, &q->addr, q->addr_len, &q->local);
   q->session = ses; /* bound for real once established */
 }
 
@@ -1326,6 +1338,7 @@ mq_init (void *cls, const struct GNUNET_PeerIdentity *peer, const char *address)
     return GNUNET_SYSERR; /* DISABLE_V6 or an IPv4 BINDTO */
   if (0 == GNUNET_memcmp (peer, &self.pid))
     return GNUNET_SYSERR;
+  COMM_NAT_want (peer); /* behind NATs: punch (comm_nat.c) */
   if (NULL != queue_find (peer, address))
     return GNUNET_OK;
   q = queue_create (peer, address, &ss, ss_len, GNUNET_TRANSPORT_CS_OUTBOUND);
@@ -1931,6 +1944,11 @@ read_batch (void)
   {
     struct LocalAddr local;
 
+    if (GNUNET_YES == COMM_NAT_receive (rslot[i],
+                                        mm[i].msg_len,
+                                        &from[i],
+                                        mm[i].msg_hdr.msg_namelen))
+      continue; /* a NAT message (doc/nat.md, "In the UDP communicator") */
     local_from_cmsg (&mm[i].msg_hdr, &local);
     handle_dgram (rslot[i],
                   mm[i].msg_len,
@@ -1960,6 +1978,52 @@ do_read (void *cls)
 }
 
 
+void
+comm_udp_nat_connected (const struct GNUNET_PeerIdentity *peer,
+                        const struct sockaddr_storage *ss,
+                        socklen_t ss_len,
+                        struct GNUNET_NETWORK_Handle *via)
+{
+  char *address =
+    BRAID_COMM_udp_address_print ((const struct sockaddr *) ss, ss_len);
+  struct Queue *q;
+
+  if (NULL == address)
+    return;
+  q = queue_find (peer, address);
+  if (NULL == q)
+    q = queue_create (peer, address, ss, ss_len, GNUNET_TRANSPORT_CS_OUTBOUND);
+  GNUNET_free (address);
+  q->local.via = via;
+  queue_ensure_session (q);
+  /* A handshake already running toward the address before the hole was
+     open: send its INIT again now, from the punched socket. */
+  if ((NULL != q->session) && (SS_KX_SENT == q->session->state) &&
+      (GNUNET_YES == sockaddr_same (&q->session->addr, ss)))
+  {
+    q->session->local = q->local;
+    if (NULL != q->session->kx_task)
+      GNUNET_SCHEDULER_cancel (q->session->kx_task);
+    q->session->kx_task = GNUNET_SCHEDULER_add_now (&do_send_init, q->session);
+  }
+}
+
+
+void
+comm_udp_nat_dgram (const uint8_t *pkt,
+                    size_t len,
+                    const struct sockaddr_storage *from,
+                    socklen_t from_len,
+                    struct GNUNET_NETWORK_Handle *via)
+{
+  struct LocalAddr local;
+
+  memset (&local, 0, sizeof (local));
+  local.via = via;
+  handle_dgram (pkt, len, from, from_len, &local);
+}
+
+
 /**
  * Backchannel messages: this communicator uses none.
  */
@@ -1983,6 +2047,7 @@ static struct BRAID_COMM_Announcer *announcer;
 static void
 do_shutdown (void *cls)
 {
+  COMM_NAT_stop ();
   while (NULL != q_head)
     queue_destroy (q_head);
   while (NULL != sess_head)
@@ -2303,6 +2368,11 @@ run (void *cls,
   if (GNUNET_YES !=
       GNUNET_CONFIGURATION_get_value_yesno (cfg, SECTION, "DISABLE_BROADCAST"))
     lan_start ();
+  if (GNUNET_OK != COMM_NAT_start (cfg, ch, sock, sock_af, our_port))
+  {
+    GNUNET_SCHEDULER_shutdown ();
+    return;
+  }
   LOG (GNUNET_ERROR_TYPE_INFO,
        "peer %s, AEAD offer %u\n",
        GNUNET_i2s_full (&self.pid),
