@@ -1996,11 +1996,14 @@ comm_udp_nat_connected (const struct GNUNET_PeerIdentity *peer,
   GNUNET_free (address);
   q->local.via = via;
   queue_ensure_session (q);
-  /* A handshake already running toward the address before the hole was
-     open: send its INIT again now, from the punched socket. */
-  if ((NULL != q->session) && (SS_KX_SENT == q->session->state) &&
-      (GNUNET_YES == sockaddr_same (&q->session->addr, ss)))
+  /* A handshake already running (toward this address before the hole
+     was open, or toward another address of the peer that does not
+     answer): send its INIT again now, to the proven endpoint, from the
+     punched socket. */
+  if ((NULL != q->session) && (SS_KX_SENT == q->session->state))
   {
+    q->session->addr = *ss;
+    q->session->addr_len = ss_len;
     q->session->local = q->local;
     if (NULL != q->session->kx_task)
       GNUNET_SCHEDULER_cancel (q->session->kx_task);
