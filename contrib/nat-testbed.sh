@@ -271,7 +271,10 @@ one_run () {
     OUTCOME="no-link:$o"
   fi
   MS=$((t1 - t0))
-  echo "RESULT $1/$2 run $3: $OUTCOME, link in $MS ms (hole punched after ${nms} ms, A sent ${probes:-0} probes)"
+  case $OUTCOME in
+    link-*) echo "RESULT $1/$2 run $3: $OUTCOME, link up $MS ms after the connect call (hole punched after ${nms} ms, A sent ${probes:-0} birthday probes)" ;;
+    *) echo "RESULT $1/$2 run $3: $OUTCOME after $MS ms, no direct link" ;;
+  esac
   for x in A B; do suite_stop "$d/$x"; done
   site_del A; site_del B
   [ -n "${KEEP:-}" ] || rm -rf "$d"
