@@ -317,16 +317,16 @@ case $MODE in
   bench)
     for pair in $PAIRS; do
       ta=${pair%:*}; tb=${pair#*:}
-      r=1
+      run=1
       : > "$T/times"
       ok=0; relay=0
-      while [ $r -le "$RUNS" ]; do
-        one_run "$ta" "$tb" $r
+      while [ $run -le "$RUNS" ]; do
+        one_run "$ta" "$tb" $run
         case $OUTCOME in
           link-*) ok=$((ok + 1)); echo "$MS" >> "$T/times" ;;
           relay-needed:*) relay=$((relay + 1)) ;;
         esac
-        r=$((r + 1))
+        run=$((run + 1))
       done
       med=$(sort -n "$T/times" | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}')
       p95=$(sort -n "$T/times" | awk '{a[NR]=$1} END {if (NR) {i=int(NR*0.95+0.999); print a[i]} else print "-"}')

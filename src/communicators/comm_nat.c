@@ -153,6 +153,45 @@ static uint64_t test_sock_other;
 static uint64_t send_errors;
 
 
+/* ---------------- telling NAT messages apart --------------------------- */
+
+/**
+ * Is @a pkt shaped like a NAT message (doc/nat-wire.md, "Sharing the
+ * communicator's socket"): its length is the exact size of its type and
+ * the size field says so?  Communicator datagrams look random in every
+ * byte (doc/communicator-wire.md), so one passes this test with
+ * probability 2^-32, and only at five lengths; everything else goes to
+ * the communicator untouched.
+ */
+static int
+nat_shaped (const uint8_t *pkt, size_t len)
+{
+  static const struct
+  {
+    uint16_t type;
+    uint16_t size;
+  } sizes[] = {{BRAID_MESSAGE_TYPE_NAT_PING, 152},
+               {BRAID_MESSAGE_TYPE_NAT_PONG, 180},
+               {BRAID_MESSAGE_TYPE_NAT_TEST, 164},
+               {BRAID_MESSAGE_TYPE_NAT_INTRO, 212},
+               {BRAID_MESSAGE_TYPE_NAT_CONNECT, 172},
+               {BRAID_MESSAGE_TYPE_NAT_INTRO_ERROR, 172}};
+  uint16_t size;
+  uint16_t type;
+
+  if (len < 4)
+    return GNUNET_NO;
+  size = (uint16_t) ((pkt[0] << 8) | pkt[1]);
+  type = (uint16_t) ((pkt[2] << 8) | pkt[3]);
+  if (size != len)
+    return GNUNET_NO;
+  for (unsigned int i = 0; i < sizeof (sizes) / sizeof (sizes[0]); i++)
+    if ((sizes[i].type == type) && (sizes[i].size == size))
+      return GNUNET_YES;
+  return GNUNET_NO;
+}
+
+
 /* ---------------- addresses -------------------------------------------- */
 
 /**
@@ -399,18 +438,20 @@ do_read_nat (void *cls)
                 &from_len);
   if ((n < 0) || (GNUNET_OK != to_nat_addr (&from, &src)))
     return;
-  r = BRAID_NAT_receive (nat,
-                         ns->idx,
-                         &src,
-                         rbuf,
-                         (size_t) n,
-                         GNUNET_TIME_absolute_get ());
+  if (GNUNET_YES != nat_shaped (rbuf, (size_t) n))
+    r = GNUNET_NO;
+  else
+    r = BRAID_NAT_receive (nat,
+                           ns->idx,
+                           &src,
+                           rbuf,
+                           (size_t) n,
+                           GNUNET_TIME_absolute_get ());
   if (GNUNET_NO == r)
   {
     if (BRAID_NAT_SOCK_TEST == ns->idx)
       test_sock_other++;
     else
-      /* May free ns (no: only the library releases sockets). */
       comm_udp_nat_dgram (rbuf, (size_t) n, &from, from_len, ns->h);
   }
   reschedule ();
@@ -1173,7 +1214,8 @@ COMM_NAT_receive (const uint8_t *pkt,
   int r;
 
   (void) from_len;
-  if ((NULL == nat) || (GNUNET_OK != to_nat_addr (from, &src)))
+  if ((NULL == nat) || (GNUNET_YES != nat_shaped (pkt, len)) ||
+      (GNUNET_OK != to_nat_addr (from, &src)))
     return GNUNET_NO;
   r = BRAID_NAT_receive (nat,
                          BRAID_NAT_SOCK_MAIN,
