@@ -84,6 +84,7 @@ ns_del () {
 
 # wan_port NS NAME ADDR: a veth from NS (its end "wan") to the bridge.
 wan_port () {
+  ip -n "$PFX"P link del "$2" 2>/dev/null
   ip link add wan netns "$1" type veth peer name "$2" netns "$PFX"P \
     || tb_fail "cannot create veth $2"
   ip -n "$PFX"P link set "$2" master br0 up
@@ -196,6 +197,9 @@ NFT
 }
 
 site_del () {
+  # Delete the bridge end now: a namespace is torn down asynchronously,
+  # and the next run reuses the name.
+  ip -n "$PFX"P link del pR$1 2>/dev/null
   ns_del "$PFX"$1
   ns_del "$PFX"R$1
 }
