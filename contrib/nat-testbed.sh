@@ -231,6 +231,13 @@ one_run () {
     suite_start "$d/$x" "$PFX"$x "NAT_INTRODUCERS = $INTRODUCERS"
   done
   wait_type "$d/A" "$1"; wait_type "$d/B" "$2"
+  # braid-nat's text form and the control socket's mode.
+  "$NATCLI" -c "$d/A/user.conf" > "$d/A/nat.txt" 2>&1 \
+    || tb_fail "braid-nat: $(cat "$d/A/nat.txt")"
+  grep -q "^NAT type: *$1\$" "$d/A/nat.txt" \
+    || tb_fail "braid-nat does not print the NAT type: $(cat "$d/A/nat.txt")"
+  [ "$(stat -c %a "$d/A/rt/nat.sock")" = 600 ] \
+    || tb_fail "control socket mode is $(stat -c %a "$d/A/rt/nat.sock"), not 600"
   i=0
   until hb=$("$HELLO" -c "$d/B/user.conf" --self --scope lan 2>/dev/null) \
       && case $hb in *udp-*) true ;; *) false ;; esac; do
@@ -269,6 +276,13 @@ one_run () {
     ip netns exec "$PFX"A "$TRANSPORT" -c "$d/A/user.conf" -n 2 ping "$PB" \
       > "$d/ping.out" 2>&1 || tb_fail "ping A->B over the punched link: $(cat "$d/ping.out")"
     OUTCOME=link-$o
+    # The hard side of easy/hard answers, and runs the braid session,
+    # from the birthday socket the probe hit (socket index 2 and up).
+    jb=$(natq "$d/B")
+    SOCKB=$(peerfield "$jb" socket)
+    if [ "$1/$2" = easy/hard ] && [ "${SOCKB:-0}" -lt 2 ]; then
+      tb_fail "easy/hard: B's socket toward A is $SOCKB, not a birthday socket"
+    fi
   elif [ "$o" = relay-needed ]; then
     OUTCOME="relay-needed:$(peerfield "$j" relay_reason)"
   else
@@ -285,7 +299,7 @@ one_run () {
     MS=$LMS
   fi
   case $OUTCOME in
-    link-*) echo "RESULT $1/$2 run $3: $OUTCOME, link up $MS ms after TRANSPORT's request ($((t1 - t0)) ms for braid-transport connect; hole punched after ${nms} ms, A sent ${probes:-0} birthday probes)" ;;
+    link-*) echo "RESULT $1/$2 run $3: $OUTCOME, link up $MS ms after TRANSPORT's request ($((t1 - t0)) ms for braid-transport connect; hole punched after ${nms} ms, A sent ${probes:-0} birthday probes, B answers on socket $SOCKB)" ;;
     *) echo "RESULT $1/$2 run $3: $OUTCOME after $MS ms, no direct link" ;;
   esac
   for x in A B; do suite_stop "$d/$x"; done
