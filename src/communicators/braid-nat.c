@@ -93,12 +93,12 @@ run (void *cls,
 int
 main (int argc, char *const *argv)
 {
-  struct GNUNET_GETOPT_CommandLineOption options[] = {
-    GNUNET_GETOPT_option_flag ('j',
-                               "json",
-                               "print JSON (one object) instead of text",
-                               &json),
-    GNUNET_GETOPT_OPTION_END};
+  struct GNUNET_GETOPT_CommandLineOption options[] =
+    {GNUNET_GETOPT_option_flag ('j',
+                                "json",
+                                "print JSON (one object) instead of text",
+                                &json),
+     GNUNET_GETOPT_OPTION_END};
 
   if (GNUNET_OK != GNUNET_PROGRAM_run (argc,
                                        argv,

@@ -618,11 +618,11 @@ nat_type_changed (const struct BRAID_NAT_Event *ev)
   GNUNET_free (pub_str);
   pub_str = s;
   if ((NULL != s) && (NULL != comm_ch))
-    pub_ai = GNUNET_TRANSPORT_communicator_address_add (
-      comm_ch,
-      s,
-      GNUNET_NT_UNSPECIFIED,
-      GNUNET_TIME_UNIT_FOREVER_REL);
+    pub_ai =
+      GNUNET_TRANSPORT_communicator_address_add (comm_ch,
+                                                 s,
+                                                 GNUNET_NT_WAN,
+                                                 GNUNET_TIME_UNIT_FOREVER_REL);
 }
 
 
@@ -683,7 +683,9 @@ static void
 cb_event (void *cls, const struct BRAID_NAT_Event *ev)
 {
   struct NatPeer *p;
-  static const char *const reason[] = {"?", "hard/hard", "punch failed",
+  static const char *const reason[] = {"?",
+                                       "hard/hard",
+                                       "punch failed",
                                        "no introduction"};
 
   switch (ev->type)
@@ -776,11 +778,15 @@ out_add (struct Out *o, const char *fmt, ...)
 
 
 /** State names. */
-static const char *const state_name[] = {"active", "inactive", "missing",
+static const char *const state_name[] = {"active",
+                                         "inactive",
+                                         "missing",
                                          "forgotten"};
 
 /** Relay reasons. */
-static const char *const relay_name[] = {"", "hard-hard", "punch-failed",
+static const char *const relay_name[] = {"",
+                                         "hard-hard",
+                                         "punch-failed",
                                          "no-intro"};
 
 
@@ -923,7 +929,9 @@ report (struct Out *o, int json)
     return;
   }
   out_add (o, "peer:           %s\n", GNUNET_i2s_full (&me));
-  out_add (o, "role:           %s\n", nat_cfg.is_introducer ? "introducer" : "peer");
+  out_add (o,
+           "role:           %s\n",
+           nat_cfg.is_introducer ? "introducer" : "peer");
   out_add (o, "NAT type:       %s\n", BRAID_NAT_type_to_string (t));
   out_add (o, "public address: %s\n", nat_addr_str (&pub, abuf, sizeof (abuf)));
   for (unsigned int i = 0; i < n_intro; i++)
@@ -1092,10 +1100,11 @@ load_introducers (void)
       GNUNET_asprintf (&url, "%s-%s", BRAID_COMM_UDP_PREFIX, at + 1);
     }
     if ((NULL == at) ||
-        (GNUNET_OK != GNUNET_CRYPTO_eddsa_public_key_from_string (
-                        tok,
-                        strlen (tok),
-                        &intro_id[n_intro].public_key)) ||
+        (GNUNET_OK !=
+         GNUNET_CRYPTO_eddsa_public_key_from_string (tok,
+                                                     strlen (tok),
+                                                     &intro_id[n_intro]
+                                                        .public_key)) ||
         (GNUNET_OK != BRAID_COMM_udp_address_parse (url, &ss, &ss_len)) ||
         (GNUNET_OK != to_nat_addr (&ss, &intro_addr[n_intro])))
     {
@@ -1133,8 +1142,8 @@ COMM_NAT_start (const struct GNUNET_CONFIGURATION_Handle *c,
   struct GNUNET_TIME_Absolute now = GNUNET_TIME_absolute_get ();
 
   cfg = c;
-  introducer = GNUNET_CONFIGURATION_get_value_yesno (c, SECTION,
-                                                     "NAT_INTRODUCER");
+  introducer =
+    GNUNET_CONFIGURATION_get_value_yesno (c, SECTION, "NAT_INTRODUCER");
   if (GNUNET_SYSERR == introducer)
     introducer = GNUNET_NO;
   if (GNUNET_OK != load_introducers ())
@@ -1181,12 +1190,13 @@ COMM_NAT_start (const struct GNUNET_CONFIGURATION_Handle *c,
     GNUNET_free (key);
     return GNUNET_SYSERR;
   }
-  nat = BRAID_NAT_create (
-    &nat_cfg,
-    key,
-    &cb,
-    GNUNET_CRYPTO_random_u64 (GNUNET_CRYPTO_QUALITY_STRONG, UINT64_MAX),
-    now);
+  nat =
+    BRAID_NAT_create (&nat_cfg,
+                      key,
+                      &cb,
+                      GNUNET_CRYPTO_random_u64 (GNUNET_CRYPTO_QUALITY_STRONG,
+                                                UINT64_MAX),
+                      now);
   GNUNET_CRYPTO_eddsa_key_clear (key);
   GNUNET_free (key);
   for (unsigned int i = 0; i < n_intro; i++)
@@ -1264,12 +1274,14 @@ COMM_NAT_want (const struct GNUNET_PeerIdentity *peer)
   if ((GNUNET_YES == p->pending) &&
       GNUNET_TIME_relative_cmp (GNUNET_TIME_absolute_get_duration (
                                   p->want_time),
-                                <, WANT_RETRY))
+                                <,
+                                WANT_RETRY))
     return;
   if ((GNUNET_YES == p->relay) &&
       GNUNET_TIME_relative_cmp (GNUNET_TIME_absolute_get_duration (
                                   p->want_time),
-                                <, WANT_RETRY))
+                                <,
+                                WANT_RETRY))
     return;
   p->pending = GNUNET_YES;
   p->relay = GNUNET_NO;
