@@ -96,6 +96,7 @@ wan_port () {
 suite_start () {
   new_suite "$1"
   cat >> "$1/user.conf" <<CONF
+[communicator-udp]
 BINARY = $COMM
 IMMEDIATE_START = YES
 NOARMBIND = YES
