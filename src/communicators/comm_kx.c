@@ -162,6 +162,34 @@ dh (uint8_t out[32], const uint8_t sk[32], const uint8_t pk[32])
 
 
 enum GNUNET_GenericReturnValue
+BRAID_COMM_identity_from_config (struct BRAID_COMM_Identity *id,
+                                 const struct GNUNET_CONFIGURATION_Handle *cfg,
+                                 const char **emsg)
+{
+  struct GNUNET_CRYPTO_EddsaPrivateKey *key;
+  enum GNUNET_GenericReturnValue ret;
+
+  if (sodium_init () < 0)
+  {
+    *emsg = "libsodium failed to initialise";
+    return GNUNET_SYSERR;
+  }
+  key = GNUNET_CRYPTO_eddsa_key_create_from_configuration (cfg);
+  if (NULL == key)
+  {
+    *emsg = "cannot load the peer key: check [PEER] PRIVATE_KEY";
+    return GNUNET_SYSERR;
+  }
+  ret = BRAID_COMM_identity_init (id, key);
+  if (GNUNET_OK != ret)
+    *emsg = "the peer key is unusable";
+  GNUNET_CRYPTO_eddsa_key_clear (key);
+  GNUNET_free (key);
+  return ret;
+}
+
+
+enum GNUNET_GenericReturnValue
 BRAID_COMM_identity_init (struct BRAID_COMM_Identity *id,
                           const struct GNUNET_CRYPTO_EddsaPrivateKey *key)
 {

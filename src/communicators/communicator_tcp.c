@@ -1581,32 +1581,17 @@ run (void *cls,
      const char *cfgfile,
      const struct GNUNET_CONFIGURATION_Handle *c)
 {
-  struct GNUNET_CRYPTO_EddsaPrivateKey *key;
+  const char *emsg;
   struct sockaddr_storage bound;
   socklen_t bound_len;
   struct GNUNET_TIME_Relative scan;
 
   cfg = c;
-  if (sodium_init () < 0)
+  if (GNUNET_OK != BRAID_COMM_identity_from_config (&self, cfg, &emsg))
   {
-    LOG (GNUNET_ERROR_TYPE_ERROR, "libsodium failed to initialise\n");
+    LOG (GNUNET_ERROR_TYPE_ERROR, "%s\n", emsg);
     return;
   }
-  key = GNUNET_CRYPTO_eddsa_key_create_from_configuration (cfg);
-  if (NULL == key)
-  {
-    LOG (GNUNET_ERROR_TYPE_ERROR,
-         "cannot load the peer key: check [PEER] PRIVATE_KEY\n");
-    return;
-  }
-  if (GNUNET_OK != BRAID_COMM_identity_init (&self, key))
-  {
-    GNUNET_free (key);
-    LOG (GNUNET_ERROR_TYPE_ERROR, "the peer key is unusable\n");
-    return;
-  }
-  GNUNET_CRYPTO_eddsa_key_clear (key);
-  GNUNET_free (key);
   read_options ();
   GNUNET_SCHEDULER_add_shutdown (&do_shutdown, NULL);
   if (GNUNET_OK != setup_listen (&bound, &bound_len))

@@ -269,6 +269,22 @@ BRAID_COMM_identity_init (struct BRAID_COMM_Identity *id,
 
 
 /**
+ * Start libsodium and derive @a id from the peer key named by @a cfg
+ * ([PEER] PRIVATE_KEY), erasing the key from memory afterwards: the
+ * start-up of every braid communicator.
+ *
+ * @param[out] id identity
+ * @param cfg configuration
+ * @param[out] emsg on failure, what went wrong (static string)
+ * @return #GNUNET_OK or #GNUNET_SYSERR
+ */
+enum GNUNET_GenericReturnValue
+BRAID_COMM_identity_from_config (struct BRAID_COMM_Identity *id,
+                                 const struct GNUNET_CONFIGURATION_Handle *cfg,
+                                 const char **emsg);
+
+
+/**
  * Erase the secrets of @a id.
  *
  * @param id identity
