@@ -232,6 +232,14 @@
  */
 #define BRAID_MESSAGE_TYPE_TRANSPORT_BACKCHANNEL 40505
 
+/**
+ * The identity of a link's data plane (doc/transport-link.md, "Epoch"):
+ * uint64 epoch of the sender's data plane, uint64 the receiver's epoch
+ * as the sender knows it (0: none), uint32 1 if an answer is wanted,
+ * uint32 reserved.
+ */
+#define BRAID_MESSAGE_TYPE_TRANSPORT_LINK_EPOCH 40506
+
 
 /* ---------------- TRANSPORT distance-vector routing (40600-40699) ------ */
 /* BEGIN dv block (40600-40699) */

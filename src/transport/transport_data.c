@@ -57,6 +57,36 @@ static struct GNUNET_CONTAINER_MultiPeerMap *links;
 static void
 conn_sync (struct GST_Neighbour *n);
 
+/** An unanswered LINK_EPOCH is sent again this often. */
+#define EPOCH_RETRY GNUNET_TIME_relative_multiply ( \
+    GNUNET_TIME_UNIT_MILLISECONDS, 250)
+
+GNUNET_NETWORK_STRUCT_BEGIN
+
+/**
+ * LINK_EPOCH (doc/transport-link.md, "Epoch").
+ */
+struct EpochMessage
+{
+  /** Type #BRAID_MESSAGE_TYPE_TRANSPORT_LINK_EPOCH. */
+  struct GNUNET_MessageHeader header;
+
+  /** The sender's data plane (in NBO, never 0). */
+  uint64_t epoch;
+
+  /** The receiver's data plane as the sender knows it (in NBO; 0: not
+      yet). */
+  uint64_t echo;
+
+  /** 1 if the receiver should answer (in NBO). */
+  uint32_t ask;
+
+  /** Zero. */
+  uint32_t reserved;
+} GNUNET_PACKED;
+
+GNUNET_NETWORK_STRUCT_END
+
 
 enum GNUNET_GenericReturnValue
 GST_data_init (const struct GNUNET_CONFIGURATION_Handle *cfg)
@@ -99,6 +129,11 @@ conn_transmit (void *cls, uint32_t path_id, const void *msg, size_t size)
   struct GST_Neighbour *n = cls;
   struct GST_Queue *q = path_queue (n, path_id);
 
+  /* Until the peer's data plane is known to be the partner of ours,
+     nothing of ours may reach it (its sequence numbers would not be
+     ours); what this drops, reliability sends again. */
+  if (! n->paired)
+    return;
   if (NULL == q)
   {
     GNUNET_break (0);
@@ -188,6 +223,8 @@ conn_sync_once (struct GST_Neighbour *n, struct GNUNET_TIME_Absolute now)
     q->conn_blocked = full;
     BRAID_TRANSPORT_conn_set_blocked (n->conn, q->path_id, full, now);
   }
+  if (! n->paired)
+    return; /* messages wait for the peer's answer (see conn_transmit) */
   while (NULL != (ls = n->ls_head))
   {
     /* In flight before the call: done may be reported from inside it. */
@@ -275,6 +312,115 @@ path_add (struct GST_Queue *q)
 }
 
 
+/**
+ * Send our LINK_EPOCH to @a n (if a path can carry it).
+ */
+static void
+epoch_send (struct GST_Neighbour *n, int ask)
+{
+  struct EpochMessage m;
+
+  if (! n->link_up)
+    return;
+  memset (&m, 0, sizeof (m));
+  m.header.size = htons (sizeof (m));
+  m.header.type = htons (BRAID_MESSAGE_TYPE_TRANSPORT_LINK_EPOCH);
+  m.epoch = GNUNET_htonll (n->conn_epoch);
+  m.echo = GNUNET_htonll (n->peer_epoch);
+  m.ask = htonl (ask ? 1 : 0);
+  (void) GST_queues_send (n, NULL, &m.header, NULL, NULL);
+}
+
+
+/**
+ * Ask the peer for its epoch until it echoes ours.
+ */
+static void
+do_epoch_retry (void *cls)
+{
+  struct GST_Neighbour *n = cls;
+
+  n->epoch_task = NULL;
+  if (n->paired || (NULL == n->conn))
+    return;
+  epoch_send (n, GNUNET_YES);
+  n->epoch_task = GNUNET_SCHEDULER_add_delayed (EPOCH_RETRY, &do_epoch_retry,
+                                                n);
+}
+
+
+/**
+ * Stop data until the peer has echoed our epoch, and ask for it.
+ */
+static void
+epoch_start (struct GST_Neighbour *n)
+{
+  n->paired = GNUNET_NO;
+  if (NULL != n->epoch_task)
+    GNUNET_SCHEDULER_cancel (n->epoch_task);
+  n->epoch_task = GNUNET_SCHEDULER_add_now (&do_epoch_retry, n);
+}
+
+
+void
+GST_data_link_resumed (struct GST_Neighbour *n)
+{
+  if (NULL != n->conn)
+    epoch_start (n);
+}
+
+
+enum GNUNET_GenericReturnValue
+GST_data_epoch_receive (const struct GNUNET_PeerIdentity *sender,
+                        const struct GNUNET_MessageHeader *msg)
+{
+  struct GST_Neighbour *n = GST_neighbour_find (sender);
+  struct EpochMessage m;
+  uint64_t epoch;
+  uint64_t echo;
+
+  if (sizeof (m) != ntohs (msg->size))
+    return GNUNET_SYSERR;
+  memcpy (&m, msg, sizeof (m));
+  epoch = GNUNET_ntohll (m.epoch);
+  echo = GNUNET_ntohll (m.echo);
+  if ((0 == epoch) || (0 != m.reserved))
+    return GNUNET_SYSERR;
+  if ((NULL == n) || (NULL == n->conn))
+    return GNUNET_OK; /* no data plane here yet: the peer asks again */
+  if ((0 != n->peer_epoch) && (epoch != n->peer_epoch))
+  {
+    /* The peer's data plane is not the one ours was paired with (its
+       service restarted, or its hold ran out before ours): its sequence
+       numbers start afresh, so ours must too.  What was not
+       acknowledged fails rather than vanishing. */
+    LOG (GNUNET_ERROR_TYPE_INFO,
+         "%s started a new data plane; ours starts afresh\n",
+         GNUNET_i2s (sender));
+    GST_data_link_down (n);
+    GST_clients_link_down (&n->pid);
+    n->peer_epoch = epoch;
+    GST_data_link_up (n);
+    GST_clients_link_up (n);
+    return GNUNET_OK;
+  }
+  n->peer_epoch = epoch;
+  if ((echo == n->conn_epoch) && ! n->paired)
+  {
+    n->paired = GNUNET_YES;
+    if (NULL != n->epoch_task)
+    {
+      GNUNET_SCHEDULER_cancel (n->epoch_task);
+      n->epoch_task = NULL;
+    }
+    conn_sync (n);
+  }
+  if ((0 != ntohl (m.ask)) || (echo != n->conn_epoch))
+    epoch_send (n, echo != n->conn_epoch);
+  return GNUNET_OK;
+}
+
+
 void
 GST_data_link_up (struct GST_Neighbour *n)
 {
@@ -283,6 +429,9 @@ GST_data_link_up (struct GST_Neighbour *n)
   n->conn = BRAID_TRANSPORT_conn_create (&conn_cfg, &conn_transmit,
                                          &conn_deliver, &conn_done, n,
                                          GNUNET_TIME_absolute_get ());
+  n->conn_epoch =
+    GNUNET_CRYPTO_random_u64 (GNUNET_CRYPTO_QUALITY_NONCE, UINT64_MAX - 1) + 1;
+  epoch_start (n);
   n->unconsumed = 0;
   (void) GNUNET_CONTAINER_multipeermap_put (
     links, &n->pid, n, GNUNET_CONTAINER_MULTIHASHMAPOPTION_UNIQUE_FAST);
@@ -318,6 +467,11 @@ GST_data_link_down (struct GST_Neighbour *n)
   if (NULL != n->conn_task)
     GNUNET_SCHEDULER_cancel (n->conn_task);
   n->conn_task = NULL;
+  if (NULL != n->epoch_task)
+    GNUNET_SCHEDULER_cancel (n->epoch_task);
+  n->epoch_task = NULL;
+  n->paired = GNUNET_NO;
+  n->peer_epoch = 0;
   BRAID_TRANSPORT_conn_destroy (n->conn);
   n->conn = NULL;
   GNUNET_assert (GNUNET_YES == GNUNET_CONTAINER_multipeermap_remove (
@@ -415,8 +569,8 @@ GST_data_receive (struct GST_Client *tc,
   struct GST_Queue *path = NULL;
   enum GNUNET_GenericReturnValue ret;
 
-  if ((NULL == n) || (NULL == n->conn))
-    return GNUNET_SYSERR; /* no confirmed link: dropped */
+  if ((NULL == n) || (NULL == n->conn) || ! n->paired)
+    return GNUNET_SYSERR; /* no confirmed (and paired) link: dropped */
   /* INCOMING_MSG names no queue.  The data plane's PATH envelope says
      which path a message took (doc/transport-wire.md, "PATH"); this guess
      (the communicator's first path to the peer) is only used for a bare

@@ -120,4 +120,24 @@ GST_data_send (const struct GNUNET_PeerIdentity *pid,
                GST_SendContinuation cont,
                void *cont_cls);
 
+/**
+ * A path came back while the link was held: ask the peer whether its
+ * data plane is still the one ours was paired with; no data flows until
+ * it answers.
+ */
+void
+GST_data_link_resumed (struct GST_Neighbour *n);
+
+
+/**
+ * A LINK_EPOCH from @a sender.  If the peer started a new data plane,
+ * ours starts afresh too (what was not acknowledged fails, applications
+ * see the link go down and up); if it echoes ours, data may flow.
+ *
+ * @return #GNUNET_SYSERR if malformed
+ */
+enum GNUNET_GenericReturnValue
+GST_data_epoch_receive (const struct GNUNET_PeerIdentity *sender,
+                        const struct GNUNET_MessageHeader *msg);
+
 #endif

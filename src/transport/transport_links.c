@@ -225,6 +225,7 @@ link_update (struct GST_Neighbour *n, const struct GST_Queue *except)
     n->link_holding = GNUNET_NO;
     LOG (GNUNET_ERROR_TYPE_INFO, "Link to %s has a confirmed path again\n",
          GNUNET_i2s (&n->pid));
+    GST_data_link_resumed (n);
     return;
   }
   if (! up && (NULL != n->conn) && (0 != link_hold.rel_value_us))
@@ -851,6 +852,10 @@ links_dispatch (struct GST_Client *tc,
     return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_BACKCHANNEL:
     handle_link_backchannel (sender, msg);
+    return;
+  case BRAID_MESSAGE_TYPE_TRANSPORT_LINK_EPOCH:
+    if (GNUNET_OK != GST_data_epoch_receive (sender, msg))
+      drop (sender, "malformed LINK_EPOCH");
     return;
   case BRAID_MESSAGE_TYPE_TRANSPORT_DV_LEARN:
   case BRAID_MESSAGE_TYPE_TRANSPORT_DV_BOX:

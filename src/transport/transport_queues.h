@@ -174,6 +174,19 @@ struct GST_Neighbour
   /** Ends the hold: the link goes down. */
   struct GNUNET_SCHEDULER_Task *hold_task;
 
+  /** Random identity of our data plane (@e conn), never 0. */
+  uint64_t conn_epoch;
+
+  /** The peer's data plane identity as last heard; 0: not yet. */
+  uint64_t peer_epoch;
+
+  /** #GNUNET_YES once the peer echoed @e conn_epoch: both data planes
+      belong together, data may flow. */
+  int paired;
+
+  /** Repeats our LINK_EPOCH until the peer echoes it. */
+  struct GNUNET_SCHEDULER_Task *epoch_task;
+
   /**
    * Largest responder time seen in a valid response: responses must
    * carry increasing times, so an old one cannot be replayed.
