@@ -581,12 +581,36 @@ handle_dv_monitor (void *cls, const struct GNUNET_MessageHeader *m)
   }
   else
   {
+    /* The last lines of `links`: the relay's counters, for people (the
+       whole set is `braid-transport dv`, in JSON). */
     json_t *o = json_loads (s, 0, NULL);
-    char *c = (NULL != o) ? json_dumps (o, JSON_COMPACT) : NULL;
+    json_int_t dropped = 0;
+    const char *k;
+    json_t *v;
 
-    printf ("dv routing %s\n", (NULL != c) ? c : s);
-    free (c);
-    json_decref (o);
+    if (NULL == o)
+    {
+      printf ("dv routing: %s\n", s);
+    }
+    else
+    {
+      json_object_foreach (o, k, v)
+        if (0 == strncmp (k, "dropped_", 8))
+          dropped += json_integer_value (v);
+      printf ("dv routing: %s, %lld peers known through others, boxes "
+              "relayed %lld (%lld bytes), delivered %lld, dropped %lld\n",
+              json_is_true (json_object_get (o, "forward"))
+                ? "relaying for others" : "not relaying",
+              (long long) json_integer_value (json_object_get (o, "targets")),
+              (long long) json_integer_value (json_object_get (o,
+                                                               "boxes_relayed")),
+              (long long) json_integer_value (json_object_get (o,
+                                                               "bytes_relayed")),
+              (long long) json_integer_value (json_object_get (o,
+                                                               "boxes_delivered")),
+              (long long) dropped);
+      json_decref (o);
+    }
   }
   ret = 0;
   GNUNET_SCHEDULER_shutdown ();
